@@ -1,0 +1,84 @@
+"""The access table: for each action, the scope in which each role may take it.
+
+Scopes widen from `self` (records the actor owns or is) through `team` and `organisation` to
+`all`. A role that is not listed for an action may not take it. Rank rules (who may review a high
+risk grade, who may close a child's call) are actions here like any other, so that there is one
+place to read and one place to change.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+from harbour.actor import Role
+
+
+class Scope(enum.IntEnum):
+    self = 1
+    team = 2
+    organisation = 3
+    all = 4
+
+
+R = Role
+S = Scope
+
+_FORCE_READERS = (
+    R.call_handler,
+    R.officer,
+    R.hub_officer,
+    R.sergeant,
+    R.inspector,
+    R.superintendent,
+    R.exploitation_investigator,
+    R.analyst,
+)
+_SUPERVISORS = (R.sergeant, R.inspector, R.superintendent)
+
+POLICY: Mapping[str, Mapping[Role, Scope]] = {
+    # People: the children and adults Harbour holds. Partners see only their own team's records
+    # until information-sharing agreements widen it; administrators manage accounts, not people.
+    "person.view": {
+        **dict.fromkeys(_FORCE_READERS, S.organisation),
+        R.partner_practitioner: S.team,
+        R.auditor: S.all,
+    },
+    "person.create": {
+        **dict.fromkeys(_FORCE_READERS, S.organisation),
+        R.partner_practitioner: S.team,
+    },
+    "person.update": {
+        R.call_handler: S.team,
+        R.officer: S.team,
+        R.hub_officer: S.organisation,
+        R.exploitation_investigator: S.organisation,
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+        R.partner_practitioner: S.team,
+    },
+    # Accounts.
+    "user.view": {**{role: S.self for role in Role}, R.administrator: S.all},
+    "user.manage": {R.administrator: S.all},
+    "token.manage": {role: S.self for role in Role},
+    # The audit log.
+    "audit.view": {R.auditor: S.all},
+    "audit.verify": {R.auditor: S.all, R.administrator: S.all},
+    # Rank rules, used by the episode and call workflows.
+    "risk.review_high": {R.inspector: S.organisation, R.superintendent: S.organisation},
+    "risk.review": dict.fromkeys(_SUPERVISORS, S.organisation),
+    "call.close_child_advice_only": dict.fromkeys(_SUPERVISORS, S.organisation),
+}
+
+
+def scope_for(role: Role | None, action: str) -> Scope | None:
+    """Return the widest scope in which `role` may take `action`, or None if it may not."""
+    try:
+        table = POLICY[action]
+    except KeyError:
+        raise KeyError(f"unknown action {action!r}: add it to harbour.access.policy") from None
+    return None if role is None else table.get(role)
+
+
+def actions() -> list[str]:
+    """Return every action the policy knows."""
+    return sorted(POLICY)

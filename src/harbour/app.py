@@ -1,0 +1,264 @@
+"""The ASGI application: pages, the JSON API, health and metrics, logging and error pages."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from harbour import __version__, db, web
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.audit import routes as audit_routes
+from harbour.auth import admin_routes, resolve
+from harbour.auth import routes as auth_routes
+from harbour.errors import HarbourError, NotAuthenticated
+from harbour.home import pages as home_pages
+from harbour.people import routes as people_routes
+from harbour.settings import get_settings
+
+log = structlog.get_logger("harbour.http")
+
+REQUESTS = Counter(
+    "harbour_http_requests_total", "HTTP requests handled", ["method", "route", "status"]
+)
+LATENCY = Histogram(
+    "harbour_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"]
+)
+
+NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("Home", "/", None),
+    ("People", "/people", "person.view"),
+    ("Audit", "/audit", "audit.view"),
+    ("Users", "/admin/users", "user.manage"),
+    ("Your account", "/account", None),
+]
+
+
+def configure_logging() -> None:
+    """Send structured logs (JSON by default) with the request id bound to each line."""
+    settings = get_settings()
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if settings.log_json
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelName(settings.log_level.upper())
+        ),
+    )
+
+
+def _navigation(request: Request, actor: Actor | None) -> dict[str, Any]:
+    path = request.url.path
+    items = []
+    if actor is not None:
+        for label, href, action in NAVIGATION:
+            if action is None or access.can(actor, action):
+                current = path == href if href == "/" else path.startswith(href)
+                items.append({"text": label, "href": href, "current": current})
+    return {"navigation": items, "service_version": __version__}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _harbour_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HarbourError)
+    if _wants_json(request):
+        body: dict[str, Any] = {"detail": exc.message}
+        if exc.field_errors:
+            body["errors"] = exc.field_errors
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, NotAuthenticated) else None
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+    if isinstance(exc, NotAuthenticated):
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        if request.headers.get("HX-Request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
+        return RedirectResponse(f"/sign-in?next={target}", status_code=303)
+    return web.render(
+        request,
+        "errors/error.html",
+        {"title": exc.title, "message": exc.message, "status": exc.status_code},
+        status_code=exc.status_code,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if _wants_json(request) or exc.status_code not in (404, 405):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    return web.render(
+        request,
+        "errors/error.html",
+        {
+            "title": "Page not found",
+            "message": "If you typed the web address, check it is correct.",
+            "status": exc.status_code,
+        },
+        status_code=exc.status_code,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _wants_json(request):
+        return JSONResponse(
+            {"detail": "The request is not valid", "errors": jsonable_errors(exc)},
+            status_code=422,
+        )
+    return web.render(
+        request,
+        "errors/error.html",
+        {
+            "title": "There is a problem with that request",
+            "message": "Some of what was sent could not be read. Go back and try again.",
+            "status": 400,
+        },
+        status_code=400,
+    )
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+        for e in exc.errors()
+    ]
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled_error", path=request.url.path)
+    if _wants_json(request):
+        return JSONResponse({"detail": "Harbour could not complete the request"}, status_code=500)
+    return web.render(
+        request,
+        "errors/error.html",
+        {
+            "title": "Sorry, there is a problem with Harbour",
+            "message": "Try again later. If it keeps happening, call the service desk and "
+            "give them the reference below.",
+            "status": 500,
+            "reference": getattr(request.state, "request_id", None),
+        },
+        status_code=500,
+    )
+
+
+def create_app() -> FastAPI:
+    """Build the Harbour application."""
+    configure_logging()
+    get_settings()  # refuse to start with unsafe production settings
+    web.set_actor_resolver(resolve.actor_from_request)
+    web.add_context_hook(_navigation)
+    app = FastAPI(
+        title="Harbour API",
+        version=__version__,
+        description=(
+            "The JSON API of Harbour, the case-working platform of a Central Vulnerability Hub. "
+            "Authenticate with a personal access token (`Authorization: Bearer hbr_...`), made on "
+            "your account page. Reads of personal data need an `X-Justification` header, which "
+            "is kept in the audit log."
+        ),
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.add_exception_handler(HarbourError, _harbour_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _server_error)
+
+    vendor = web.STATIC_DIR / "vendor"
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR, check_dir=False), name="static")
+    app.mount(
+        "/assets",
+        StaticFiles(directory=vendor / "assets", check_dir=False),
+        name="assets",
+    )
+
+    for router in (
+        auth_routes.pages,
+        auth_routes.api,
+        admin_routes.pages,
+        home_pages,
+        people_routes.pages,
+        people_routes.api,
+        audit_routes.pages,
+        audit_routes.api,
+    ):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        try:
+            with db.get_engine().connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.warning("not_ready", error=str(exc))
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        request_id = request_id[:64]
+        request.state.request_id = request_id
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+        elapsed = time.perf_counter() - started
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        REQUESTS.labels(request.method, template, str(response.status_code)).inc()
+        LATENCY.labels(request.method, template).observe(elapsed)
+        response.headers["X-Request-ID"] = request_id
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith(("/static", "/assets")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        log.info(
+            "request",
+            method=request.method,
+            path=request.url.path,
+            status=response.status_code,
+            duration_ms=round(elapsed * 1000, 1),
+        )
+        return response
+
+    return app

@@ -1,0 +1,149 @@
+"""The audit log for auditors: filter and page through events, and verify the hash chain."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from harbour.actor import Actor
+from harbour.audit import service
+from harbour.settings import get_settings
+from harbour.web import api_router, current_actor, get_session, page_number, page_router, render
+
+pages = page_router(prefix="/audit")
+api = api_router(prefix="/api/v1/audit", tags=["audit"])
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def _day_start(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return datetime.combine(day, time(0, 0), tzinfo=get_settings().zone).astimezone(UTC)
+
+
+@pages.get("")
+def audit_log(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    actor_name: str | None = None,
+    action: str | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    page: str | None = None,
+) -> Response:
+    number = page_number(page)
+    per_page = get_settings().page_size
+    end = _day_start(until)
+    flt = service.EventFilter(
+        actor=actor_name or None,
+        action=action or None,
+        subject_type=subject_type or None,
+        subject_id=subject_id or None,
+        since=_day_start(since),
+        until=end + timedelta(days=1) if end else None,
+    )
+    events, total = service.list_events(session, actor, flt, page=number, per_page=per_page)
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "events": events,
+            "total": total,
+            "page": number,
+            "per_page": per_page,
+            "filters": {
+                "actor_name": actor_name or "",
+                "action": action or "",
+                "subject_type": subject_type or "",
+                "subject_id": subject_id or "",
+                "since": since or "",
+                "until": until or "",
+            },
+            "actions": service.actions_in_use(session),
+        },
+    )
+
+
+@pages.post("/verify")
+def verify(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    verdict = service.verify_as(session, actor)
+    return render(request, "audit/verify.html", {"verdict": verdict})
+
+
+class EventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    actor_role: str
+    channel: str
+    request_id: str | None
+    action: str
+    subject_type: str
+    subject_id: str | None
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+    justification: str | None
+    prev_hash: str
+    hash: str
+
+
+class EventPage(BaseModel):
+    items: list[EventRead]
+    total: int
+    page: int
+    per_page: int
+
+
+class VerdictRead(BaseModel):
+    ok: bool
+    checked: int
+    first_bad_seq: int | None
+    problem: str | None
+
+
+@api.get("/events", response_model=EventPage, summary="Page through the audit log, newest first")
+def api_events(
+    session: SessionDep,
+    actor: ActorDep,
+    action: Annotated[str | None, Query(max_length=40)] = None,
+    subject_type: Annotated[str | None, Query(max_length=40)] = None,
+    subject_id: Annotated[str | None, Query(max_length=64)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> EventPage:
+    flt = service.EventFilter(action=action, subject_type=subject_type, subject_id=subject_id)
+    events, total = service.list_events(session, actor, flt, page=page, per_page=per_page)
+    return EventPage(
+        items=[EventRead.model_validate(e) for e in events],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@api.post("/verify", response_model=VerdictRead, summary="Walk the hash chain and report breaks")
+def api_verify(session: SessionDep, actor: ActorDep) -> VerdictRead:
+    verdict = service.verify_as(session, actor)
+    return VerdictRead(
+        ok=verdict.ok,
+        checked=verdict.checked,
+        first_bad_seq=verdict.first_bad_seq,
+        problem=verdict.problem,
+    )

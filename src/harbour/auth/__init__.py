@@ -1,0 +1,1 @@
+"""Who you are: organisations, teams, user accounts, sign-in sessions and API tokens."""

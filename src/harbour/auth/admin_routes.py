@@ -1,0 +1,52 @@
+"""Account administration pages: list users, disable and re-enable accounts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from harbour.actor import Actor
+from harbour.auth import service
+from harbour.auth.models import User
+from harbour.errors import NotFound, ValidationFailed
+from harbour.web import current_actor, get_session, page_router, render
+
+pages = page_router(prefix="/admin/users")
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+@pages.get("")
+def users(
+    request: Request, session: SessionDep, actor: ActorDep, done: str | None = None
+) -> Response:
+    service.check_can_manage(actor)
+    rows = service.list_users(session, actor)
+    orgs = {o.id: o for o in service.organisations(session)}
+    teams = {t.id: t for t in service.teams(session)}
+    return render(
+        request,
+        "admin/users.html",
+        {"users": rows, "orgs": orgs, "teams": teams, "done": done},
+    )
+
+
+@pages.post("/{user_id}/active")
+def set_active(
+    user_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    active: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user")
+    if len(reason.strip()) < 5:
+        raise ValidationFailed("Give a reason of at least 5 characters for changing an account")
+    service.set_active(session, actor, user, active=active == "1", reason=reason.strip())
+    return RedirectResponse(f"/admin/users?done={user.username}", status_code=303)

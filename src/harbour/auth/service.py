@@ -1,0 +1,503 @@
+"""Accounts and credentials: users, sign-in with lockout and rate limiting, sessions, tokens.
+
+Every change and every sign-in outcome is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from harbour import clock
+from harbour.access import service as access
+from harbour.actor import Actor, Channel, Role, anonymous_actor
+from harbour.audit import service as audit
+from harbour.auth.models import (
+    ApiToken,
+    LoginAttempt,
+    Organisation,
+    OrganisationKind,
+    Team,
+    User,
+    UserSession,
+)
+from harbour.auth.passwords import check_password, hash_password, needs_rehash
+from harbour.errors import Conflict, NotFound, ValidationFailed
+from harbour.settings import get_settings
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+TOKEN_PREFIX = "hbr_"  # noqa: S105
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def actor_for(
+    user: User,
+    *,
+    channel: Channel = Channel.web,
+    request_id: str | None = None,
+    session_id: str | None = None,
+) -> Actor:
+    """Return the actor that a user acts as."""
+    return Actor(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        organisation_id=user.organisation_id,
+        team_id=user.team_id,
+        channel=channel,
+        request_id=request_id,
+        session_id=session_id,
+    )
+
+
+# -- organisations and teams ------------------------------------------------------------------
+
+
+def ensure_organisation(
+    session: Session, actor: Actor, name: str, kind: OrganisationKind
+) -> Organisation:
+    """Return the organisation of this name, creating it if it does not exist."""
+    org = session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        access.require(actor, "user.manage")
+        org = Organisation(name=name, kind=kind)
+        session.add(org)
+        session.flush()
+        audit.record(session, actor, "create", "organisation", org.id, after={"name": name})
+    return org
+
+
+def ensure_team(session: Session, actor: Actor, organisation: Organisation, name: str) -> Team:
+    """Return the team of this name in an organisation, creating it if it does not exist."""
+    team = session.scalar(
+        select(Team).where(Team.organisation_id == organisation.id, Team.name == name)
+    )
+    if team is None:
+        access.require(actor, "user.manage")
+        team = Team(organisation_id=organisation.id, name=name)
+        session.add(team)
+        session.flush()
+        audit.record(session, actor, "create", "team", team.id, after={"name": name})
+    return team
+
+
+def find_organisation(session: Session, name: str) -> Organisation:
+    org = session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    if org is None:
+        known = ", ".join(session.scalars(select(Organisation.name).order_by(Organisation.name)))
+        raise NotFound(
+            f"No organisation is called {name!r}. Known organisations: {known or 'none'}"
+        )
+    return org
+
+
+def find_team(session: Session, organisation: Organisation, name: str) -> Team:
+    team = session.scalar(
+        select(Team).where(
+            Team.organisation_id == organisation.id, func.lower(Team.name) == name.lower()
+        )
+    )
+    if team is None:
+        known = ", ".join(
+            session.scalars(select(Team.name).where(Team.organisation_id == organisation.id))
+        )
+        raise NotFound(f"{organisation.name} has no team called {name!r}. Its teams: {known}")
+    return team
+
+
+def organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.organisation_id, Team.name)))
+
+
+# -- users ------------------------------------------------------------------------------------
+
+
+def check_password_rules(password: str, username: str) -> None:
+    """Refuse a password that is too short or is the username."""
+    minimum = get_settings().password_min_length
+    if len(password) < minimum:
+        raise ValidationFailed(
+            f"The password must be at least {minimum} characters long",
+            field_errors={"password": f"Enter a password of at least {minimum} characters"},
+        )
+    if password.lower() == username.lower():
+        raise ValidationFailed(
+            "The password must not be the username",
+            field_errors={"password": "Enter a password that is not your username"},
+        )
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    role: Role,
+    organisation: Organisation,
+    password: str,
+    team: Team | None = None,
+    display_name: str | None = None,
+) -> User:
+    """Create a user account."""
+    access.require(actor, "user.manage")
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise ValidationFailed(
+            "A username is 2 to 64 lower-case letters, digits, dots, dashes or underscores",
+            field_errors={"username": "Enter a username of letters, digits, '.', '-' or '_'"},
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"The username {username!r} is already taken")
+    if team is not None and team.organisation_id != organisation.id:
+        raise ValidationFailed(f"The team {team.name!r} is not part of {organisation.name}")
+    check_password_rules(password, username)
+    user = User(
+        username=username,
+        display_name=(display_name or username).strip(),
+        role=role,
+        organisation_id=organisation.id,
+        team_id=team.id if team else None,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "create", "user", user.id, after=_user_facts(user))
+    return user
+
+
+def _user_facts(user: User) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "organisation_id": user.organisation_id,
+        "team_id": user.team_id,
+        "is_active": user.is_active,
+    }
+
+
+def get_user_by_username(session: Session, actor: Actor, username: str) -> User:
+    """Load a user the actor may see, by username."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user is called {username!r}")
+    access.require(actor, "user.view", user)
+    return user
+
+
+def check_can_manage(actor: Actor) -> None:
+    """Refuse an actor who may not manage accounts."""
+    access.require(actor, "user.manage")
+
+
+def list_users(session: Session, actor: Actor) -> list[User]:
+    """Return the users the actor may see."""
+    return list(session.scalars(access.scoped(actor, User).order_by(User.username)))
+
+
+def set_active(session: Session, actor: Actor, user: User, *, active: bool, reason: str) -> User:
+    """Disable or re-enable an account; disabling ends its sessions and tokens."""
+    access.require(actor, "user.manage", user)
+    before = _user_facts(user)
+    user.is_active = active
+    if not active:
+        now = clock.now()
+        for row in session.scalars(
+            select(UserSession).where(
+                UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+            )
+        ):
+            row.ended_at = now
+    else:
+        user.failed_login_count = 0
+        user.locked_until = None
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "enable" if active else "disable",
+        "user",
+        user.id,
+        before=before,
+        after=_user_facts(user),
+        justification=reason,
+    )
+    return user
+
+
+def reset_password(
+    session: Session, actor: Actor, user: User, password: str, *, reason: str
+) -> User:
+    """Set a new password, unlock the account and end its sessions."""
+    access.require(actor, "user.manage", user)
+    check_password_rules(password, user.username)
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    user.failed_login_count = 0
+    user.locked_until = None
+    for row in session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    ):
+        row.ended_at = clock.now()
+    session.flush()
+    audit.record(session, actor, "reset_password", "user", user.id, justification=reason)
+    return user
+
+
+# -- sign-in ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: a session token, or a message and HTTP status."""
+
+    token: str | None
+    user: User | None
+    message: str | None = None
+    status_code: int = 200
+
+
+def _attempts_from(session: Session, ip: str, since: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.ip == ip,
+                LoginAttempt.at >= since,
+                LoginAttempt.succeeded.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def sign_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    ip: str,
+    user_agent: str | None = None,
+    request_id: str | None = None,
+) -> SignIn:
+    """Check a username and password; open a session, or count the failure and maybe lock."""
+    settings = get_settings()
+    now = clock.now()
+    username = username.strip().lower()[:64]
+    window = now - timedelta(seconds=settings.login_rate_limit_window_seconds)
+    if _attempts_from(session, ip, window) >= settings.login_rate_limit_attempts:
+        audit.record(
+            session,
+            anonymous_actor(username, request_id),
+            "login_rate_limited",
+            "user",
+            None,
+            after={"username": username, "ip": ip},
+        )
+        return SignIn(
+            None,
+            None,
+            "There have been too many sign-in attempts from your network. Wait a few minutes "
+            "and try again.",
+            429,
+        )
+    user = session.scalar(select(User).where(User.username == username))
+    password_ok = check_password(user.password_hash if user else None, password)
+    failure = "Enter a correct username and password"
+    if not (user is not None and password_ok and user.is_active):
+        session.add(LoginAttempt(username=username, ip=ip, succeeded=False, at=now))
+    if user is None:
+        audit.record(
+            session,
+            anonymous_actor(username, request_id),
+            "login_failed",
+            "user",
+            None,
+            after={"username": username, "ip": ip, "reason": "unknown username"},
+        )
+        return SignIn(None, None, failure, 401)
+    actor = actor_for(user, request_id=request_id)
+    if not user.is_active:
+        audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "disabled"})
+        return SignIn(None, None, failure, 401)
+    if user.locked_until is not None and user.locked_until > now:
+        if password_ok:
+            session.add(LoginAttempt(username=username, ip=ip, succeeded=False, at=now))
+        audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "locked"})
+        return SignIn(
+            None,
+            None,
+            "This account is locked after too many failed sign-ins. Try again after "
+            f"{settings.lockout_minutes} minutes or ask an administrator to reset it.",
+            403,
+        )
+    if not password_ok:
+        user.failed_login_count += 1
+        audit.record(
+            session,
+            actor,
+            "login_failed",
+            "user",
+            user.id,
+            after={"reason": "wrong password", "failures": user.failed_login_count, "ip": ip},
+        )
+        if user.failed_login_count >= settings.login_max_failures:
+            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            audit.record(
+                session,
+                actor,
+                "account_locked",
+                "user",
+                user.id,
+                after={"locked_until": user.locked_until.isoformat()},
+            )
+            return SignIn(
+                None,
+                None,
+                "This account is now locked after too many failed sign-ins. Try again after "
+                f"{settings.lockout_minutes} minutes or ask an administrator to reset it.",
+                403,
+            )
+        session.flush()
+        return SignIn(None, None, failure, 401)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    token = secrets.token_urlsafe(32)
+    row = UserSession(
+        token_hash=_digest(token),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_lifetime_hours),
+        ip=ip,
+        user_agent=(user_agent or "")[:300],
+    )
+    session.add(row)
+    session.add(LoginAttempt(username=username, ip=ip, succeeded=True, at=now))
+    session.flush()
+    audit.record(session, actor, "login", "user", user.id, after={"ip": ip})
+    return SignIn(token, user)
+
+
+def sign_out(session: Session, actor: Actor, token: str | None) -> None:
+    """End the sign-in session that a cookie token names."""
+    if not token:
+        return
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is not None and row.ended_at is None:
+        row.ended_at = clock.now()
+        audit.record(session, actor, "logout", "user", row.user_id)
+
+
+def actor_from_session_token(
+    session: Session, token: str, *, request_id: str | None = None
+) -> Actor | None:
+    """Return the actor of a live browser session, or None if it has ended or expired."""
+    now = clock.now()
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return None
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    if row.last_seen_at + idle <= now:
+        row.ended_at = now
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+    return actor_for(user, request_id=request_id, session_id=str(row.id))
+
+
+# -- API tokens -------------------------------------------------------------------------------
+
+
+def create_token(
+    session: Session, actor: Actor, user: User, *, name: str, days: int | None = 90
+) -> tuple[ApiToken, str]:
+    """Create a personal access token; the plain token is returned once and never stored."""
+    access.require(actor, "token.manage", user)
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise ValidationFailed(
+            "Give the token a name of up to 100 characters",
+            field_errors={"name": "Enter a name for the token, such as the script that uses it"},
+        )
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=_digest(plain),
+        prefix=plain[:10],
+        expires_at=clock.now() + timedelta(days=days) if days else None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor, "create", "api_token", row.id, after={"name": name, "user": user.id}
+    )
+    return row, plain
+
+
+def list_tokens(session: Session, actor: Actor, user: User) -> list[ApiToken]:
+    access.require(actor, "token.manage", user)
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(session: Session, actor: Actor, user: User, token_id: int) -> None:
+    """Revoke one of a user's tokens."""
+    access.require(actor, "token.manage", user)
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("That token does not exist")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        audit.record(session, actor, "revoke", "api_token", row.id)
+
+
+def actor_from_api_token(
+    session: Session, token: str, *, request_id: str | None = None
+) -> Actor | None:
+    """Return the actor of a live API token, or None."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    now = clock.now()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+    return actor_for(user, channel=Channel.api, request_id=request_id)
+
+
+def load_user(session: Session, actor: Actor) -> User:
+    """Return the acting user's own account."""
+    user = session.get(User, actor.id) if actor.id is not None else None
+    if user is None:
+        raise NotFound("Your account could not be found")
+    return user

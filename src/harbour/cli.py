@@ -1,0 +1,283 @@
+"""The `harbour` command: serve, migrate, manage users, verify the audit log, set up the demo."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+from alembic.config import Config
+from rich.console import Console
+from rich.table import Table
+
+from harbour import db
+from harbour.actor import Actor, Channel, Role, system_actor
+from harbour.audit import service as audit
+from harbour.auth import service as auth
+from harbour.errors import HarbourError
+from harbour.settings import PROJECT_ROOT, get_settings
+
+app = typer.Typer(
+    help="Harbour: the case-working platform of a Central Vulnerability Hub.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Create and migrate the database named by HARBOUR_DATABASE_URL.")
+users_app = typer.Typer(help="Manage user accounts (changes are audited).")
+audit_app = typer.Typer(help="Check the append-only audit log.")
+demo_app = typer.Typer(help="Demo organisations, users and invented people (development only).")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(demo_app, name="demo")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def _actor() -> Actor:
+    return system_actor(Channel.cli, name=_operator())
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]Error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+def _alembic_config() -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return config
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Migrate the database to the newest schema (or REVISION)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(), revision)
+    console.print(f"Database is at revision [bold]{revision}[/].")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's current revision."""
+    from alembic import command
+
+    command.current(_alembic_config())
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[Role, typer.Option(help="The user's role")],
+    organisation: Annotated[
+        str | None, typer.Option(help="Organisation name (default: the only force)")
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="Team name within the organisation")] = None,
+    name: Annotated[str | None, typer.Option(help="Display name")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Password (asked for, hidden, when not given)")
+    ] = None,
+) -> None:
+    """Create a user account."""
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.unit_of_work() as session:
+            actor = _actor()
+            orgs = auth.organisations(session)
+            if organisation is None:
+                forces = [o for o in orgs if o.kind.value == "force"]
+                if len(forces) != 1:
+                    raise _fail("Name the organisation with --organisation")
+                org = forces[0]
+            else:
+                org = auth.find_organisation(session, organisation)
+            team_row = auth.find_team(session, org, team) if team else None
+            user = auth.create_user(
+                session,
+                actor,
+                username=username,
+                role=role,
+                organisation=org,
+                team=team_row,
+                password=password,
+                display_name=name,
+            )
+            console.print(f"Created [bold]{user.username}[/] ({role.label}, {org.name}).")
+    except HarbourError as exc:
+        raise _fail(exc.message) from exc
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List user accounts."""
+    with db.unit_of_work() as session:
+        rows = auth.list_users(session, _actor())
+        orgs = {o.id: o.name for o in auth.organisations(session)}
+        teams = {t.id: t.name for t in auth.teams(session)}
+        table = Table("username", "name", "role", "organisation", "team", "status")
+        for user in rows:
+            status = "active" if user.is_active else "disabled"
+            if user.locked_until is not None and user.is_active:
+                status = "locked until " + user.locked_until.isoformat(timespec="minutes")
+            table.add_row(
+                user.username,
+                user.display_name,
+                user.role.value,
+                orgs.get(user.organisation_id, ""),
+                teams.get(user.team_id, "") if user.team_id else "",
+                status,
+            )
+        console.print(table)
+
+
+def _change(username: str, *, active: bool, reason: str) -> None:
+    try:
+        with db.unit_of_work() as session:
+            actor = _actor()
+            user = auth.get_user_by_username(session, actor, username)
+            auth.set_active(session, actor, user, active=active, reason=reason)
+    except HarbourError as exc:
+        raise _fail(exc.message) from exc
+
+
+@users_app.command("disable")
+def users_disable(
+    username: str,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit log)")] = "disabled by CLI",
+) -> None:
+    """Disable an account and end its sessions."""
+    _change(username, active=False, reason=reason)
+    console.print(f"Disabled [bold]{username}[/].")
+
+
+@users_app.command("enable")
+def users_enable(
+    username: str,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit log)")] = "enabled by CLI",
+) -> None:
+    """Re-enable an account and clear any lockout."""
+    _change(username, active=True, reason=reason)
+    console.print(f"Enabled [bold]{username}[/].")
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    username: str,
+    password: Annotated[
+        str | None, typer.Option(help="New password (asked for if missing)")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why (kept in the audit log)")] = "reset by CLI",
+) -> None:
+    """Set a new password, unlock the account and end its sessions."""
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with db.unit_of_work() as session:
+            actor = _actor()
+            user = auth.get_user_by_username(session, actor, username)
+            auth.reset_password(session, actor, user, password, reason=reason)
+    except HarbourError as exc:
+        raise _fail(exc.message) from exc
+    console.print(f"Password reset for [bold]{username}[/].")
+
+
+@users_app.command("token")
+def users_token(
+    username: str,
+    name: Annotated[str, typer.Option(help="What the token is for")] = "api client",
+    days: Annotated[int, typer.Option(help="Days until it expires (0: never)")] = 90,
+) -> None:
+    """Create a personal access token for a user and print it once."""
+    try:
+        with db.unit_of_work() as session:
+            user = auth.get_user_by_username(session, _actor(), username)
+            owner = auth.actor_for(user, channel=Channel.cli)
+            _, plain = auth.create_token(session, owner, user, name=name, days=days or None)
+    except HarbourError as exc:
+        raise _fail(exc.message) from exc
+    console.print(plain, soft_wrap=True)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; name the first altered, removed or inserted event; exit 1 if any."""
+    with db.unit_of_work() as session:
+        verdict = audit.verify(session)
+        audit.record(
+            session,
+            _actor(),
+            "verify",
+            "audit_log",
+            None,
+            after={"ok": verdict.ok, "checked": verdict.checked},
+        )
+    if verdict.ok:
+        console.print(f"[green]Audit log intact:[/] {verdict.checked} events checked.")
+        return
+    err.print(
+        f"[bold red]Audit log broken at event {verdict.first_bad_seq}:[/] {verdict.problem} "
+        f"({verdict.checked} events checked before it)."
+    )
+    raise typer.Exit(code=1)
+
+
+@demo_app.command("setup")
+def demo_setup() -> None:
+    """Create the demo organisations, one user per role and a few invented people."""
+    from harbour import demo
+
+    try:
+        with db.unit_of_work() as session:
+            made = demo.set_up(session, _actor())
+    except HarbourError as exc:
+        raise _fail(exc.message) from exc
+    table = Table(title="Demo sign-ins (development only)")
+    for column in ("username", "password", "role", "organisation / team"):
+        table.add_column(column)
+    for row in made:
+        table.add_row(
+            row.username, demo.DEMO_PASSWORD, row.role.label, f"{row.organisation} / {row.team}"
+        )
+    console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart when code changes")] = False,
+) -> None:
+    """Serve Harbour over HTTP."""
+    import uvicorn
+
+    settings = get_settings()
+    console.print(f"Harbour ({settings.env}) on [bold]http://{host}:{port}[/]")
+    uvicorn.run(
+        "harbour.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        access_log=False,
+    )
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Demo organisations, teams and one user per role, for a developer's machine only.
+
+All names are invented. Demo accounts are refused when `HARBOUR_ENV=production`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harbour.actor import Actor, Role
+from harbour.auth import service as auth
+from harbour.auth.models import OrganisationKind, User
+from harbour.errors import Forbidden
+from harbour.people import service as people
+from harbour.people.models import Person, Sex
+from harbour.people.schemas import PersonCreate
+from harbour.settings import get_settings
+
+DEMO_PASSWORD = "harbour-demo-password"  # noqa: S105  (development only; refused in production)
+
+FORCE = "Thamesmouth Police (demo force)"
+ORGANISATIONS: list[tuple[str, OrganisationKind, list[str]]] = [
+    (
+        FORCE,
+        OrganisationKind.force,
+        [
+            "Central Vulnerability Hub",
+            "Missing Persons Unit",
+            "Exploitation Team",
+            "Response Team",
+            "Contact Centre",
+            "Information Management",
+        ],
+    ),
+    ("Riverside Children's Services (demo)", OrganisationKind.childrens_services, ["Front Door"]),
+    ("Northgate NHS Trust (demo)", OrganisationKind.nhs_trust, ["Safeguarding"]),
+    ("Capital Ambulance Service (demo)", OrganisationKind.ambulance_service, ["Control Room"]),
+    ("Safe Passage Charity (demo)", OrganisationKind.charity, ["Return Interviews"]),
+]
+
+USERS: list[tuple[str, str, Role, str, str]] = [
+    ("call_handler", "Casey Handler", Role.call_handler, FORCE, "Contact Centre"),
+    ("officer", "Olu Officer", Role.officer, FORCE, "Response Team"),
+    ("hub_officer", "Harper Hub", Role.hub_officer, FORCE, "Central Vulnerability Hub"),
+    ("sergeant", "Sam Sergeant", Role.sergeant, FORCE, "Central Vulnerability Hub"),
+    ("inspector", "Indira Inspector", Role.inspector, FORCE, "Central Vulnerability Hub"),
+    (
+        "superintendent",
+        "Sol Superintendent",
+        Role.superintendent,
+        FORCE,
+        "Central Vulnerability Hub",
+    ),
+    (
+        "exploitation_investigator",
+        "Eden Investigator",
+        Role.exploitation_investigator,
+        FORCE,
+        "Exploitation Team",
+    ),
+    ("analyst", "Ari Analyst", Role.analyst, FORCE, "Exploitation Team"),
+    (
+        "partner_practitioner",
+        "Pat Practitioner",
+        Role.partner_practitioner,
+        "Riverside Children's Services (demo)",
+        "Front Door",
+    ),
+    ("auditor", "Avery Auditor", Role.auditor, FORCE, "Information Management"),
+    ("administrator", "Alex Administrator", Role.administrator, FORCE, "Information Management"),
+]
+
+PEOPLE: list[tuple[str, str, date, Sex]] = [
+    ("Amara", "Testwell", date(2011, 3, 14), Sex.female),
+    ("Jayden", "Samplefield", date(2009, 11, 2), Sex.male),
+    ("Skye", "Democroft", date(2012, 7, 21), Sex.female),
+    ("Reuben", "Mockridge", date(2010, 1, 30), Sex.male),
+    ("Edith", "Fauxley", date(1938, 5, 9), Sex.female),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    organisation: str
+    team: str
+    created: bool
+
+
+def set_up(session: Session, actor: Actor) -> list[DemoUser]:
+    """Create (or keep) the demo organisations, teams, users and a few invented people."""
+    if get_settings().env == "production":
+        raise Forbidden("Demo accounts are not created when HARBOUR_ENV=production")
+    orgs = {}
+    teams = {}
+    for name, kind, team_names in ORGANISATIONS:
+        org = auth.ensure_organisation(session, actor, name, kind)
+        orgs[name] = org
+        for team_name in team_names:
+            teams[(name, team_name)] = auth.ensure_team(session, actor, org, team_name)
+    made: list[DemoUser] = []
+    for username, display, role, org_name, team_name in USERS:
+        exists = session.scalar(select(User).where(User.username == username)) is not None
+        if not exists:
+            auth.create_user(
+                session,
+                actor,
+                username=username,
+                role=role,
+                organisation=orgs[org_name],
+                team=teams[(org_name, team_name)],
+                password=DEMO_PASSWORD,
+                display_name=display,
+            )
+        made.append(DemoUser(username, role, org_name, team_name, not exists))
+    if session.scalar(select(Person.id).limit(1)) is None:
+        hub = session.scalar(select(User).where(User.username == "hub_officer"))
+        if hub is not None:
+            hub_actor = auth.actor_for(hub, channel=actor.channel)
+            for given, family, born, sex in PEOPLE:
+                people.create_person(
+                    session,
+                    hub_actor,
+                    PersonCreate(given_name=given, family_name=family, date_of_birth=born, sex=sex),
+                )
+    return made

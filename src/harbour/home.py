@@ -1,0 +1,70 @@
+"""Each role's home page: the boards its work starts from, and a live 'at a glance' panel.
+
+Boards are filled by the capabilities that own them (episodes, reviews, calls, alerts, referrals)
+as those land; until then each shows an empty state that says what will appear there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from harbour import clock
+from harbour.actor import Actor, Role
+from harbour.people import service as people
+from harbour.web import current_actor, get_session, page_router, render
+
+pages = page_router()
+
+
+@dataclass(frozen=True)
+class Board:
+    title: str
+    empty: str
+
+
+_REVIEWS = Board("Reviews due", "No risk reviews are due. Reviews appear here when they fall due.")
+_OPEN = Board("Open missing episodes", "No missing episodes are open for your team.")
+_CALLS = Board("Calls awaiting a decision", "No calls are waiting for a decision.")
+_ALERTS = Board("Exploitation alerts", "No alerts need your attention.")
+_REFERRALS = Board("Referrals to your agency", "No referrals are waiting for your agency.")
+_RHI = Board("Return home interviews due", "No return home interviews are due.")
+_AUDIT = Board("Audit checks", "Verify the audit log from the Audit page.")
+_ACCOUNTS = Board("Accounts", "Manage accounts from the Users page.")
+
+BOARDS: dict[Role, list[Board]] = {
+    Role.call_handler: [_CALLS, _OPEN],
+    Role.officer: [_OPEN, _CALLS],
+    Role.hub_officer: [_OPEN, _REVIEWS, _ALERTS],
+    Role.sergeant: [_REVIEWS, _OPEN, _CALLS],
+    Role.inspector: [_REVIEWS, _OPEN, _ALERTS],
+    Role.superintendent: [_REVIEWS, _OPEN],
+    Role.exploitation_investigator: [_ALERTS, _OPEN],
+    Role.analyst: [_ALERTS],
+    Role.partner_practitioner: [_REFERRALS, _RHI],
+    Role.auditor: [_AUDIT],
+    Role.administrator: [_ACCOUNTS],
+}
+
+
+@pages.get("/")
+def home(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Response:
+    boards = BOARDS.get(actor.role, []) if actor.role else []
+    return render(request, "home.html", {"boards": boards})
+
+
+@pages.get("/partials/glance")
+def glance(
+    request: Request,
+    session: Annotated[Session, Depends(get_session)],
+    actor: Annotated[Actor, Depends(current_actor)],
+) -> Response:
+    return render(
+        request,
+        "partials/glance.html",
+        {"people_count": people.count_visible(session, actor), "checked_at": clock.now()},
+    )

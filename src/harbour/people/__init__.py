@@ -1,0 +1,1 @@
+"""People: the children and adults Harbour holds records about."""

@@ -1,0 +1,296 @@
+"""Pages and API for people: search, record, view (with a justification) and edit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Form, Header, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from harbour.actor import Actor
+from harbour.audit import service as audit
+from harbour.errors import HarbourError
+from harbour.people import service
+from harbour.people.models import Sex
+from harbour.people.schemas import PersonCreate, PersonPage, PersonRead, PersonUpdate
+from harbour.settings import get_settings
+from harbour.web import (
+    api_router,
+    current_actor,
+    field_errors,
+    get_session,
+    page_number,
+    page_router,
+    render,
+)
+
+pages = page_router(prefix="/people")
+api = api_router(prefix="/api/v1/people", tags=["people"])
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+Justification = Annotated[
+    str | None,
+    Header(
+        alias="X-Justification",
+        description="Why you are reading this personal data (logged in the audit trail)",
+        min_length=5,
+        max_length=500,
+    ),
+]
+
+
+def _date_from(day: str, month: str, year: str) -> tuple[date | None, str | None]:
+    parts = [p.strip() for p in (day, month, year)]
+    if not any(parts):
+        return None, None
+    if not all(parts):
+        return None, "Date of birth must include a day, month and year"
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0])), None
+    except ValueError:
+        return None, "Date of birth must be a real date"
+
+
+def _form_values(
+    given_name: str, family_name: str, day: str, month: str, year: str, sex: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    born, date_error = _date_from(day, month, year)
+    values: dict[str, Any] = {
+        "given_name": given_name,
+        "family_name": family_name,
+        "date_of_birth": born,
+        "sex": sex if sex in Sex.__members__ else Sex.unknown.value,
+    }
+    return values, ({"date_of_birth": date_error} if date_error else {})
+
+
+def _form_context(
+    values: dict[str, Any], raw: dict[str, str], errors: dict[str, str]
+) -> dict[str, Any]:
+    return {"values": {**values, **raw}, "errors": errors, "sexes": list(Sex)}
+
+
+@pages.get("")
+def people_list(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    q: str | None = None,
+    page: str | None = None,
+) -> Response:
+    number = page_number(page)
+    per_page = get_settings().page_size
+    rows, total = service.list_people(session, actor, query=q, page=number, per_page=per_page)
+    return render(
+        request,
+        "people/list.html",
+        {"people": rows, "total": total, "page": number, "per_page": per_page, "q": q or ""},
+    )
+
+
+@pages.get("/new")
+def new_person_form(request: Request, actor: ActorDep) -> Response:
+    service.check_can_create(actor)
+    return render(request, "people/form.html", _form_context({}, {}, {}) | {"mode": "new"})
+
+
+@pages.post("/new")
+def create_person(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    given_name: Annotated[str, Form()] = "",
+    family_name: Annotated[str, Form()] = "",
+    dob_day: Annotated[str, Form()] = "",
+    dob_month: Annotated[str, Form()] = "",
+    dob_year: Annotated[str, Form()] = "",
+    sex: Annotated[str, Form()] = "unknown",
+) -> Response:
+    values, errors = _form_values(given_name, family_name, dob_day, dob_month, dob_year, sex)
+    raw = {"dob_day": dob_day, "dob_month": dob_month, "dob_year": dob_year}
+    if not errors:
+        try:
+            person = service.create_person(session, actor, PersonCreate(**values))
+        except ValidationError as exc:
+            errors = field_errors(exc)
+        else:
+            return RedirectResponse(f"/people/{person.id}?saved=1", status_code=303)
+    request.state.rollback = True
+    context = _form_context(values, raw, errors) | {"mode": "new"}
+    return render(request, "people/form.html", context, status_code=422)
+
+
+def _justify_page(
+    request: Request, person_id: int, errors: dict[str, str], next_url: str
+) -> Response:
+    return render(
+        request,
+        "people/justify.html",
+        {
+            "person_id": person_id,
+            "reasons": audit.JUSTIFICATION_REASONS,
+            "errors": errors,
+            "next": next_url,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+@pages.get("/{person_id}")
+def person_page(
+    request: Request,
+    person_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    saved: str | None = None,
+) -> Response:
+    service.find_for_view(session, actor, person_id)
+    reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
+    if reason is None:
+        return _justify_page(request, person_id, {}, f"/people/{person_id}")
+    person = service.view_person(session, actor, person_id, reason)
+    history = audit.subject_history(session, service.SUBJECT, person_id, limit=20)
+    return render(
+        request,
+        "people/detail.html",
+        {"person": person, "saved": bool(saved), "history": history, "reason": reason},
+    )
+
+
+@pages.post("/{person_id}/justify")
+def justify(
+    request: Request,
+    person_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    reason: Annotated[str, Form()] = "",
+    details: Annotated[str, Form()] = "",
+) -> Response:
+    service.find_for_view(session, actor, person_id)
+    try:
+        text = audit.compose_reason(reason, details)
+    except HarbourError as exc:
+        request.state.rollback = True
+        return _justify_page(request, person_id, exc.field_errors, f"/people/{person_id}")
+    audit.give_justification(session, actor, service.SUBJECT, person_id, text)
+    return RedirectResponse(f"/people/{person_id}", status_code=303)
+
+
+@pages.get("/{person_id}/edit")
+def edit_person_form(
+    request: Request, person_id: int, session: SessionDep, actor: ActorDep
+) -> Response:
+    person = service.find_for_update(session, actor, person_id)
+    reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
+    if reason is None:
+        return _justify_page(request, person_id, {}, f"/people/{person_id}/edit")
+    values = {
+        "given_name": person.given_name or "",
+        "family_name": person.family_name or "",
+        "sex": person.sex.value,
+        "version": person.version,
+    }
+    born = person.date_of_birth
+    raw = {
+        "dob_day": str(born.day) if born else "",
+        "dob_month": str(born.month) if born else "",
+        "dob_year": str(born.year) if born else "",
+    }
+    context = _form_context(values, raw, {}) | {"mode": "edit", "person": person}
+    return render(request, "people/form.html", context)
+
+
+@pages.post("/{person_id}/edit")
+def update_person(
+    request: Request,
+    person_id: int,
+    session: SessionDep,
+    actor: ActorDep,
+    version: Annotated[int, Form()],
+    given_name: Annotated[str, Form()] = "",
+    family_name: Annotated[str, Form()] = "",
+    dob_day: Annotated[str, Form()] = "",
+    dob_month: Annotated[str, Form()] = "",
+    dob_year: Annotated[str, Form()] = "",
+    sex: Annotated[str, Form()] = "unknown",
+) -> Response:
+    values, errors = _form_values(given_name, family_name, dob_day, dob_month, dob_year, sex)
+    raw = {"dob_day": dob_day, "dob_month": dob_month, "dob_year": dob_year}
+    person = service.find_for_view(session, actor, person_id)
+    reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
+    if not errors:
+        try:
+            data = PersonUpdate(**values, version=version)
+            service.update_person(session, actor, person_id, data, reason)
+        except ValidationError as exc:
+            errors = field_errors(exc)
+        except HarbourError as exc:
+            if exc.status_code != 409:
+                raise
+            errors = {"form": exc.message}
+        else:
+            return RedirectResponse(f"/people/{person_id}?saved=1", status_code=303)
+    request.state.rollback = True
+    context = _form_context(values | {"version": version}, raw, errors) | {
+        "mode": "edit",
+        "person": person,
+    }
+    return render(
+        request, "people/form.html", context, status_code=409 if "form" in errors else 422
+    )
+
+
+# -- JSON API ---------------------------------------------------------------------------------
+
+
+@api.get("", response_model=PersonPage, summary="Search the people you may see")
+def api_list(
+    session: SessionDep,
+    actor: ActorDep,
+    justification: Justification,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 25,
+) -> PersonPage:
+    rows, total = service.list_people(
+        session, actor, query=q, page=page, per_page=per_page, justification=justification
+    )
+    return PersonPage(
+        items=[PersonRead.model_validate(p) for p in rows],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@api.post("", response_model=PersonRead, status_code=201, summary="Record a person")
+def api_create(session: SessionDep, actor: ActorDep, data: PersonCreate) -> PersonRead:
+    return PersonRead.model_validate(service.create_person(session, actor, data))
+
+
+@api.get("/{person_id}", response_model=PersonRead, summary="Read one person's record")
+def api_read(
+    person_id: int, session: SessionDep, actor: ActorDep, justification: Justification
+) -> PersonRead:
+    return PersonRead.model_validate(service.view_person(session, actor, person_id, justification))
+
+
+@api.patch(
+    "/{person_id}",
+    response_model=PersonRead,
+    summary="Change a person's details (send the version you read; 409 if it moved on)",
+)
+def api_update(
+    person_id: int,
+    data: PersonUpdate,
+    session: SessionDep,
+    actor: ActorDep,
+    justification: Justification,
+) -> PersonRead:
+    return PersonRead.model_validate(
+        service.update_person(session, actor, person_id, data, justification)
+    )

@@ -1,0 +1,157 @@
+"""Record, find, view and change people. Every view and change is audited with its reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from harbour.access import service as access
+from harbour.actor import Actor, Channel
+from harbour.audit import service as audit
+from harbour.errors import Conflict, JustificationRequired
+from harbour.people.models import Person
+from harbour.people.schemas import PersonCreate, PersonUpdate
+
+SUBJECT = "person"
+
+
+def _facts(person: Person) -> dict[str, Any]:
+    return {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "sex": person.sex.value,
+    }
+
+
+def create_person(session: Session, actor: Actor, data: PersonCreate) -> Person:
+    """Record a new person, owned by the actor's organisation and team."""
+    access.require(actor, "person.create")
+    if actor.organisation_id is None:
+        raise Conflict("Only a member of an organisation can record a person")
+    person = Person(
+        **data.model_dump(),
+        organisation_id=actor.organisation_id,
+        team_id=actor.team_id,
+        created_by_id=actor.id,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(session, actor, "create", SUBJECT, person.id, after=_facts(person))
+    return person
+
+
+def check_can_create(actor: Actor) -> None:
+    """Refuse an actor who may not record people."""
+    access.require(actor, "person.create")
+
+
+def find_for_update(session: Session, actor: Actor, person_id: int) -> Person:
+    """Load a person the actor may change (404 out of scope, 403 if only visible)."""
+    return access.fetch(session, actor, Person, person_id, "person.update")
+
+
+def find_for_view(session: Session, actor: Actor, person_id: int) -> Person:
+    """Load a person the actor may see, without showing it (404 when out of scope)."""
+    return access.fetch(session, actor, Person, person_id, "person.view")
+
+
+def view_person(
+    session: Session, actor: Actor, person_id: int, justification: str | None
+) -> Person:
+    """Open a person's record for the actor, logging the view with its justification."""
+    person = find_for_view(session, actor, person_id)
+    if not justification or not justification.strip():
+        raise JustificationRequired(
+            "Say why you are viewing this person's record (send the X-Justification header)."
+        )
+    audit.record(session, actor, "view", SUBJECT, person.id, justification=justification.strip())
+    return person
+
+
+def update_person(
+    session: Session, actor: Actor, person_id: int, data: PersonUpdate, justification: str | None
+) -> Person:
+    """Change a person's details, refusing if someone else saved a change first."""
+    person = access.fetch(session, actor, Person, person_id, "person.update")
+    if data.version != person.version:
+        raise Conflict(
+            "Someone else changed this record after you opened it. Reload it to see their "
+            "change, then make yours again."
+        )
+    before = _facts(person)
+    for field, value in data.model_dump(exclude={"version"}).items():
+        setattr(person, field, value)
+    session.flush()
+    after = _facts(person)
+    if after != before:
+        audit.record(
+            session,
+            actor,
+            "update",
+            SUBJECT,
+            person.id,
+            before=before,
+            after=after,
+            justification=justification,
+        )
+    return person
+
+
+def list_people(
+    session: Session,
+    actor: Actor,
+    *,
+    query: str | None,
+    page: int,
+    per_page: int,
+    justification: str | None = None,
+) -> tuple[list[Person], int]:
+    """Return one page of the people the actor may see, matching a name search."""
+    if actor.channel is Channel.api and not (justification and justification.strip()):
+        raise JustificationRequired(
+            "Say why you need this list of people (send the X-Justification header)."
+        )
+    where = [access.visible(actor, Person)]
+    if query and query.strip():
+        for word in query.split()[:5]:
+            pattern = f"%{word.lower()}%"
+            where.append(
+                or_(
+                    func.lower(Person.given_name).like(pattern),
+                    func.lower(Person.family_name).like(pattern),
+                )
+            )
+    total = session.scalar(select(func.count()).select_from(Person).where(*where)) or 0
+    rows = list(
+        session.scalars(
+            select(Person)
+            .where(*where)
+            .order_by(Person.family_name, Person.given_name, Person.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    if rows:
+        audit.record(
+            session,
+            actor,
+            "search",
+            SUBJECT,
+            None,
+            after={"query": query or "", "page": page, "shown": [p.id for p in rows]},
+            justification=justification,
+        )
+    return rows, total
+
+
+def count_visible(session: Session, actor: Actor) -> int:
+    """Count the people the actor may see."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(Person).where(access.visible(actor, Person))
+        )
+        or 0
+    )

@@ -1,0 +1,84 @@
+"""Harbour's one settings object: every tunable read from `HARBOUR_*` environment variables.
+
+Nothing else in Harbour reads `os.environ`. Defaults suit a developer's machine; production
+(`HARBOUR_ENV=production`) refuses the development secret key.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+class Settings(BaseSettings):
+    """Every setting Harbour has, with the default a development machine needs."""
+
+    model_config = SettingsConfigDict(env_prefix="HARBOUR_", env_file=None, extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'harbour.db'}")
+    secret_key: str = DEVELOPMENT_SECRET_KEY
+    timezone: str = "Europe/London"
+
+    # Sessions: an idle timeout and an absolute lifetime, whichever ends first.
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_lifetime_hours: int = Field(default=12, ge=1)
+    # Cookies are marked Secure when Harbour is served over HTTPS (always in production).
+    cookie_secure: bool | None = None
+
+    # Lockout: an account is locked after this many failed sign-ins in a row.
+    login_max_failures: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    # Rate limit: at most this many sign-in attempts from one address within the window.
+    login_rate_limit_attempts: int = Field(default=20, ge=1)
+    login_rate_limit_window_seconds: int = Field(default=300, ge=1)
+
+    password_min_length: int = Field(default=12, ge=8)
+    policy_file: Path | None = None
+    page_size: int = Field(default=25, ge=5, le=200)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_development_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key == DEVELOPMENT_SECRET_KEY:
+            raise ValueError(
+                "HARBOUR_SECRET_KEY must be set to a long random value when HARBOUR_ENV=production"
+            )
+        if self.env == "production" and len(self.secret_key) < 32:
+            raise ValueError("HARBOUR_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the settings, read once from the environment."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings so the next call re-reads the environment (tests)."""
+    get_settings.cache_clear()

@@ -1,0 +1,259 @@
+"""Web plumbing shared by every page and API route: the unit of work, the actor, CSRF, templates.
+
+Routes stay thin: they declare `session` and `actor` dependencies, call one service function and
+render. The unit of work commits after the handler succeeds and before the response is sent, so a
+failed commit is never reported as a success.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.concurrency import run_in_threadpool
+
+from harbour import clock, db, timefmt
+from harbour.actor import Actor
+from harbour.errors import Conflict, Forbidden, NotAuthenticated
+from harbour.settings import get_settings
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+CSRF_COOKIE = "harbour_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_COOKIE = "harbour_session"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.filters["local_time"] = timefmt.absolute
+templates.env.filters["ago"] = timefmt.relative
+templates.env.filters["when"] = timefmt.both
+templates.env.globals["age"] = timefmt.age
+templates.env.globals["now"] = clock.now
+
+
+# -- the unit of work -------------------------------------------------------------------------
+
+
+def _finish(request: Request, *, commit: bool) -> None:
+    session: Session | None = getattr(request.state, "db", None)
+    if session is None:
+        return
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict(
+            "Someone else saved a change to this record while you were working on it. "
+            "Reload the page to see their change, then make yours again."
+        ) from exc
+    finally:
+        session.close()
+        request.state.db = None
+
+
+class UnitOfWorkRoute(APIRoute):
+    """A route whose database work commits once, after the handler returns, before responding."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except BaseException:
+                await run_in_threadpool(_finish, request, commit=False)
+                raise
+            rollback = getattr(request.state, "rollback", False)
+            await run_in_threadpool(_finish, request, commit=not rollback)
+            return response
+
+        return run
+
+
+def get_session(request: Request) -> Session:
+    """Give the request its one session (committed by `UnitOfWorkRoute`)."""
+    session: Session | None = getattr(request.state, "db", None)
+    if session is None:
+        session = db.session_factory()()
+        request.state.db = session
+    return session
+
+
+# -- who is acting ----------------------------------------------------------------------------
+
+ActorResolver = Callable[[Request, Session], Actor | None]
+_resolver: ActorResolver | None = None
+
+
+def set_actor_resolver(resolver: ActorResolver) -> None:
+    """Install the function that turns a request into an actor (the auth layer provides it)."""
+    global _resolver
+    _resolver = resolver
+
+
+def optional_actor(request: Request, session: Session = Depends(get_session)) -> Actor | None:
+    """Return the signed-in actor, or None for an anonymous request."""
+    if hasattr(request.state, "actor"):
+        cached: Actor | None = request.state.actor
+        return cached
+    actor = _resolver(request, session) if _resolver else None
+    request.state.actor = actor
+    return actor
+
+
+def current_actor(actor: Actor | None = Depends(optional_actor)) -> Actor:
+    """Return the signed-in actor or refuse the request."""
+    if actor is None:
+        raise NotAuthenticated("Sign in to use Harbour.")
+    return actor
+
+
+# -- CSRF: a signed double-submit token -------------------------------------------------------
+
+
+def _sign(value: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"csrf:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_cookie_value(request: Request) -> str:
+    """Return this browser's CSRF secret, creating one for the response to set if missing."""
+    value: str | None = getattr(request.state, "csrf_secret", None)
+    if value:
+        return value
+    value = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+    request.state.csrf_secret = value
+    return value
+
+
+def csrf_token(request: Request) -> str:
+    """Return the token that forms and HTMX requests must send back."""
+    return _sign(csrf_cookie_value(request))
+
+
+def rotate_csrf(request: Request) -> None:
+    """Give the browser a new CSRF secret (after sign-in and sign-out)."""
+    request.state.csrf_secret = secrets.token_urlsafe(32)
+
+
+def csrf_ok(request: Request, submitted: str | None) -> bool:
+    """Check a submitted token against the browser's CSRF cookie."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted:
+        return False
+    return hmac.compare_digest(_sign(cookie), submitted)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse an unsafe request that does not carry this browser's CSRF token."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            submitted = value if isinstance(value, str) else None
+    if not csrf_ok(request, submitted):
+        raise Forbidden(
+            "This form has expired or did not come from Harbour. Go back, reload the page "
+            "and try again."
+        )
+
+
+def set_cookies(request: Request, response: Response) -> None:
+    """Write the CSRF cookie (if new or rotated) onto a response."""
+    secret = getattr(request.state, "csrf_secret", None)
+    if secret and secret != request.cookies.get(CSRF_COOKIE):
+        response.set_cookie(
+            CSRF_COOKIE,
+            secret,
+            httponly=True,
+            samesite="lax",
+            secure=get_settings().secure_cookies,
+            path="/",
+        )
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+ContextHook = Callable[[Request, Actor | None], dict[str, Any]]
+_context_hooks: list[ContextHook] = []
+
+
+def add_context_hook(hook: ContextHook) -> None:
+    """Add a function whose result is merged into every page's template context."""
+    _context_hooks.append(hook)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Response:
+    """Render a page or partial with the actor, navigation and CSRF token available."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    values: dict[str, Any] = {"actor": actor, "csrf_token": csrf_token(request)}
+    for hook in _context_hooks:
+        values.update(hook(request, actor))
+    values.update(context or {})
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    set_cookies(request, response)
+    return response
+
+
+def page_number(value: str | int | None) -> int:
+    """Read a page number from a query string, treating anything odd as page 1."""
+    try:
+        number = int(value) if value is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return max(1, min(number, 100_000))
+
+
+def page_router(**kwargs: Any) -> APIRouter:
+    """Return a router for browser pages: one unit of work per request, CSRF on unsafe methods."""
+    return APIRouter(
+        route_class=UnitOfWorkRoute,
+        dependencies=[Depends(csrf_protect)],
+        include_in_schema=False,
+        **kwargs,
+    )
+
+
+def api_router(**kwargs: Any) -> APIRouter:
+    """Return a router for the JSON API under /api/v1 (bearer tokens, so no CSRF)."""
+    return APIRouter(route_class=UnitOfWorkRoute, **kwargs)
+
+
+def client_ip(request: Request) -> str:
+    """Return the client's address (the proxy's X-Forwarded-For is trusted via uvicorn)."""
+    return request.client.host if request.client else "unknown"
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Turn a Pydantic validation error into one plain message per form field."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "form"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        errors.setdefault(field, message[:1].upper() + message[1:])
+    return errors

@@ -9,9 +9,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
@@ -44,6 +45,30 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Users", "/admin/users", "user.manage"),
     ("Your account", "/account", None),
 ]
+
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth_routes.pages,
+    auth_routes.api,
+    admin_routes.pages,
+    home_pages,
+    people_routes.pages,
+    people_routes.api,
+    audit_routes.pages,
+    audit_routes.api,
+)
+
+
+def route_table(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+    """List every (method, path, route) the application answers, for tests and docs."""
+    found: list[APIRoute] = [
+        r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)
+    ]
+    found += [r for r in app.routes if isinstance(r, APIRoute)]
+    return sorted(
+        ((method, route.path, route) for route in found for method in route.methods),
+        key=lambda row: (row[1], row[0]),
+    )
 
 
 def configure_logging() -> None:
@@ -198,16 +223,7 @@ def create_app() -> FastAPI:
         name="assets",
     )
 
-    for router in (
-        auth_routes.pages,
-        auth_routes.api,
-        admin_routes.pages,
-        home_pages,
-        people_routes.pages,
-        people_routes.api,
-        audit_routes.pages,
-        audit_routes.api,
-    ):
+    for router in ROUTERS:
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)
@@ -218,7 +234,7 @@ def create_app() -> FastAPI:
     def readyz() -> Response:
         try:
             with db.get_engine().connect() as connection:
-                connection.execute(text("SELECT 1"))
+                db.read_only(connection).execute(text("SELECT 1"))
         except Exception as exc:
             log.warning("not_ready", error=str(exc))
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)

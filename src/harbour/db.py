@@ -81,7 +81,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("harbour_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def read_only(connection: Connection) -> Connection:
+    """Mark a connection as read-only, so that on SQLite it does not queue behind writers."""
+    return connection.execution_options(harbour_read_only=True)
 
 
 def make_engine(url: str) -> Engine:

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     login_rate_limit_window_seconds: int = Field(default=300, ge=1)
 
     password_min_length: int = Field(default=12, ge=8)
+    # Argon2id cost (RFC 9106 section 4, second recommended option: t=3, m=64 MiB).
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=8192)
     policy_file: Path | None = None
     page_size: int = Field(default=25, ge=5, le=200)
     log_level: str = "INFO"

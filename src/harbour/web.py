@@ -199,7 +199,8 @@ _context_hooks: list[ContextHook] = []
 
 def add_context_hook(hook: ContextHook) -> None:
     """Add a function whose result is merged into every page's template context."""
-    _context_hooks.append(hook)
+    if hook not in _context_hooks:
+        _context_hooks.append(hook)
 
 
 def render(

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
 from harbour.auth import service
-from harbour.auth.models import User
-from harbour.errors import NotFound, ValidationFailed
+from harbour.errors import ValidationFailed
 from harbour.web import current_actor, get_session, page_router, render
 
 pages = page_router(prefix="/admin/users")
@@ -43,9 +42,7 @@ def set_active(
     active: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user")
+    user = service.get_user(session, actor, user_id, "user.manage")
     if len(reason.strip()) < 5:
         raise ValidationFailed("Give a reason of at least 5 characters for changing an account")
     service.set_active(session, actor, user, active=active == "1", reason=reason.strip())

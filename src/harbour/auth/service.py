@@ -190,6 +190,11 @@ def _user_facts(user: User) -> dict[str, object]:
     }
 
 
+def get_user(session: Session, actor: Actor, user_id: int, action: str = "user.view") -> User:
+    """Load a user for an action (404 out of scope, 403 if only visible)."""
+    return access.fetch(session, actor, User, user_id, action)
+
+
 def get_user_by_username(session: Session, actor: Actor, username: str) -> User:
     """Load a user the actor may see, by username."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))

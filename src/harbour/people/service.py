@@ -110,6 +110,7 @@ def list_people(
     justification: str | None = None,
 ) -> tuple[list[Person], int]:
     """Return one page of the people the actor may see, matching a name search."""
+    access.require(actor, "person.view")
     if actor.channel is Channel.api and not (justification and justification.strip()):
         raise JustificationRequired(
             "Say why you need this list of people (send the X-Justification header)."

@@ -1,0 +1,260 @@
+"""The permission matrix: every route, for anonymous, wrong role, permitted and out of scope.
+
+A route added without a row here fails `test_every_route_is_in_the_matrix`, so no route escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.orm import Session
+
+from harbour.actor import Role
+from harbour.app import route_table
+from harbour.auth import service as auth
+from harbour.auth.models import Team, User
+from tests.factories import (
+    actor_of,
+    api_token,
+    csrf_from,
+    make_org,
+    make_person,
+    make_team,
+    make_user,
+    sign_in,
+)
+
+R = Role
+PUBLIC = "public"
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class Case:
+    permitted: Role | str
+    wrong: Role | None = None
+    wrong_status: int = 403
+    scoped: bool = False
+    form: Callable[[dict[str, int]], dict[str, str]] | None = None
+    json: Callable[[dict[str, int]], dict[str, object]] | None = None
+
+
+def _person_form(_: dict[str, int]) -> dict[str, str]:
+    return {"given_name": "Matrix", "family_name": "Case", "sex": "female"}
+
+
+MATRIX: dict[tuple[str, str], Case] = {
+    ("GET", "/sign-in"): Case(PUBLIC),
+    ("POST", "/sign-in"): Case(PUBLIC),
+    ("GET", "/healthz"): Case(PUBLIC),
+    ("GET", "/readyz"): Case(PUBLIC),
+    ("GET", "/metrics"): Case(PUBLIC),
+    ("POST", "/sign-out"): Case(ANY),
+    ("GET", "/"): Case(ANY),
+    ("GET", "/partials/glance"): Case(ANY),
+    ("GET", "/account"): Case(ANY),
+    ("POST", "/account/tokens"): Case(ANY, form=lambda _: {"name": "matrix", "days": "30"}),
+    ("POST", "/account/tokens/{token_id}/revoke"): Case(ANY, scoped=True),
+    ("GET", "/admin/users"): Case(R.administrator, wrong=R.officer),
+    ("POST", "/admin/users/{user_id}/active"): Case(
+        R.administrator,
+        wrong=R.sergeant,
+        wrong_status=404,  # a sergeant cannot see other accounts at all
+        form=lambda _: {"active": "0", "reason": "matrix test"},
+    ),
+    ("GET", "/people"): Case(R.hub_officer, wrong=R.administrator),
+    ("GET", "/people/new"): Case(R.officer, wrong=R.auditor),
+    ("POST", "/people/new"): Case(R.officer, wrong=R.auditor, form=_person_form),
+    ("GET", "/people/{person_id}"): Case(
+        R.hub_officer, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("POST", "/people/{person_id}/justify"): Case(
+        R.hub_officer,
+        wrong=R.administrator,
+        wrong_status=404,
+        scoped=True,
+        form=lambda _: {"reason": "risk_assessment"},
+    ),
+    ("GET", "/people/{person_id}/edit"): Case(R.hub_officer, wrong=R.analyst, scoped=True),
+    ("POST", "/people/{person_id}/edit"): Case(
+        R.hub_officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: _person_form(ids) | {"version": str(ids["version"])},
+    ),
+    ("GET", "/audit"): Case(R.auditor, wrong=R.superintendent),
+    ("POST", "/audit/verify"): Case(R.auditor, wrong=R.officer),
+    ("GET", "/api/v1/me"): Case(ANY),
+    ("GET", "/api/v1/people"): Case(R.analyst, wrong=R.administrator),
+    ("POST", "/api/v1/people"): Case(
+        R.call_handler, wrong=R.auditor, json=lambda _: {"given_name": "Api", "sex": "unknown"}
+    ),
+    ("GET", "/api/v1/people/{person_id}"): Case(
+        R.sergeant, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("PATCH", "/api/v1/people/{person_id}"): Case(
+        R.inspector,
+        wrong=R.analyst,
+        scoped=True,
+        json=lambda ids: {"given_name": "Changed", "version": ids["version"]},
+    ),
+    ("GET", "/api/v1/audit/events"): Case(R.auditor, wrong=R.inspector),
+    ("POST", "/api/v1/audit/verify"): Case(R.auditor, wrong=R.analyst),
+}
+
+
+def _routes(app: FastAPI) -> set[tuple[str, str]]:
+    return {(method, path) for method, path, _ in route_table(app)}
+
+
+def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
+    assert _routes(app) == set(MATRIX)
+
+
+@dataclass
+class World:
+    team: Team
+    other_team: Team
+    owner: User
+    ids: dict[str, int]
+    other_ids: dict[str, int]
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    org = make_org(session)
+    team = make_team(session, org)
+    owner = make_user(session, R.hub_officer, team=team)
+    person = make_person(session, owner)
+    target_user = make_user(session, R.officer, team=team)
+    token, _ = auth.create_token(session, actor_of(owner), owner, name="owned")
+    other_org = make_org(session)
+    other_team = make_team(session, other_org)
+    other_owner = make_user(session, R.hub_officer, team=other_team)
+    other_person = make_person(session, other_owner)
+    other_token, _ = auth.create_token(session, actor_of(other_owner), other_owner, name="theirs")
+    session.commit()
+    return World(
+        team=team,
+        other_team=other_team,
+        owner=owner,
+        ids={
+            "person_id": person.id,
+            "user_id": target_user.id,
+            "token_id": token.id,
+            "version": person.version,
+        },
+        other_ids={
+            "person_id": other_person.id,
+            "user_id": target_user.id,
+            "token_id": other_token.id,
+            "version": other_person.version,
+        },
+    )
+
+
+def _call(
+    client: TestClient,
+    method: str,
+    path: str,
+    case: Case,
+    ids: dict[str, int],
+    *,
+    bearer: str | None = None,
+) -> Response:
+    url = path.format(**ids)
+    headers = {"X-Justification": "permission matrix test"}
+    if path.startswith("/api/"):
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        body = case.json(ids) if case.json else None
+        return client.request(method, url, headers=headers, json=body)
+    if method == "GET":
+        return client.get(url)
+    token = csrf_from(
+        client.get("/sign-in" if "harbour_session" not in client.cookies else "/").text
+    )
+    data = (case.form(ids) if case.form else {}) | {"csrf_token": token}
+    return client.request(method, url, data=data)
+
+
+def _as(client: TestClient, session: Session, role: Role, team: Team, path: str) -> str | None:
+    user = make_user(session, role, team=team)
+    session.commit()
+    if path.startswith("/api/"):
+        return api_token(session, user)
+    sign_in(client, user.username)
+    return None
+
+
+CASES = sorted(MATRIX.items())
+
+
+@pytest.mark.parametrize(("route", "case"), CASES, ids=[f"{m} {p}" for (m, p), _ in CASES])
+def test_anonymous(client: TestClient, world: World, route: tuple[str, str], case: Case) -> None:
+    method, path = route
+    response = _call(client, method, path, case, world.ids)
+    if case.permitted == PUBLIC:
+        assert response.status_code < 500
+        return
+    if path.startswith("/api/"):
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize(
+    ("route", "case"),
+    [c for c in CASES if c[1].wrong],
+    ids=[f"{m} {p}" for (m, p), c in CASES if c.wrong],
+)
+def test_wrong_role(
+    client: TestClient, session: Session, world: World, route: tuple[str, str], case: Case
+) -> None:
+    method, path = route
+    assert case.wrong is not None
+    bearer = _as(client, session, case.wrong, world.team, path)
+    response = _call(client, method, path, case, world.ids, bearer=bearer)
+    assert response.status_code == case.wrong_status, response.text[:300]
+
+
+@pytest.mark.parametrize(("route", "case"), CASES, ids=[f"{m} {p}" for (m, p), _ in CASES])
+def test_permitted(
+    client: TestClient, session: Session, world: World, route: tuple[str, str], case: Case
+) -> None:
+    method, path = route
+    if case.permitted == PUBLIC:
+        return
+    if "token_id" in path:
+        bearer = None
+        sign_in(client, world.owner.username)
+    else:
+        role = case.permitted if isinstance(case.permitted, Role) else R.officer
+        bearer = _as(client, session, role, world.team, path)
+    response = _call(client, method, path, case, world.ids, bearer=bearer)
+    assert response.status_code < 400, response.text[:300]
+
+
+@pytest.mark.parametrize(
+    ("route", "case"),
+    [c for c in CASES if c[1].scoped],
+    ids=[f"{m} {p}" for (m, p), c in CASES if c.scoped],
+)
+def test_permitted_but_out_of_scope(
+    client: TestClient, session: Session, world: World, route: tuple[str, str], case: Case
+) -> None:
+    method, path = route
+    if "token_id" in path:
+        bearer = None
+        sign_in(client, world.owner.username)
+    else:
+        assert isinstance(case.permitted, Role)
+        bearer = _as(client, session, case.permitted, world.team, path)
+    response = _call(client, method, path, case, world.other_ids, bearer=bearer)
+    assert response.status_code == 404, response.text[:300]

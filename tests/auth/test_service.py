@@ -1,0 +1,153 @@
+"""Sign-in, lockout, rate limiting, sessions and API tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harbour import clock
+from harbour.actor import Channel, Role
+from harbour.audit.models import AuditEvent
+from harbour.auth import service as auth
+from harbour.auth.models import User
+from harbour.errors import Conflict, ValidationFailed
+from harbour.settings import get_settings
+from tests.factories import ADMIN, PASSWORD, actor_of, make_team, make_user
+
+START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def _attempt(session: Session, username: str, password: str, ip: str = "10.0.0.1") -> auth.SignIn:
+    return auth.sign_in(session, username=username, password=password, ip=ip)
+
+
+def _actions(session: Session, subject_id: int | None = None) -> list[str]:
+    query = select(AuditEvent.action).order_by(AuditEvent.seq)
+    if subject_id is not None:
+        query = query.where(AuditEvent.subject_id == str(subject_id))
+    return list(session.scalars(query))
+
+
+def test_passwords_are_stored_as_argon2id_hashes(session: Session) -> None:
+    user = make_user(session)
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+
+
+def test_correct_password_opens_a_session_and_is_audited(session: Session) -> None:
+    user = make_user(session)
+    result = _attempt(session, user.username, PASSWORD)
+    assert result.token and result.user is not None
+    actor = auth.actor_from_session_token(session, result.token)
+    assert actor is not None and actor.id == user.id and actor.role is Role.hub_officer
+    assert "login" in _actions(session, user.id)
+
+
+def test_wrong_password_n_times_locks_the_account(session: Session) -> None:
+    user = make_user(session)
+    limit = get_settings().login_max_failures
+    with clock.frozen(START):
+        for _ in range(limit - 1):
+            assert _attempt(session, user.username, "wrong-password-x").status_code == 401
+        locked = _attempt(session, user.username, "wrong-password-x")
+        assert locked.status_code == 403 and "locked" in (locked.message or "")
+        # Even the right password is refused while the lock holds.
+        assert _attempt(session, user.username, PASSWORD).token is None
+    actions = _actions(session, user.id)
+    assert actions.count("login_failed") == limit + 1
+    assert "account_locked" in actions
+    with clock.frozen(START + timedelta(minutes=get_settings().lockout_minutes + 1)):
+        assert _attempt(session, user.username, PASSWORD).token is not None
+
+
+def test_unknown_username_fails_like_a_wrong_password(session: Session) -> None:
+    result = _attempt(session, "nobody-here", "whatever-password")
+    assert result.status_code == 401
+    assert result.message == "Enter a correct username and password"
+    assert _actions(session)[-1] == "login_failed"
+
+
+def test_too_many_failures_from_one_address_are_rate_limited(session: Session) -> None:
+    limit = get_settings().login_rate_limit_attempts
+    with clock.frozen(START):
+        for i in range(limit):
+            _attempt(session, f"guess-{i}", "nope-nope-nope", ip="192.0.2.7")
+        limited = _attempt(session, "guess-final", "nope-nope-nope", ip="192.0.2.7")
+        assert limited.status_code == 429
+        # Another address is not affected.
+        assert _attempt(session, "guess-other", "nope-nope-nope", ip="192.0.2.8").status_code == 401
+    assert "login_rate_limited" in _actions(session)
+
+
+def test_disabled_account_cannot_sign_in_and_loses_its_sessions(session: Session) -> None:
+    user = make_user(session)
+    token = _attempt(session, user.username, PASSWORD).token
+    assert token
+    auth.set_active(session, ADMIN, user, active=False, reason="left the force")
+    assert auth.actor_from_session_token(session, token) is None
+    assert _attempt(session, user.username, PASSWORD).token is None
+
+
+def test_idle_sessions_expire(session: Session) -> None:
+    user = make_user(session)
+    with clock.frozen(START) as advance:
+        token = _attempt(session, user.username, PASSWORD).token
+        assert token
+        advance(timedelta(minutes=get_settings().session_idle_minutes - 1))
+        assert auth.actor_from_session_token(session, token) is not None
+        advance(timedelta(minutes=get_settings().session_idle_minutes + 1))
+        assert auth.actor_from_session_token(session, token) is None
+
+
+def test_api_tokens_are_hashed_and_can_be_revoked(session: Session) -> None:
+    user = make_user(session)
+    row, plain = auth.create_token(session, actor_of(user), user, name="script")
+    assert plain.startswith("hbr_") and plain not in row.token_hash
+    actor = auth.actor_from_api_token(session, plain)
+    assert actor is not None and actor.channel is Channel.api and actor.id == user.id
+    auth.revoke_token(session, actor_of(user), user, row.id)
+    assert auth.actor_from_api_token(session, plain) is None
+
+
+def test_expired_tokens_are_refused(session: Session) -> None:
+    user = make_user(session)
+    with clock.frozen(START) as advance:
+        _, plain = auth.create_token(session, actor_of(user), user, name="short", days=30)
+        advance(timedelta(days=31))
+        assert auth.actor_from_api_token(session, plain) is None
+
+
+def test_a_user_cannot_make_tokens_for_someone_else(session: Session) -> None:
+    team = make_team(session)
+    alice = make_user(session, team=team)
+    bob = make_user(session, team=team)
+    from harbour.errors import HarbourError
+
+    with pytest.raises(HarbourError) as caught:
+        auth.create_token(session, actor_of(alice), bob, name="sneaky")
+    assert caught.value.status_code in (403, 404)
+
+
+def test_short_passwords_and_duplicate_usernames_are_refused(session: Session) -> None:
+    team = make_team(session)
+    with pytest.raises(ValidationFailed, match="at least"):
+        make_user(session, team=team, password="short")
+    make_user(session, team=team, username="taken")
+    with pytest.raises(Conflict):
+        make_user(session, team=team, username="taken")
+
+
+def test_reset_password_unlocks_and_ends_sessions(session: Session) -> None:
+    user = make_user(session)
+    token = _attempt(session, user.username, PASSWORD).token
+    assert token
+    for _ in range(get_settings().login_max_failures):
+        _attempt(session, user.username, "wrong-password-y")
+    auth.reset_password(session, ADMIN, user, "a-brand-new-passphrase", reason="locked out")
+    refreshed = session.get(User, user.id)
+    assert refreshed is not None and refreshed.locked_until is None
+    assert auth.actor_from_session_token(session, token) is None
+    assert _attempt(session, user.username, "a-brand-new-passphrase").token

@@ -1,0 +1,89 @@
+"""Plain factories: `make_x(session, **overrides)` returns a saved row."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from harbour.actor import Actor, Channel, Role, system_actor
+from harbour.auth import service as auth
+from harbour.auth.models import Organisation, OrganisationKind, Team, User
+from harbour.people import service as people
+from harbour.people.models import Person
+from harbour.people.schemas import PersonCreate
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+ADMIN = system_actor(Channel.job, name="tests")
+
+
+def make_org(
+    session: Session, name: str | None = None, kind: OrganisationKind = OrganisationKind.force
+) -> Organisation:
+    return auth.ensure_organisation(session, ADMIN, name or f"Org {next(_seq)}", kind)
+
+
+def make_team(session: Session, org: Organisation | None = None, name: str | None = None) -> Team:
+    return auth.ensure_team(session, ADMIN, org or make_org(session), name or f"Team {next(_seq)}")
+
+
+def make_user(
+    session: Session,
+    role: Role = Role.hub_officer,
+    *,
+    team: Team | None = None,
+    org: Organisation | None = None,
+    username: str | None = None,
+    password: str = PASSWORD,
+) -> User:
+    if team is None:
+        team = make_team(session, org)
+    organisation = session.get(Organisation, team.organisation_id)
+    assert organisation is not None
+    return auth.create_user(
+        session,
+        ADMIN,
+        username=username or f"{role.value.replace('_', '-')}-{next(_seq)}",
+        role=role,
+        organisation=organisation,
+        team=team,
+        password=password,
+        display_name=f"Test {role.label}",
+    )
+
+
+def actor_of(
+    user: User, channel: Channel = Channel.web, session_id: str | None = "test-session"
+) -> Actor:
+    return auth.actor_for(user, channel=channel, session_id=session_id)
+
+
+def make_person(session: Session, owner: User | None = None, **fields: object) -> Person:
+    owner = owner or make_user(session)
+    data = {"given_name": "Ada", "family_name": f"Example{next(_seq)}"} | fields
+    return people.create_person(session, actor_of(owner), PersonCreate(**data))  # type: ignore[arg-type]
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    page = client.get("/sign-in")
+    token = csrf_from(page.text)
+    response = client.post(
+        "/sign-in",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
+    )
+    assert response.status_code == 303, response.text[:500]
+
+
+def api_token(session: Session, user: User) -> str:
+    _, plain = auth.create_token(session, actor_of(user), user, name="tests")
+    session.commit()
+    return plain

@@ -66,7 +66,7 @@ def route_table(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
     ]
     found += [r for r in app.routes if isinstance(r, APIRoute)]
     return sorted(
-        ((method, route.path, route) for route in found for method in route.methods),
+        ((method, route.path, route) for route in found for method in route.methods or ()),
         key=lambda row: (row[1], row[0]),
     )
 
@@ -131,10 +131,25 @@ async def _harbour_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def _allowed_methods(request: Request) -> str:
+    # Starlette answers 405 from the first route whose path matches, so its Allow header names
+    # only that route's methods; list every method any route serves at this path (RFC 9110).
+    methods = {
+        method
+        for method, _, route in route_table(request.app)
+        if route.path_regex.match(request.url.path)
+    }
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        exc.headers = {**(exc.headers or {}), "Allow": _allowed_methods(request)}
     if _wants_json(request) or exc.status_code not in (404, 405):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
     return web.render(
         request,
         "errors/error.html",
@@ -144,12 +159,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             "status": exc.status_code,
         },
         status_code=exc.status_code,
+        headers=exc.headers,
     )
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if _wants_json(request):
+        missing = [e for e in exc.errors() if e.get("type") == "missing"]
+        if any(tuple(e.get("loc", ())) == ("header", "X-Justification") for e in missing):
+            return JSONResponse(
+                {
+                    "detail": "Say why you are reading this personal data: send an X-Justification "
+                    "header (5 to 500 characters). It is kept in the audit log."
+                },
+                status_code=400,
+            )
         return JSONResponse(
             {"detail": "The request is not valid", "errors": jsonable_errors(exc)},
             status_code=422,

@@ -46,5 +46,5 @@ class RateLimited(HarbourError):
 
 
 class JustificationRequired(HarbourError):
-    status_code = 428
+    status_code = 400
     title = "Give a reason for viewing this record"

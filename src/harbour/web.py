@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
@@ -209,6 +209,7 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """Render a page or partial with the actor, navigation and CSRF token available."""
     actor: Actor | None = getattr(request.state, "actor", None)
@@ -216,7 +217,9 @@ def render(
     for hook in _context_hooks:
         values.update(hook(request, actor))
     values.update(context or {})
-    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    response = templates.TemplateResponse(
+        request, template, values, status_code=status_code, headers=headers
+    )
     set_cookies(request, response)
     return response
 
@@ -240,9 +243,30 @@ def page_router(**kwargs: Any) -> APIRouter:
     )
 
 
+class ErrorBody(BaseModel):
+    """What every API error answers: a sentence a person can act on, and per-field messages."""
+
+    detail: str
+    errors: dict[str, str] | list[dict[str, Any]] | None = None
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("The request could not be read, or reading personal data lacked X-Justification"),
+    401: _error("No valid personal access token was sent"),
+    403: _error("Your role may not do this"),
+    404: _error("No such record, or not one you may see"),
+    409: _error("Someone else changed the record first, or the value is taken"),
+    422: _error("The data sent is not valid"),
+}
+
+
 def api_router(**kwargs: Any) -> APIRouter:
     """Return a router for the JSON API under /api/v1 (bearer tokens, so no CSRF)."""
-    return APIRouter(route_class=UnitOfWorkRoute, **kwargs)
+    return APIRouter(route_class=UnitOfWorkRoute, responses=API_ERRORS, **kwargs)
 
 
 def client_ip(request: Request) -> str:

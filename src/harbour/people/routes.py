@@ -33,7 +33,7 @@ api = api_router(prefix="/api/v1/people", tags=["people"])
 SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 Justification = Annotated[
-    str | None,
+    str,
     Header(
         alias="X-Justification",
         description="Why you are reading this personal data (logged in the audit trail)",

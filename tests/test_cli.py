@@ -1,0 +1,101 @@
+"""The `harbour` command: users, migrations and the demo."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from harbour.audit.models import AuditEvent
+from harbour.auth import service as auth
+from harbour.auth.models import User
+from harbour.cli import app
+from harbour.demo import DEMO_PASSWORD, USERS
+
+runner = CliRunner()
+
+
+def test_users_create_list_disable_and_reset(connection: Connection, session: Session) -> None:
+    assert runner.invoke(app, ["demo", "setup"]).exit_code == 0
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "pc-new",
+            "--role",
+            "officer",
+            "--team",
+            "Response Team",
+            "--password",
+            "a-long-enough-password",
+            "--name",
+            "PC New",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    user = session.scalars(select(User).where(User.username == "pc-new")).one()
+    assert user.role.value == "officer"
+    listed = runner.invoke(app, ["users", "list"])
+    assert "pc-new" in listed.output
+    assert runner.invoke(app, ["users", "disable", "pc-new", "--reason", "left"]).exit_code == 0
+    session.expire_all()
+    assert session.get(User, user.id).is_active is False  # type: ignore[union-attr]
+    reset = runner.invoke(
+        app, ["users", "reset-password", "pc-new", "--password", "another-long-password"]
+    )
+    assert reset.exit_code == 0
+    actions = session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.subject_id == str(user.id), AuditEvent.channel == "cli"
+        )
+    ).all()
+    assert {"create", "disable", "reset_password"} <= set(actions)
+
+
+def test_users_create_explains_bad_input(connection: Connection) -> None:
+    runner.invoke(app, ["demo", "setup"])
+    short = runner.invoke(
+        app, ["users", "create", "pc-short", "--role", "officer", "--password", "x"]
+    )
+    assert short.exit_code == 1
+    assert "at least" in short.output
+    no_team = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "pc-lost",
+            "--role",
+            "officer",
+            "--team",
+            "Nowhere",
+            "--password",
+            "a-long-enough-password",
+        ],
+    )
+    assert no_team.exit_code == 1
+    assert "no team called" in no_team.output
+    bad_role = runner.invoke(app, ["users", "create", "pc-x", "--role", "wizard"])
+    assert bad_role.exit_code != 0
+
+
+def test_demo_setup_makes_one_user_per_role_and_can_run_twice(
+    connection: Connection, session: Session
+) -> None:
+    first = runner.invoke(app, ["demo", "setup"])
+    assert first.exit_code == 0, first.output
+    assert runner.invoke(app, ["demo", "setup"]).exit_code == 0
+    roles = set(session.scalars(select(User.role)))
+    assert len(roles) == 11
+    assert len(USERS) == 11
+    signed = auth.sign_in(session, username="officer", password=DEMO_PASSWORD, ip="127.0.0.1")
+    assert signed.token
+
+
+def test_users_token_prints_a_working_token(connection: Connection, session: Session) -> None:
+    runner.invoke(app, ["demo", "setup"])
+    result = runner.invoke(app, ["users", "token", "analyst", "--name", "notebook"])
+    assert result.exit_code == 0
+    token = result.output.strip()
+    assert auth.actor_from_api_token(session, token) is not None

@@ -101,7 +101,11 @@ def _navigation(request: Request, actor: Actor | None) -> dict[str, Any]:
             if action is None or access.can(actor, action):
                 current = path == href if href == "/" else path.startswith(href)
                 items.append({"text": label, "href": href, "current": current})
-    return {"navigation": items, "service_version": __version__}
+    return {
+        "navigation": items,
+        "service_version": __version__,
+        "can": lambda action: access.can(actor, action),
+    }
 
 
 def _wants_json(request: Request) -> bool:

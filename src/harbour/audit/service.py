@@ -310,16 +310,19 @@ def give_justification(
 
 
 def subject_history(
-    session: Session, subject_type: str, subject_id: object, limit: int = 50
+    session: Session,
+    subject_type: str,
+    subject_id: object,
+    limit: int = 50,
+    *,
+    changes_only: bool = False,
 ) -> list[AuditEvent]:
-    """Return the newest events about one record (for its Audit tab)."""
+    """Return the newest events about one record; with `changes_only`, leave out views."""
+    where = [AuditEvent.subject_type == subject_type, AuditEvent.subject_id == str(subject_id)]
+    if changes_only:
+        where.append(AuditEvent.action.not_in(("view", "search")))
     return list(
         session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.subject_type == subject_type, AuditEvent.subject_id == str(subject_id)
-            )
-            .order_by(AuditEvent.seq.desc())
-            .limit(limit)
+            select(AuditEvent).where(*where).order_by(AuditEvent.seq.desc()).limit(limit)
         )
     )

@@ -153,11 +153,19 @@ def person_page(
     if reason is None:
         return _justify_page(request, person_id, {}, f"/people/{person_id}")
     person = service.view_person(session, actor, person_id, reason)
-    history = audit.subject_history(session, service.SUBJECT, person_id, limit=20)
+    history = audit.subject_history(
+        session, service.SUBJECT, person_id, limit=20, changes_only=True
+    )
     return render(
         request,
         "people/detail.html",
-        {"person": person, "saved": bool(saved), "history": history, "reason": reason},
+        {
+            "person": person,
+            "saved": bool(saved),
+            "history": history,
+            "reason": reason,
+            "can_edit": service.can_update(actor, person),
+        },
     )
 
 

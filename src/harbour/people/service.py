@@ -48,6 +48,11 @@ def check_can_create(actor: Actor) -> None:
     access.require(actor, "person.create")
 
 
+def can_update(actor: Actor, person: Person) -> bool:
+    """Tell whether the actor may change this person's details."""
+    return access.can(actor, "person.update", person)
+
+
 def find_for_update(session: Session, actor: Actor, person_id: int) -> Person:
     """Load a person the actor may change (404 out of scope, 403 if only visible)."""
     return access.fetch(session, actor, Person, person_id, "person.update")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from harbour.people import service as people_service
 from tests.factories import make_person, make_user, sign_in
 
 
@@ -77,3 +83,65 @@ def test_navigation_follows_the_access_policy(client: TestClient, session: Sessi
     home = client.get("/").text
     assert 'href="/audit"' in home
     assert 'href="/admin/users"' not in home
+
+
+def test_pages_forbid_inline_scripts(client: TestClient) -> None:
+    response = client.get("/sign-in")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.text
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_api_docs_are_served_without_a_cdn(client: TestClient) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assert "/static/vendor/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
+
+
+def test_an_unexpected_failure_shows_the_500_page_with_a_reference(
+    app: FastAPI, connection: Connection, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = make_user(session)
+    session.commit()
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(people_service, "count_visible", broken)
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as c:
+        sign_in(c, user.username)
+        response = c.get("/partials/glance", headers={"X-Request-ID": "ref-500-test"})
+        api = c.get("/api/v1/me")
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with Harbour" in response.text
+    assert "ref-500-test" in response.text
+    assert "disk on fire" not in response.text
+    assert api.status_code == 401
+
+
+def test_logs_are_json_lines_with_the_request_id(
+    client: TestClient, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harbour.app import configure_logging
+    from harbour.settings import reset_settings
+
+    monkeypatch.setenv("HARBOUR_LOG_JSON", "true")
+    monkeypatch.setenv("HARBOUR_LOG_LEVEL", "INFO")
+    reset_settings()
+    configure_logging()
+    try:
+        capsys.readouterr()
+        client.get("/healthz", headers={"X-Request-ID": "log-me-123"})
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    finally:
+        monkeypatch.setenv("HARBOUR_LOG_JSON", "false")
+        monkeypatch.setenv("HARBOUR_LOG_LEVEL", "WARNING")
+        reset_settings()
+        configure_logging()
+    request = next(line for line in lines if line.get("event") == "request")
+    assert request["request_id"] == "log-me-123"
+    assert request["path"] == "/healthz"
+    assert request["status"] == 200

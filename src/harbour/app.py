@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -36,6 +37,13 @@ REQUESTS = Counter(
 )
 LATENCY = Histogram(
     "harbour_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"]
+)
+
+# Pages load only Harbour's own scripts, styles, fonts and images: no inline script, no eval.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
 )
 
 NAVIGATION: list[tuple[str, str, str | None]] = [
@@ -203,7 +211,11 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled_error", path=request.url.path)
+    log.exception(
+        "unhandled_error",
+        path=request.url.path,
+        request_id=getattr(request.state, "request_id", None),
+    )
     if _wants_json(request):
         return JSONResponse({"detail": "Harbour could not complete the request"}, status_code=500)
     return web.render(
@@ -235,7 +247,7 @@ def create_app() -> FastAPI:
             "your account page. Reads of personal data need an `X-Justification` header, which "
             "is kept in the audit log."
         ),
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -254,6 +266,17 @@ def create_app() -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        # Served from this machine: Harbour's networks may not reach a public CDN.
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="Harbour API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/assets/images/favicon.ico",
+        )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -284,26 +307,28 @@ def create_app() -> FastAPI:
         started = time.perf_counter()
         try:
             response = await call_next(request)
+            elapsed = time.perf_counter() - started
+            route = request.scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            REQUESTS.labels(request.method, template, str(response.status_code)).inc()
+            LATENCY.labels(request.method, template).observe(elapsed)
+            response.headers["X-Request-ID"] = request_id
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            if request.url.path != "/api/docs":  # Swagger UI starts itself with an inline script
+                response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            if not request.url.path.startswith(("/static", "/assets")):
+                response.headers.setdefault("Cache-Control", "no-store")
+            log.info(
+                "request",
+                method=request.method,
+                path=request.url.path,
+                status=response.status_code,
+                duration_ms=round(elapsed * 1000, 1),
+            )
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
-        elapsed = time.perf_counter() - started
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-        LATENCY.labels(request.method, template).observe(elapsed)
-        response.headers["X-Request-ID"] = request_id
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith(("/static", "/assets")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        log.info(
-            "request",
-            method=request.method,
-            path=request.url.path,
-            status=response.status_code,
-            duration_ms=round(elapsed * 1000, 1),
-        )
         return response
 
     return app

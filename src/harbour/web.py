@@ -12,9 +12,10 @@ import hmac
 import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Path as PathParam
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
@@ -26,6 +27,9 @@ from harbour import clock, db, timefmt
 from harbour.actor import Actor
 from harbour.errors import Conflict, Forbidden, NotAuthenticated
 from harbour.settings import get_settings
+
+# Record ids in paths: positive and within a 32-bit integer column on every database.
+RecordId = Annotated[int, PathParam(ge=1, le=2_147_483_647, description="The record's id")]
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"

@@ -54,6 +54,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/healthz"): Case(PUBLIC),
     ("GET", "/readyz"): Case(PUBLIC),
     ("GET", "/metrics"): Case(PUBLIC),
+    ("GET", "/api/docs"): Case(PUBLIC),
     ("POST", "/sign-out"): Case(ANY),
     ("GET", "/"): Case(ANY),
     ("GET", "/partials/glance"): Case(ANY),

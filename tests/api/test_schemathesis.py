@@ -6,6 +6,8 @@ an auditor; no call may end in a server error or answer outside what the schema 
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -16,7 +18,7 @@ from harbour.actor import Role
 from harbour.app import create_app
 from tests.factories import api_token, make_person, make_team, make_user
 
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = int(os.environ.get("HARBOUR_SCHEMATHESIS_EXAMPLES", "30"))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from harbour.actor import Actor
 from harbour.auth import service
 from harbour.errors import ValidationFailed
-from harbour.web import current_actor, get_session, page_router, render
+from harbour.web import RecordId, current_actor, get_session, page_router, render
 
 pages = page_router(prefix="/admin/users")
 
@@ -36,7 +36,7 @@ def users(
 
 @pages.post("/{user_id}/active")
 def set_active(
-    user_id: int,
+    user_id: RecordId,
     session: SessionDep,
     actor: ActorDep,
     active: Annotated[str, Form()],

@@ -15,6 +15,7 @@ from harbour.errors import HarbourError
 from harbour.settings import get_settings
 from harbour.web import (
     SESSION_COOKIE,
+    RecordId,
     api_router,
     client_ip,
     current_actor,
@@ -156,7 +157,7 @@ def create_token(
 
 @pages.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    token_id: int,
+    token_id: RecordId,
     session: Annotated[Session, Depends(get_session)],
     actor: Annotated[Actor, Depends(current_actor)],
 ) -> Response:

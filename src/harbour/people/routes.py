@@ -18,6 +18,7 @@ from harbour.people.models import Sex
 from harbour.people.schemas import PersonCreate, PersonPage, PersonRead, PersonUpdate
 from harbour.settings import get_settings
 from harbour.web import (
+    RecordId,
     api_router,
     current_actor,
     field_errors,
@@ -143,7 +144,7 @@ def _justify_page(
 @pages.get("/{person_id}")
 def person_page(
     request: Request,
-    person_id: int,
+    person_id: RecordId,
     session: SessionDep,
     actor: ActorDep,
     saved: str | None = None,
@@ -172,7 +173,7 @@ def person_page(
 @pages.post("/{person_id}/justify")
 def justify(
     request: Request,
-    person_id: int,
+    person_id: RecordId,
     session: SessionDep,
     actor: ActorDep,
     reason: Annotated[str, Form()] = "",
@@ -190,7 +191,7 @@ def justify(
 
 @pages.get("/{person_id}/edit")
 def edit_person_form(
-    request: Request, person_id: int, session: SessionDep, actor: ActorDep
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep
 ) -> Response:
     person = service.find_for_update(session, actor, person_id)
     reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
@@ -215,7 +216,7 @@ def edit_person_form(
 @pages.post("/{person_id}/edit")
 def update_person(
     request: Request,
-    person_id: int,
+    person_id: RecordId,
     session: SessionDep,
     actor: ActorDep,
     version: Annotated[int, Form()],
@@ -282,7 +283,7 @@ def api_create(session: SessionDep, actor: ActorDep, data: PersonCreate) -> Pers
 
 @api.get("/{person_id}", response_model=PersonRead, summary="Read one person's record")
 def api_read(
-    person_id: int, session: SessionDep, actor: ActorDep, justification: Justification
+    person_id: RecordId, session: SessionDep, actor: ActorDep, justification: Justification
 ) -> PersonRead:
     return PersonRead.model_validate(service.view_person(session, actor, person_id, justification))
 
@@ -293,7 +294,7 @@ def api_read(
     summary="Change a person's details (send the version you read; 409 if it moved on)",
 )
 def api_update(
-    person_id: int,
+    person_id: RecordId,
     data: PersonUpdate,
     session: SessionDep,
     actor: ActorDep,

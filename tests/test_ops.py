@@ -145,3 +145,19 @@ def test_logs_are_json_lines_with_the_request_id(
     assert request["request_id"] == "log-me-123"
     assert request["path"] == "/healthz"
     assert request["status"] == 200
+
+
+def test_nul_characters_are_refused_everywhere(client: TestClient, session: Session) -> None:
+    from tests.factories import api_token
+
+    user = make_user(session)
+    headers = {"Authorization": f"Bearer {api_token(session, user)}", "X-Justification": "tests"}
+    listed = client.get("/api/v1/people", params={"q": "a\x00b"}, headers=headers)
+    assert listed.status_code == 422
+    assert "NUL character" in listed.json()["detail"]
+    created = client.post("/api/v1/people", json={"given_name": "A\x00"}, headers=headers)
+    assert created.status_code == 422
+    sign_in(client, user.username)
+    page = client.get("/people", params={"q": "\x00"})
+    assert page.status_code == 422
+    assert "NUL character" in page.text

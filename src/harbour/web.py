@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Path as PathParam
@@ -25,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from harbour import clock, db, timefmt
 from harbour.actor import Actor
-from harbour.errors import Conflict, Forbidden, NotAuthenticated
+from harbour.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
 from harbour.settings import get_settings
 
 # Record ids in paths: positive and within a 32-bit integer column on every database.
@@ -237,11 +238,31 @@ def page_number(value: str | int | None) -> int:
     return max(1, min(number, 100_000))
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """Refuse text with NUL characters, which no database column can hold, with a clear 422."""
+    found = "\x00" in unquote(request.url.query)
+    if not found and request.method in UNSAFE_METHODS:
+        if request.headers.get("content-type", "").startswith(_FORM_TYPES):
+            form = await request.form()  # parsed once and cached for the route
+            found = any(isinstance(v, str) and "\x00" in v for v in form.values())
+        else:
+            body = await request.body()
+            found = b"\x00" in body or b"\\u0000" in body.lower()
+    if found:
+        raise ValidationFailed(
+            "The request contains a NUL character (code 0), which Harbour cannot store. "
+            "Remove it and send the request again."
+        )
+
+
 def page_router(**kwargs: Any) -> APIRouter:
     """Return a router for browser pages: one unit of work per request, CSRF on unsafe methods."""
     return APIRouter(
         route_class=UnitOfWorkRoute,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(refuse_nul_characters), Depends(csrf_protect)],
         include_in_schema=False,
         **kwargs,
     )
@@ -270,7 +291,12 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def api_router(**kwargs: Any) -> APIRouter:
     """Return a router for the JSON API under /api/v1 (bearer tokens, so no CSRF)."""
-    return APIRouter(route_class=UnitOfWorkRoute, responses=API_ERRORS, **kwargs)
+    return APIRouter(
+        route_class=UnitOfWorkRoute,
+        responses=API_ERRORS,
+        dependencies=[Depends(refuse_nul_characters)],
+        **kwargs,
+    )
 
 
 def client_ip(request: Request) -> str:

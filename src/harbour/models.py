@@ -3,20 +3,33 @@
 from harbour.audit.models import AuditEvent, AuditHead, ViewJustification
 from harbour.auth.models import ApiToken, LoginAttempt, Organisation, Team, User, UserSession
 from harbour.db import Base
-from harbour.people.models import Person
+from harbour.episodes.models import Episode, EpisodeCompanion
+from harbour.interop.models import ImportRef
+from harbour.network.models import Association
+from harbour.people.models import Person, PersonPhone
+from harbour.places.models import Place, Vehicle
+from harbour.triage.models import Call
 
 metadata = Base.metadata
 
 __all__ = [
     "ApiToken",
+    "Association",
     "AuditEvent",
     "AuditHead",
+    "Call",
+    "Episode",
+    "EpisodeCompanion",
+    "ImportRef",
     "LoginAttempt",
     "Organisation",
     "Person",
+    "PersonPhone",
+    "Place",
     "Team",
     "User",
     "UserSession",
+    "Vehicle",
     "ViewJustification",
     "metadata",
 ]

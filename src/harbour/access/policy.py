@@ -56,6 +56,14 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys(_SUPERVISORS, S.organisation),
         R.partner_practitioner: S.team,
     },
+    # Places and vehicles: force-wide for the force; partners see those their team recorded.
+    "place.view": {
+        **dict.fromkeys(_FORCE_READERS, S.organisation),
+        R.partner_practitioner: S.organisation,
+        R.auditor: S.all,
+    },
+    # Loading historical records (`harbour import`) and generating synthetic data.
+    "data.import": {R.administrator: S.all},
     # Accounts.
     "user.view": {**{role: S.self for role in Role}, R.administrator: S.all},
     "user.manage": {R.administrator: S.all},

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour.db import Base, Timestamps
@@ -16,6 +17,51 @@ class Sex(enum.StrEnum):
     male = "male"
     other = "other"
     unknown = "unknown"
+
+
+class DatePrecision(enum.StrEnum):
+    """How much of a date of birth is known: YYYY-MM-DD, YYYY-MM or YYYY."""
+
+    day = "day"
+    month = "month"
+    year = "year"
+
+
+ETHNICITIES: dict[str, str] = {
+    # The 19 ethnic groups of the 2021 Census of England and Wales.
+    "white_british": "White: English, Welsh, Scottish, Northern Irish or British",
+    "white_irish": "White: Irish",
+    "white_gypsy_traveller": "White: Gypsy or Irish Traveller",
+    "white_roma": "White: Roma",
+    "white_other": "White: Any other White background",
+    "mixed_white_black_caribbean": "Mixed: White and Black Caribbean",
+    "mixed_white_black_african": "Mixed: White and Black African",
+    "mixed_white_asian": "Mixed: White and Asian",
+    "mixed_other": "Mixed: Any other Mixed or multiple ethnic background",
+    "asian_indian": "Asian or Asian British: Indian",
+    "asian_pakistani": "Asian or Asian British: Pakistani",
+    "asian_bangladeshi": "Asian or Asian British: Bangladeshi",
+    "asian_chinese": "Asian or Asian British: Chinese",
+    "asian_other": "Asian or Asian British: Any other Asian background",
+    "black_african": "Black, Black British, Caribbean or African: African",
+    "black_caribbean": "Black, Black British, Caribbean or African: Caribbean",
+    "black_other": "Black, Black British, Caribbean or African: Any other Black background",
+    "other_arab": "Other ethnic group: Arab",
+    "other_any": "Other ethnic group: Any other ethnic group",
+}
+
+FLAGS: dict[str, str] = {
+    "cse_risk": "Risk of child sexual exploitation",
+    "cce_risk": "Risk of child criminal exploitation",
+    "county_lines": "County lines involvement",
+    "dementia": "Dementia",
+    "mental_health": "Mental health concern",
+    "self_harm": "Self-harm or suicide risk",
+    "trafficking": "Trafficking or modern slavery concern",
+    "weapons": "Weapons warning",
+    "violence": "Violence warning",
+    "drugs": "Drugs",
+}
 
 
 class Person(Timestamps, Base):
@@ -34,6 +80,18 @@ class Person(Timestamps, Base):
     given_name: Mapped[str | None] = mapped_column(String(100))
     family_name: Mapped[str | None] = mapped_column(String(100))
     date_of_birth: Mapped[date | None]
+    dob_precision: Mapped[DatePrecision | None] = mapped_column(
+        Enum(DatePrecision, name="date_precision", native_enum=False, length=10)
+    )
+    aliases: Mapped[list[str] | None] = mapped_column(JSON)
+    ethnicity: Mapped[str | None] = mapped_column(String(40))
+    observed_ethnicity: Mapped[str | None] = mapped_column(String(40))
+    home_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
+    looked_after: Mapped[bool | None]
+    local_authority: Mapped[str | None] = mapped_column(String(100))
+    flags: Mapped[list[str] | None] = mapped_column(JSON)
+    philomena: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    herbert: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sex: Mapped[Sex] = mapped_column(
         Enum(Sex, name="sex", native_enum=False, length=20, validate_strings=True),
         default=Sex.unknown,
@@ -52,3 +110,26 @@ class Person(Timestamps, Base):
         if family and given:
             return f"{family}, {given}"
         return family or given or "Unnamed person"
+
+
+class PersonPhone(Base):
+    """A phone number a person uses, stored as digits with a leading + for international form."""
+
+    __tablename__ = "person_phone"
+    __table_args__ = (UniqueConstraint("person_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(20), index=True)
+
+
+def normalise_phone(value: str) -> str:
+    """Reduce a UK phone number to one form: '07700 900123' becomes '+447700900123'."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if value.strip().startswith("+"):
+        return "+" + digits
+    if digits.startswith("00"):
+        return "+" + digits[2:]
+    if digits.startswith("0"):
+        return "+44" + digits[1:]
+    return digits

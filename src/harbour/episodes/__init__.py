@@ -1,0 +1,1 @@
+"""The missing episode: from the report to closure."""

@@ -1,0 +1,1 @@
+"""Interoperability: the JSON Lines import format, and later PFIF and CSV."""

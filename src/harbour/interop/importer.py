@@ -1,0 +1,474 @@
+"""Load a batch of JSON Lines records: validate every line, load what is valid, report the rest.
+
+This is a job, like a CLI command: it owns its transactions. Records are loaded kind by kind
+(places and vehicles, then people, episodes, calls and associations), in chunks that each commit
+whole; if a chunk fails, its records are retried one by one so that one bad record never costs a
+good one. Re-importing an id updates its record; re-importing an identical line changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from harbour import db
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.audit import service as audit
+from harbour.episodes.models import Episode, EpisodeCompanion, EpisodeStatus, Outcome
+from harbour.errors import HarbourError, NotFound
+from harbour.interop.models import ImportRef
+from harbour.interop.schemas import (
+    KINDS,
+    LINE_MODELS,
+    AssociationLine,
+    CallLine,
+    EpisodeLine,
+    Line,
+    PersonLine,
+    PlaceLine,
+    VehicleLine,
+    parse_partial_date,
+    references,
+)
+from harbour.network.models import Association
+from harbour.people.models import Person, PersonPhone, normalise_phone
+from harbour.places.models import Place, Vehicle
+from harbour.triage.models import Call
+
+CHUNK = 1000
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    file: str
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass
+class Summary:
+    """What an import did, kind by kind."""
+
+    files: list[str] = field(default_factory=list)
+    lines: int = 0
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> int:
+        return (
+            sum(self.created.values()) + sum(self.updated.values()) + sum(self.unchanged.values())
+        )
+
+
+@dataclass
+class _Parsed:
+    file: str
+    line: int
+    text: str
+    record: Line
+    digest: str
+
+
+class ImportFailed(HarbourError):
+    """The import could not run at all (no such file, no organisation, …)."""
+
+
+def input_files(path: Path) -> list[Path]:
+    """Return the files an import reads: the file itself, or a folder's *.jsonl files in order."""
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.jsonl") if not p.name.endswith(".rejected.jsonl"))
+        if not files:
+            raise ImportFailed(f"{path} holds no .jsonl files")
+        return files
+    if not path.exists():
+        raise ImportFailed(f"{path} does not exist")
+    return [path]
+
+
+def _read(files: Iterable[Path]) -> Iterator[tuple[str, int, str]]:
+    for path in files:
+        try:
+            with path.open(encoding="utf-8") as handle:
+                for number, text in enumerate(handle, start=1):
+                    if text.strip():
+                        yield str(path), number, text.rstrip("\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ImportFailed(f"{path} could not be read: {exc}") from exc
+
+
+def _reason(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:3]:
+        where = ".".join(str(p) for p in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "is not a field of this kind (check the spelling)"
+        elif error["type"] == "missing":
+            message = "is required"
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+def parse_line(text: str) -> Line:
+    """Validate one line of the import format, or raise ValueError with a reason to act on."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(raw, dict):
+        raise ValueError("a line must be a JSON object with a kind and an id")
+    kind = raw.get("kind")
+    if kind not in LINE_MODELS:
+        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    try:
+        return LINE_MODELS[kind].model_validate(raw)
+    except ValidationError as exc:
+        raise ValueError(_reason(exc)) from None
+
+
+def _digest(text: str) -> str:
+    canonical = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class _Refs:
+    """External id -> (record id, digest), filled from the database and as records load."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, str], tuple[int, str]] = {}
+
+    def load(self, session: Session, wanted: set[tuple[str, str]]) -> None:
+        by_kind: dict[str, list[str]] = {}
+        for kind, external in wanted:
+            by_kind.setdefault(kind, []).append(external)
+        for kind, ids in by_kind.items():
+            for start in range(0, len(ids), 500):
+                rows = session.execute(
+                    select(ImportRef.external_id, ImportRef.record_id, ImportRef.digest).where(
+                        ImportRef.kind == kind, ImportRef.external_id.in_(ids[start : start + 500])
+                    )
+                )
+                for external, record_id, digest in rows:
+                    self.known[(kind, external)] = (record_id, digest)
+
+    def id(self, kind: str, external: str) -> int:
+        return self.known[(kind, external)][0]
+
+
+def _check_references(
+    parsed: dict[tuple[str, str], _Parsed], refs: _Refs, rejected: list[Rejection]
+) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for key, item in list(parsed.items()):
+            for ref in references(item.record):
+                if ref not in parsed and ref not in refs.known:
+                    rejected.append(
+                        Rejection(
+                            item.file,
+                            item.line,
+                            f"refers to {ref[0]} {ref[1]!r}, which is neither in this batch nor "
+                            "loaded by an earlier import",
+                            item.text,
+                        )
+                    )
+                    del parsed[key]
+                    changed = True
+                    break
+
+
+# -- writing each kind --------------------------------------------------------------------------
+
+
+def _place(session: Session, row: Place | None, line: PlaceLine, org_id: int, refs: _Refs) -> Place:
+    row = row or Place(organisation_id=org_id)
+    row.type = line.type
+    row.name, row.address, row.postcode = line.name, line.address, line.postcode
+    row.borough, row.lat, row.lon = line.borough, line.lat, line.lon
+    return row
+
+
+def _vehicle(
+    session: Session, row: Vehicle | None, line: VehicleLine, org_id: int, refs: _Refs
+) -> Vehicle:
+    row = row or Vehicle(organisation_id=org_id)
+    row.registration, row.make, row.colour = line.registration, line.make, line.colour
+    return row
+
+
+def _person(
+    session: Session, row: Person | None, line: PersonLine, org_id: int, refs: _Refs
+) -> Person:
+    row = row or Person(organisation_id=org_id)
+    row.given_name, row.family_name, row.sex = line.given_name, line.family_name, line.sex
+    if line.date_of_birth:
+        row.date_of_birth, row.dob_precision = parse_partial_date(line.date_of_birth)
+    else:
+        row.date_of_birth, row.dob_precision = None, None
+    row.aliases = line.aliases or None
+    row.ethnicity, row.observed_ethnicity = line.ethnicity, line.observed_ethnicity
+    row.home_place_id = refs.id("place", line.home) if line.home else None
+    row.looked_after, row.local_authority = line.looked_after, line.local_authority
+    row.flags = line.flags or None
+    row.philomena, row.herbert = line.philomena, line.herbert
+    return row
+
+
+def _person_children(session: Session, row: Person, line: PersonLine) -> None:
+    session.execute(delete(PersonPhone).where(PersonPhone.person_id == row.id))
+    for number in dict.fromkeys(normalise_phone(p) for p in line.phones):
+        session.add(PersonPhone(person_id=row.id, number=number))
+
+
+def _episode(
+    session: Session, row: Episode | None, line: EpisodeLine, org_id: int, refs: _Refs
+) -> Episode:
+    row = row or Episode(organisation_id=org_id, imported=True)
+    row.person_id = refs.id("person", line.person)
+    row.reported_at = line.reported_at
+    by = line.reported_by
+    row.reporter_name = by.name if by else None
+    row.reporter_relationship = by.relationship if by else None
+    row.reporter_phone = by.phone if by else None
+    row.last_seen_at, row.last_seen_text = line.last_seen_at, line.last_seen_text
+    row.last_seen_place_id = (
+        refs.id("place", line.last_seen_place) if line.last_seen_place else None
+    )
+    row.circumstances, row.risk_answers, row.risk_grade = (
+        line.circumstances,
+        line.risk_answers,
+        line.risk_grade,
+    )
+    row.found_at, row.found_text, row.found_by = line.found_at, line.found_text, line.found_by
+    row.found_place_id = refs.id("place", line.found_place) if line.found_place else None
+    row.outcome = line.outcome or (Outcome.ongoing if line.found_at is None else None)
+    row.prevention_interview = (
+        line.prevention_interview.model_dump(mode="json") if line.prevention_interview else None
+    )
+    row.rhi = line.rhi.model_dump(mode="json") if line.rhi else None
+    row.status = EpisodeStatus.missing if line.found_at is None else EpisodeStatus.closed
+    return row
+
+
+def _episode_children(session: Session, row: Episode, line: EpisodeLine, refs: _Refs) -> None:
+    session.execute(delete(EpisodeCompanion).where(EpisodeCompanion.episode_id == row.id))
+    for companion in dict.fromkeys(line.found_with):
+        session.add(EpisodeCompanion(episode_id=row.id, person_id=refs.id("person", companion)))
+
+
+def _call(session: Session, row: Call | None, line: CallLine, org_id: int, refs: _Refs) -> Call:
+    row = row or Call(organisation_id=org_id, imported=True)
+    row.received_at, row.narrative, row.caller = line.received_at, line.narrative, line.caller
+    row.reference, row.outcome = line.reference, line.outcome
+    if isinstance(line.location, dict):
+        row.location_place_id, row.location_text = refs.id("place", line.location["place"]), None
+    else:
+        row.location_place_id, row.location_text = None, line.location
+    return row
+
+
+def _association(
+    session: Session, row: Association | None, line: AssociationLine, org_id: int, refs: _Refs
+) -> Association:
+    row = row or Association(organisation_id=org_id, imported=True)
+    row.subject_id = refs.id("person", line.subject)
+    kind, value = next(iter(line.object.items()))
+    row.object_person_id = refs.id("person", value) if kind == "person" else None
+    row.object_place_id = refs.id("place", value) if kind == "place" else None
+    row.object_vehicle_id = refs.id("vehicle", value) if kind == "vehicle" else None
+    row.object_phone = normalise_phone(value) if kind == "phone" else None
+    row.type, row.observed_at = line.type, line.observed_at
+    row.source_episode_id = row.source_call_id = row.source_text = None
+    if isinstance(line.source, dict):
+        source_kind, source_id = next(iter(line.source.items()))
+        if source_kind == "episode":
+            row.source_episode_id = refs.id("episode", source_id)
+        else:
+            row.source_call_id = refs.id("call", source_id)
+    else:
+        row.source_text = line.source
+    return row
+
+
+_WRITERS: dict[str, tuple[type[Any], Callable[..., Any]]] = {
+    "place": (Place, _place),
+    "vehicle": (Vehicle, _vehicle),
+    "person": (Person, _person),
+    "episode": (Episode, _episode),
+    "call": (Call, _call),
+    "association": (Association, _association),
+}
+
+
+def _write(session: Session, item: _Parsed, org_id: int, refs: _Refs, summary: Summary) -> None:
+    kind = item.record.kind
+    model, writer = _WRITERS[kind]
+    existing = refs.known.get((kind, item.record.id))
+    if existing and existing[1] == item.digest:
+        summary.unchanged[kind] += 1
+        return
+    row = session.get(model, existing[0]) if existing else None
+    row = writer(session, row, item.record, org_id, refs)
+    session.add(row)
+    session.flush()
+    if isinstance(item.record, PersonLine):
+        _person_children(session, row, item.record)
+    elif isinstance(item.record, EpisodeLine):
+        _episode_children(session, row, item.record, refs)
+    if existing:
+        session.execute(
+            update(ImportRef)
+            .where(ImportRef.kind == kind, ImportRef.external_id == item.record.id)
+            .values(digest=item.digest)
+        )
+        summary.updated[kind] += 1
+    else:
+        session.add(
+            ImportRef(kind=kind, external_id=item.record.id, record_id=row.id, digest=item.digest)
+        )
+        summary.created[kind] += 1
+    refs.known[(kind, item.record.id)] = (row.id, item.digest)
+
+
+def _load_chunk(chunk: list[_Parsed], org_id: int, refs: _Refs, summary: Summary) -> None:
+    snapshot = dict(refs.known)
+    counts = (summary.created.copy(), summary.updated.copy(), summary.unchanged.copy())
+    try:
+        with db.unit_of_work() as session:
+            for item in chunk:
+                _write(session, item, org_id, refs, summary)
+        return
+    except (SQLAlchemyError, KeyError):
+        refs.known = snapshot
+        summary.created, summary.updated, summary.unchanged = counts
+    for item in chunk:  # one by one, so that one bad record costs only itself
+        before = dict(refs.known)
+        try:
+            with db.unit_of_work() as session:
+                _write(session, item, org_id, refs, summary)
+        except KeyError as exc:
+            refs.known = before
+            summary.rejected.append(
+                Rejection(
+                    item.file,
+                    item.line,
+                    f"refers to {exc.args[0]}, which failed to load",
+                    item.text,
+                )
+            )
+        except SQLAlchemyError as exc:
+            refs.known = before
+            reason = str(getattr(exc, "orig", exc)).splitlines()[0][:300]
+            summary.rejected.append(
+                Rejection(item.file, item.line, f"the database refused it: {reason}", item.text)
+            )
+
+
+def run_import(
+    path: Path,
+    actor: Actor,
+    *,
+    organisation_id: int,
+    on_progress: Progress | None = None,
+    chunk_size: int = CHUNK,
+) -> Summary:
+    """Validate and load every record under `path` for an organisation; return what happened."""
+    access.require(actor, "data.import")
+    files = input_files(path)
+    summary = Summary(files=[str(f) for f in files])
+    parsed: dict[tuple[str, str], _Parsed] = {}
+    first_seen: dict[tuple[str, str], str] = {}
+    for file, number, text in _read(files):
+        summary.lines += 1
+        try:
+            record = parse_line(text)
+        except ValueError as exc:
+            summary.rejected.append(Rejection(file, number, str(exc), text))
+            continue
+        key = (record.kind, record.id)
+        if key in parsed:
+            summary.rejected.append(
+                Rejection(
+                    file,
+                    number,
+                    f"{record.kind} id {record.id!r} appears twice in this batch "
+                    f"(first at {first_seen[key]})",
+                    text,
+                )
+            )
+            continue
+        first_seen[key] = f"{Path(file).name} line {number}"
+        parsed[key] = _Parsed(file, number, text, record, _digest(text))
+    refs = _Refs()
+    with db.unit_of_work() as session:
+        wanted = set(parsed) | {r for item in parsed.values() for r in references(item.record)}
+        refs.load(session, wanted)
+    _check_references(parsed, refs, summary.rejected)
+    for kind in KINDS:
+        items = [item for key, item in parsed.items() if key[0] == kind]
+        for start in range(0, len(items), chunk_size):
+            _load_chunk(items[start : start + chunk_size], organisation_id, refs, summary)
+            if on_progress:
+                on_progress(kind, min(start + chunk_size, len(items)), len(items))
+    summary.rejected.sort(key=lambda r: (r.file, r.line))
+    with db.unit_of_work() as session:
+        audit.record(
+            session,
+            actor,
+            "import",
+            "batch",
+            None,
+            after={
+                "files": [Path(f).name for f in summary.files],
+                "lines": summary.lines,
+                "created": dict(summary.created),
+                "updated": dict(summary.updated),
+                "unchanged": dict(summary.unchanged),
+                "rejected": len(summary.rejected),
+            },
+        )
+    return summary
+
+
+def write_report(summary: Summary, report: Path) -> None:
+    """Write each rejected line with its file, line number and reason, one JSON object a line."""
+    with report.open("w", encoding="utf-8") as handle:
+        for r in summary.rejected:
+            handle.write(
+                json.dumps({"file": r.file, "line": r.line, "reason": r.reason, "record": r.text})
+                + "\n"
+            )
+
+
+def organisation_for_import(session: Session, name: str | None) -> int:
+    """Find the organisation imported records will belong to (the only force by default)."""
+    from harbour.auth.models import Organisation, OrganisationKind
+
+    if name:
+        org = session.scalar(select(Organisation).where(Organisation.name == name))
+        if org is None:
+            raise NotFound(f"No organisation is called {name!r}")
+        return org.id
+    forces = list(
+        session.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.force))
+    )
+    if len(forces) != 1:
+        raise ImportFailed("Name the organisation the records belong to with --organisation")
+    return forces[0].id

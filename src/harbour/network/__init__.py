@@ -1,0 +1,1 @@
+"""The entity network: links between people, places, phones and vehicles."""

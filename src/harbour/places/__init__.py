@@ -1,0 +1,1 @@
+"""Places and vehicles: the addresses, venues and cars that link people together."""

@@ -1,0 +1,1 @@
+"""The synthetic force area: people, places, episodes, calls and planted exploitation."""

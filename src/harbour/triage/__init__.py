@@ -1,0 +1,1 @@
+"""Calls and Right Care Right Person decision support."""

@@ -42,6 +42,7 @@ db: setup
 
 demo: db
 	$(BIN)/harbour demo setup
+	$(BIN)/harbour simulate --scale demo --load --if-empty
 
 run: demo
 	$(BIN)/harbour serve --host $(HOST) --port $(PORT)

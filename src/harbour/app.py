@@ -20,6 +20,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from harbour import __version__, db, web
+from harbour import models as _models  # noqa: F401  (every table known to the mapper)
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import routes as audit_routes

@@ -11,7 +11,8 @@ from alembic.config import Config
 from rich.console import Console
 from rich.table import Table
 
-from harbour import db
+from harbour import clock, db
+from harbour import models as _models  # noqa: F401  (every table known to the mapper)
 from harbour.actor import Actor, Channel, Role, system_actor
 from harbour.audit import service as audit
 from harbour.auth import service as auth
@@ -22,6 +23,7 @@ app = typer.Typer(
     help="Harbour: the case-working platform of a Central Vulnerability Hub.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
 db_app = typer.Typer(help="Create and migrate the database named by HARBOUR_DATABASE_URL.")
 users_app = typer.Typer(help="Manage user accounts (changes are audited).")
@@ -291,6 +293,75 @@ def import_records(
             err.print(f"  {Path(rejection.file).name}:{rejection.line}: {rejection.reason}")
         raise typer.Exit(code=3)
     console.print("[green]Every line loaded.[/]")
+
+
+@app.command("simulate")
+def simulate_command(
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files")] = 1,
+    scale: Annotated[
+        str, typer.Option(help="demo (3 areas), borough, london (32 boroughs) or national")
+    ] = "demo",
+    years: Annotated[float, typer.Option(help="Years of history", min=0.1, max=20)] = 1.0,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last day of the data, YYYY-MM-DD (default today)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the files (default var/simulate/SCALE-SEED)")
+    ] = None,
+    load: Annotated[bool, typer.Option(help="Import the files into the database")] = False,
+    if_empty: Annotated[
+        bool, typer.Option(help="With --load: do nothing if the database holds episodes already")
+    ] = False,
+) -> None:
+    """Generate a synthetic force area as import files plus truth.json (and --load it)."""
+    from datetime import date
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from harbour import timefmt
+    from harbour.simulate.scales import SCALES
+    from harbour.simulate.service import simulate
+
+    if scale not in SCALES:
+        raise _fail(f"Unknown scale {scale!r}: use one of {', '.join(SCALES)}")
+    try:
+        day = date.fromisoformat(as_of) if as_of else timefmt.local(clock.now()).date()
+    except ValueError as exc:
+        raise _fail(f"--as-of {as_of!r} is not a date such as 2026-11-27") from exc
+    if load and if_empty and _has_episodes():
+        console.print("The database already holds episodes: nothing simulated.")
+        return
+    folder = out or PROJECT_ROOT / "var" / "simulate" / f"{scale}-{seed}"
+    with Progress(
+        TextColumn("areas"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    ) as progress:
+        task = progress.add_task("areas", total=SCALES[scale].areas)
+        result = simulate(
+            seed=seed,
+            scale=scale,
+            years=years,
+            as_of=day,
+            out=folder,
+            on_area=lambda done, _total: progress.update(task, completed=done),
+        )
+    table = Table(title=f"Simulated {scale} scale, seed {seed}, to {day.isoformat()}")
+    table.add_column("kind")
+    table.add_column("records", justify="right")
+    for kind, count in result.counts.items():
+        table.add_row(kind, f"{count:,}")
+    console.print(table)
+    console.print(f"Files in {folder}; ground truth in {result.truth}")
+    if load:
+        import_records(folder, report=None, organisation=None)
+
+
+def _has_episodes() -> bool:
+    from sqlalchemy import select
+
+    from harbour.episodes.models import Episode
+
+    with db.unit_of_work() as session:
+        return session.scalar(select(Episode.id).limit(1)) is not None
 
 
 @demo_app.command("setup")

@@ -1,0 +1,125 @@
+"""`harbour simulate`: reproducible files, ground truth that agrees with them, realistic shapes."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from harbour.actor import Channel, system_actor
+from harbour.episodes.models import Episode
+from harbour.interop import importer
+from harbour.simulate.service import FILES, simulate
+from harbour.simulate.stats import measure
+from tests.factories import make_org
+
+AS_OF = date(2026, 11, 27)
+
+
+def _read(out: Path, kind: str) -> list[dict[str, object]]:
+    with (out / FILES[kind]).open() as handle:
+        return [json.loads(line) for line in handle]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    simulate(seed=1, scale="demo", years=1, as_of=AS_OF, out=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def borough(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("borough")
+    simulate(seed=3, scale="borough", years=2, as_of=AS_OF, out=out)
+    return out
+
+
+def test_the_same_seed_gives_byte_identical_files(demo: Path, tmp_path: Path) -> None:
+    simulate(seed=1, scale="demo", years=1, as_of=AS_OF, out=tmp_path)
+    for name in [*FILES.values(), "truth.json"]:
+        assert (tmp_path / name).read_bytes() == (demo / name).read_bytes(), name
+
+
+def test_another_seed_gives_other_data(demo: Path, tmp_path: Path) -> None:
+    simulate(seed=2, scale="demo", years=1, as_of=AS_OF, out=tmp_path)
+    assert (tmp_path / FILES["person"]).read_bytes() != (demo / FILES["person"]).read_bytes()
+
+
+def test_every_time_is_before_the_as_of_day_and_some_children_are_still_missing(demo: Path) -> None:
+    episodes = _read(demo, "episode")
+    truth = json.loads((demo / "truth.json").read_text())
+    end = truth["period"]["end"]
+    assert all(str(e["reported_at"]) < end for e in episodes)
+    assert all(str(e.get("found_at", "")) < end for e in episodes)
+    assert any("found_at" not in e for e in episodes)
+
+
+def test_the_truth_agrees_with_the_records(demo: Path) -> None:
+    truth = json.loads((demo / "truth.json").read_text())
+    people = {p["id"] for p in _read(demo, "person")}
+    places = {p["id"] for p in _read(demo, "place")}
+    vehicles = {v["id"] for v in _read(demo, "vehicle")}
+    assert set(truth["identities"]) == people
+    assert set(truth["identities"].values()) <= people
+    assert any(pid != true for pid, true in truth["identities"].items()), "no noisy duplicates"
+    assert truth["networks"], "no planted networks"
+    found_at: dict[str, set[str]] = defaultdict(set)
+    for episode in _read(demo, "episode"):
+        person = truth["identities"][episode["person"]]
+        if "found_place" in episode:
+            found_at[person].add(str(episode["found_place"]))
+    links = _read(demo, "association")
+    for network in truth["networks"]:
+        assert set(network["adults"]) <= people
+        assert set(network["children"]) <= people
+        assert set(network["places"]) <= places
+        assert set(network["vehicles"]) <= vehicles
+        # The planted pattern is in the records: children found at the network's places, and
+        # linked to its adults.
+        assert any(found_at[c] & set(network["places"]) for c in network["children"])
+        adult_links = {(a["subject"], a["object"].get("person")) for a in links}  # type: ignore[union-attr]
+        assert all((c, network["adults"][0]) in adult_links for c in network["children"])
+    counts = truth["counts"]
+    assert counts == {kind: len(_read(demo, kind)) for kind in FILES}
+
+
+def test_decoys_are_busy_but_not_networks(demo: Path) -> None:
+    truth = json.loads((demo / "truth.json").read_text())
+    kinds = {d["type"] for d in truth["decoys"]}
+    assert {"school", "station", "fast_food", "care_home_staff", "friends_home"} <= kinds
+    network_places = {p for n in truth["networks"] for p in n["places"]}
+    decoy_places = {d["place"] for d in truth["decoys"] if "place" in d}
+    assert not network_places & decoy_places
+
+
+def test_the_shapes_match_the_published_figures(borough: Path) -> None:
+    shape = measure(borough)
+    # 6% of children account for about a third of child episodes (shared/population.md, S19).
+    assert 0.25 <= shape.top_6pct_share <= 0.42, shape
+    # 90% of children are found within 2 days (S17).
+    assert 0.86 <= shape.found_within_48h <= 0.94, shape
+    # Looked-after children: roughly 40% of child episodes (unverified; a wide band).
+    assert 0.22 <= shape.looked_after_share <= 0.48, shape
+    # About 3.1 episodes a child in London (S20) and 920 child episodes a borough a year.
+    assert 2.6 <= shape.child_episodes / shape.children <= 4.2, shape
+    assert 1500 <= shape.child_episodes <= 2300, shape
+
+
+def test_simulated_files_import_without_a_rejection_and_twice_changes_nothing(
+    demo: Path, connection: Connection, session: Session
+) -> None:
+    org = make_org(session)
+    actor = system_actor(Channel.cli, name="simulate-tests")
+    first = importer.run_import(demo, actor, organisation_id=org.id)
+    assert first.rejected == []
+    assert sum(first.created.values()) == first.lines
+    episodes = session.scalar(select(func.count()).select_from(Episode))
+    second = importer.run_import(demo, actor, organisation_id=org.id)
+    assert sum(second.unchanged.values()) == second.lines
+    assert session.scalar(select(func.count()).select_from(Episode)) == episodes

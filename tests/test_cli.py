@@ -99,3 +99,43 @@ def test_users_token_prints_a_working_token(connection: Connection, session: Ses
     assert result.exit_code == 0
     token = result.output.strip()
     assert auth.actor_from_api_token(session, token) is not None
+
+
+def test_a_production_install_can_be_set_up_from_nothing(
+    connection: Connection, session: Session
+) -> None:
+    assert (
+        runner.invoke(app, ["orgs", "create", "Northshire Police", "--kind", "force"]).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            app,
+            ["orgs", "create", "Northshire Children's Services", "--kind", "childrens_services"],
+        ).exit_code
+        == 0
+    )
+    made = runner.invoke(app, ["teams", "create", "Hub", "--organisation", "Northshire Police"])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "admin1",
+            "--role",
+            "administrator",
+            "--organisation",
+            "Northshire Police",
+            "--team",
+            "Hub",
+            "--password",
+            "a-long-enough-password",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["orgs", "list"])
+    assert "Northshire Police" in listed.output
+    assert "Hub" in listed.output
+    missing = runner.invoke(app, ["teams", "create", "X", "--organisation", "Nowhere"])
+    assert missing.exit_code == 1

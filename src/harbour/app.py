@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request
@@ -111,6 +112,8 @@ def _navigation(request: Request, actor: Actor | None) -> dict[str, Any]:
                 current = path == href if href == "/" else path.startswith(href)
                 items.append({"text": label, "href": href, "current": current})
     return {
+        "max_failures": get_settings().login_max_failures,
+        "lockout_minutes": get_settings().lockout_minutes,
         "navigation": items,
         "service_version": __version__,
         "can": lambda action: access.can(actor, action),
@@ -135,7 +138,7 @@ async def _harbour_error(request: Request, exc: Exception) -> Response:
             target += "?" + request.url.query
         if request.headers.get("HX-Request"):
             return Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
-        return RedirectResponse(f"/sign-in?next={target}", status_code=303)
+        return RedirectResponse(f"/sign-in?next={quote(target, safe='/')}", status_code=303)
     return web.render(
         request,
         "errors/error.html",

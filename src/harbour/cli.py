@@ -16,6 +16,7 @@ from harbour import models as _models  # noqa: F401  (every table known to the m
 from harbour.actor import Actor, Channel, Role, system_actor
 from harbour.audit import service as audit
 from harbour.auth import service as auth
+from harbour.auth.models import OrganisationKind
 from harbour.errors import HarbourError
 from harbour.settings import PROJECT_ROOT, get_settings
 
@@ -29,7 +30,11 @@ db_app = typer.Typer(help="Create and migrate the database named by HARBOUR_DATA
 users_app = typer.Typer(help="Manage user accounts (changes are audited).")
 audit_app = typer.Typer(help="Check the append-only audit log.")
 demo_app = typer.Typer(help="Demo organisations, users and invented people (development only).")
+orgs_app = typer.Typer(help="Organisations: the force and its partner agencies (audited).")
+teams_app = typer.Typer(help="Teams within organisations (audited).")
 app.add_typer(db_app, name="db")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(teams_app, name="teams")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(demo_app, name="demo")
@@ -75,6 +80,47 @@ def db_current() -> None:
     from alembic import command
 
     command.current(_alembic_config())
+
+
+@orgs_app.command("create")
+def orgs_create(
+    name: str,
+    kind: Annotated[OrganisationKind, typer.Option(help="What sort of organisation")] = (
+        OrganisationKind.force
+    ),
+) -> None:
+    """Create an organisation (does nothing if one of that name exists)."""
+    with db.unit_of_work() as session:
+        org = auth.ensure_organisation(session, _actor(), name.strip(), kind)
+        console.print(f"Organisation [bold]{org.name}[/] ({org.kind.label}).")
+
+
+@orgs_app.command("list")
+def orgs_list() -> None:
+    """List organisations and their teams."""
+    with db.unit_of_work() as session:
+        table = Table("organisation", "kind", "teams")
+        teams_by_org: dict[int, list[str]] = {}
+        for team in auth.teams(session):
+            teams_by_org.setdefault(team.organisation_id, []).append(team.name)
+        for org in auth.organisations(session):
+            table.add_row(org.name, org.kind.label, ", ".join(teams_by_org.get(org.id, [])))
+        console.print(table)
+
+
+@teams_app.command("create")
+def teams_create(
+    name: str,
+    organisation: Annotated[str, typer.Option(help="The organisation the team belongs to")],
+) -> None:
+    """Create a team in an organisation (does nothing if it exists)."""
+    try:
+        with db.unit_of_work() as session:
+            org = auth.find_organisation(session, organisation)
+            team = auth.ensure_team(session, _actor(), org, name.strip())
+            console.print(f"Team [bold]{team.name}[/] in {org.name}.")
+    except HarbourError as exc:
+        raise _fail(exc.message) from exc
 
 
 @users_app.command("create")
@@ -216,14 +262,18 @@ def audit_verify() -> None:
     """Walk the hash chain; name the first altered, removed or inserted event; exit 1 if any."""
     with db.unit_of_work() as session:
         verdict = audit.verify(session)
-        audit.record(
-            session,
-            _actor(),
-            "verify",
-            "audit_log",
-            None,
-            after={"ok": verdict.ok, "checked": verdict.checked},
-        )
+    try:
+        with db.unit_of_work() as session:
+            audit.record(
+                session,
+                _actor(),
+                "verify",
+                "audit_log",
+                None,
+                after={"ok": verdict.ok, "checked": verdict.checked},
+            )
+    except HarbourError as exc:
+        err.print(f"[yellow]This check could not be recorded:[/] {exc.message}")
     if verdict.ok:
         console.print(f"[green]Audit log intact:[/] {verdict.checked} events checked.")
         return
@@ -232,6 +282,22 @@ def audit_verify() -> None:
         f"({verdict.checked} events checked before it)."
     )
     raise typer.Exit(code=1)
+
+
+@audit_app.command("reseal")
+def audit_reseal(
+    reason: Annotated[str, typer.Option(help="Why (for example: secret key rotated)")],
+) -> None:
+    """Re-sign the chain's head with the current secret key, after checking every event.
+
+    Use it after rotating HARBOUR_SECRET_KEY. It refuses if any event is altered or missing.
+    """
+    with db.unit_of_work() as session:
+        verdict = audit.reseal(session, _actor(), reason)
+    if not verdict.ok:
+        err.print(f"[bold red]Not resealed:[/] event {verdict.first_bad_seq}: {verdict.problem}")
+        raise typer.Exit(code=1)
+    console.print(f"[green]Resealed[/] after checking {verdict.checked} events.")
 
 
 @app.command("import")
@@ -375,13 +441,12 @@ def demo_setup() -> None:
     except HarbourError as exc:
         raise _fail(exc.message) from exc
     table = Table(title="Demo sign-ins (development only)")
-    for column in ("username", "password", "role", "organisation / team"):
+    for column in ("username", "role", "organisation / team"):
         table.add_column(column)
     for row in made:
-        table.add_row(
-            row.username, demo.DEMO_PASSWORD, row.role.label, f"{row.organisation} / {row.team}"
-        )
+        table.add_row(row.username, row.role.label, f"{row.organisation} / {row.team}")
     console.print(table)
+    console.print(f"Every demo user's password is [bold]{demo.DEMO_PASSWORD}[/]", soft_wrap=True)
 
 
 @app.command()

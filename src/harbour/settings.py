@@ -38,8 +38,9 @@ class Settings(BaseSettings):
     # Lockout: an account is locked after this many failed sign-ins in a row.
     login_max_failures: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
-    # Rate limit: at most this many sign-in attempts from one address within the window.
-    login_rate_limit_attempts: int = Field(default=20, ge=1)
+    # Rate limit: at most this many failed sign-ins from one address within the window. Set it
+    # above what a whole building behind one proxy would ever fail at honestly.
+    login_rate_limit_attempts: int = Field(default=100, ge=1)
     login_rate_limit_window_seconds: int = Field(default=300, ge=1)
 
     password_min_length: int = Field(default=12, ge=8)

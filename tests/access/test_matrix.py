@@ -62,6 +62,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/account/tokens"): Case(ANY, form=lambda _: {"name": "matrix", "days": "30"}),
     ("POST", "/account/tokens/{token_id}/revoke"): Case(ANY, scoped=True),
     ("GET", "/admin/users"): Case(R.administrator, wrong=R.officer),
+    ("GET", "/admin/users/{user_id}/active"): Case(
+        R.administrator, wrong=R.sergeant, wrong_status=404
+    ),
     ("POST", "/admin/users/{user_id}/active"): Case(
         R.administrator,
         wrong=R.sergeant,

@@ -196,3 +196,77 @@ def test_any_content_round_trips_through_the_database_and_verifies(
     session.flush()
     session.expire_all()
     assert audit.verify(session).ok
+
+
+def test_an_unsigned_head_is_a_break(session: Session) -> None:
+    _events(session, 2)
+    session.commit()
+    _disable_triggers(session)
+    session.execute(text("UPDATE audit_head SET signature = NULL"))
+    session.commit()
+    verdict = audit.verify(session)
+    assert not verdict.ok
+    assert "unsigned" in (verdict.problem or "")
+
+
+def test_writing_on_a_rewound_head_is_refused(session: Session) -> None:
+    events = _events(session, 3)
+    session.commit()
+    _disable_triggers(session)
+    session.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": events[2].seq})
+    session.execute(
+        text("UPDATE audit_head SET last_seq = :s, last_hash = :h"),
+        {"s": events[1].seq, "h": events[1].hash},
+    )
+    session.commit()
+    with pytest.raises(audit.AuditHeadInvalid):
+        audit.record(session, ACTOR, "update", "person", 1)
+    session.rollback()
+    # The break stays visible: the write did not "heal" the head.
+    assert not audit.verify(session).ok
+
+
+def test_reseal_after_a_key_change_needs_an_intact_chain(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harbour.settings import reset_settings
+
+    _events(session, 2)
+    session.commit()
+    monkeypatch.setenv("HARBOUR_SECRET_KEY", "a-new-secret-key-after-rotation-0123456789")
+    reset_settings()
+    try:
+        assert not audit.verify(session).ok
+        with pytest.raises(audit.AuditHeadInvalid):
+            audit.record(session, ACTOR, "update", "person", 1)
+        session.rollback()
+        assert audit.reseal(session, ACTOR, "key rotated").ok
+        session.commit()
+        assert audit.verify(session).ok
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+
+
+def test_events_added_behind_the_heads_back_are_reported(session: Session) -> None:
+    events = _events(session, 2)
+    session.commit()
+    _disable_triggers(session)
+    last = events[-1]
+    session.execute(
+        text(
+            "INSERT INTO audit_event (seq, at, actor_name, actor_role, channel, action, "
+            "subject_type, prev_hash, hash) VALUES (:seq, :at, 'forger', 'administrator', 'cli', "
+            "'erase', 'person', :prev, :hash)"
+        ),
+        {
+            "seq": last.seq + 1,
+            "at": last.at.replace(tzinfo=None),
+            "prev": last.hash,
+            "hash": "e" * 64,
+        },
+    )
+    session.commit()
+    verdict = audit.verify(session)
+    assert not verdict.ok
+    assert "behind its back" in (verdict.problem or "")

@@ -53,13 +53,21 @@ def test_wrong_password_n_times_locks_the_account(session: Session) -> None:
         for _ in range(limit - 1):
             assert _attempt(session, user.username, "wrong-password-x").status_code == 401
         locked = _attempt(session, user.username, "wrong-password-x")
-        assert locked.status_code == 403 and "locked" in (locked.message or "")
-        # Even the right password is refused while the lock holds.
-        assert _attempt(session, user.username, PASSWORD).token is None
+        assert locked.status_code == 401
+        assert user.locked_until is not None
+        # Even the right password is refused while the lock holds, and the answer is the same
+        # as for a wrong password, so a lock does not reveal that the account exists.
+        refused = _attempt(session, user.username, PASSWORD)
+        assert refused.token is None
+        assert refused.message == _attempt(session, "no-such-user", PASSWORD).message
     actions = _actions(session, user.id)
     assert actions.count("login_failed") == limit + 1
     assert "account_locked" in actions
-    with clock.frozen(START + timedelta(minutes=get_settings().lockout_minutes + 1)):
+    later = START + timedelta(minutes=get_settings().lockout_minutes + 1)
+    with clock.frozen(later):
+        # After the lock runs out, one more typo does not lock the account again at once.
+        assert _attempt(session, user.username, "one-more-typo").status_code == 401
+        assert user.locked_until is None
         assert _attempt(session, user.username, PASSWORD).token is not None
 
 
@@ -82,13 +90,24 @@ def test_too_many_failures_from_one_address_are_rate_limited(session: Session) -
     assert "login_rate_limited" in _actions(session)
 
 
-def test_disabled_account_cannot_sign_in_and_loses_its_sessions(session: Session) -> None:
+def test_disabled_account_cannot_sign_in_and_loses_its_sessions_and_tokens(
+    session: Session,
+) -> None:
     user = make_user(session)
     token = _attempt(session, user.username, PASSWORD).token
+    _, api = auth.create_token(session, actor_of(user), user, name="script")
     assert token
     auth.set_active(session, ADMIN, user, active=False, reason="left the force")
     assert auth.actor_from_session_token(session, token) is None
     assert _attempt(session, user.username, PASSWORD).token is None
+    auth.set_active(session, ADMIN, user, active=True, reason="came back")
+    assert auth.actor_from_api_token(session, api) is None  # tokens do not come back to life
+
+
+def test_administrators_cannot_disable_themselves(session: Session) -> None:
+    admin = make_user(session, Role.administrator)
+    with pytest.raises(ValidationFailed, match="your own account"):
+        auth.set_active(session, actor_of(admin), admin, active=False, reason="oops")
 
 
 def test_idle_sessions_expire(session: Session) -> None:

@@ -22,13 +22,16 @@ SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
-def _day_start(value: str | None) -> datetime | None:
+def _day_start(value: str | None, *, next_day: bool = False) -> datetime | None:
+    """Return local midnight at the start of a day (or of the day after) in UTC."""
     if not value:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return None
+    if next_day:
+        day += timedelta(days=1)
     return datetime.combine(day, time(0, 0), tzinfo=get_settings().zone).astimezone(UTC)
 
 
@@ -47,14 +50,14 @@ def audit_log(
 ) -> Response:
     number = page_number(page)
     per_page = get_settings().page_size
-    end = _day_start(until)
+    end = _day_start(until, next_day=True)
     flt = service.EventFilter(
         actor=actor_name or None,
         action=action or None,
         subject_type=subject_type or None,
         subject_id=subject_id or None,
         since=_day_start(since),
-        until=end + timedelta(days=1) if end else None,
+        until=end,
     )
     events, total = service.list_events(session, actor, flt, page=number, per_page=per_page)
     return render(

@@ -22,7 +22,7 @@ from harbour import clock
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit.models import GENESIS_HASH, AuditEvent, AuditHead, ViewJustification
-from harbour.errors import ValidationFailed
+from harbour.errors import HarbourError, ValidationFailed
 from harbour.settings import get_settings
 
 JUSTIFICATION_REASONS: dict[str, str] = {
@@ -74,6 +74,24 @@ def _sign_head(seq: int, digest: str) -> str:
     return hmac.new(key, f"audit-head:{seq}:{digest}".encode(), hashlib.sha256).hexdigest()
 
 
+def head_is_signed(head: AuditHead) -> bool:
+    """Tell whether the head carries this installation's signature (an empty chain needs none)."""
+    if head.last_seq == 0 and head.last_hash == GENESIS_HASH:
+        return head.signature is None or hmac.compare_digest(
+            head.signature, _sign_head(0, GENESIS_HASH)
+        )
+    if head.signature is None:
+        return False
+    return hmac.compare_digest(head.signature, _sign_head(head.last_seq, head.last_hash))
+
+
+class AuditHeadInvalid(HarbourError):
+    """The audit head has been tampered with (or the secret key changed without a reseal)."""
+
+    status_code = 503
+    title = "Harbour cannot record activity"
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -84,14 +102,24 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     justification: str | None = None,
+    _reseal: bool = False,
 ) -> AuditEvent:
-    """Append an event to the audit log in the caller's transaction."""
+    """Append an event to the audit log in the caller's transaction.
+
+    Refuses (and so refuses the whole unit of work) if the chain's head does not carry a valid
+    signature: someone has rewound it, and writing on top would hide that.
+    """
     head = session.execute(
         select(AuditHead)
         .where(AuditHead.id == 1)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
+    if not _reseal and not head_is_signed(head):
+        raise AuditHeadInvalid(
+            "The audit log's head does not match its signature, so Harbour will not record "
+            "anything until an auditor has run `harbour audit verify`."
+        )
     event = AuditEvent(
         seq=head.last_seq + 1,
         at=clock.now(),
@@ -128,7 +156,9 @@ class Verdict:
     problem: str | None = None
 
 
-def _walk(events: Iterable[AuditEvent], head: AuditHead) -> Verdict:
+def _walk(
+    events: Iterable[AuditEvent], head: AuditHead, *, check_signature: bool = True
+) -> Verdict:
     expected_seq = 1
     previous = GENESIS_HASH
     checked = 0
@@ -166,20 +196,55 @@ def _walk(events: Iterable[AuditEvent], head: AuditHead) -> Verdict:
             f"the newest events after event {last} were removed (the checkpointed head is "
             f"event {head.last_seq})",
         )
-    if head.signature is not None and not hmac.compare_digest(
-        head.signature, _sign_head(head.last_seq, head.last_hash)
-    ):
-        return Verdict(False, checked, head.last_seq, "the checkpointed head was rewritten")
+    if check_signature and not head_is_signed(head):
+        return Verdict(
+            False, checked, head.last_seq, "the checkpointed head was rewritten or is unsigned"
+        )
     return Verdict(True, checked)
 
 
-def verify(session: Session) -> Verdict:
-    """Walk the whole chain in order and report the first break, if any."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
+def verify(session: Session, *, check_signature: bool = True) -> Verdict:
+    """Walk the chain up to its head, in order, and report the first break, if any.
+
+    The head is read first and only events up to it are walked, so events committed while the
+    walk runs (any app process may be writing) are not mistaken for tampering.
+    """
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).execution_options(populate_existing=True)
+    ).scalar_one()
     events = session.execute(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
+        select(AuditEvent)
+        .where(AuditEvent.seq <= head.last_seq)
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=2000)
     ).scalars()
-    return _walk(events, head)
+    verdict = _walk(events, head, check_signature=check_signature)
+    if verdict.ok:
+        beyond = (
+            session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.seq > head.last_seq)
+            )
+            or 0
+        )
+        now_head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        if beyond > now_head - head.last_seq:
+            return Verdict(
+                False,
+                verdict.checked,
+                head.last_seq + 1,
+                f"{beyond} event(s) after the checkpointed head were added behind its back",
+            )
+    return verdict
+
+
+def reseal(session: Session, actor: Actor, reason: str) -> Verdict:
+    """Re-sign the head with the current key (after a key rotation), if the chain is whole."""
+    access.require(actor, "audit.verify")
+    verdict = verify(session, check_signature=False)
+    if not verdict.ok:
+        return verdict
+    record(session, actor, "reseal", "audit_log", None, justification=reason, _reseal=True)
+    return verdict
 
 
 def verify_as(session: Session, actor: Actor) -> Verdict:
@@ -234,6 +299,14 @@ def list_events(
     """Return one page of events the actor may see, newest first, and how many match."""
     access.require(actor, "audit.view")
     where = [access.visible(actor, AuditEvent), *_where(flt)]
+    record(
+        session,
+        actor,
+        "view",
+        "audit_log",
+        None,
+        after={k: str(v) for k, v in vars(flt).items() if v is not None} | {"page": page},
+    )
     total = session.scalar(select(func.count()).select_from(AuditEvent).where(*where)) or 0
     rows = session.scalars(
         select(AuditEvent)

@@ -1,4 +1,4 @@
-"""Account administration pages: list users, disable and re-enable accounts."""
+"""Account administration pages: list users, disable and re-enable accounts with a reason."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
 from harbour.auth import service
-from harbour.errors import ValidationFailed
+from harbour.auth.models import User
+from harbour.errors import HarbourError
 from harbour.web import RecordId, current_actor, get_session, page_router, render
 
 pages = page_router(prefix="/admin/users")
@@ -34,16 +35,38 @@ def users(
     )
 
 
+def _confirm(request: Request, user: User, errors: dict[str, str], reason: str = "") -> Response:
+    return render(
+        request,
+        "admin/confirm_active.html",
+        {"user": user, "errors": errors, "reason": reason},
+        status_code=422 if errors else 200,
+    )
+
+
+@pages.get("/{user_id}/active")
+def confirm_active(
+    request: Request, user_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    user = service.get_user(session, actor, user_id, "user.manage")
+    return _confirm(request, user, {})
+
+
 @pages.post("/{user_id}/active")
 def set_active(
+    request: Request,
     user_id: RecordId,
     session: SessionDep,
     actor: ActorDep,
-    active: Annotated[str, Form()],
+    active: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     user = service.get_user(session, actor, user_id, "user.manage")
     if len(reason.strip()) < 5:
-        raise ValidationFailed("Give a reason of at least 5 characters for changing an account")
-    service.set_active(session, actor, user, active=active == "1", reason=reason.strip())
+        return _confirm(request, user, {"reason": "Give the reason (at least 5 characters)"})
+    try:
+        service.set_active(session, actor, user, active=active == "1", reason=reason.strip())
+    except HarbourError as exc:
+        request.state.rollback = True
+        return _confirm(request, user, {"reason": exc.message}, reason)
     return RedirectResponse(f"/admin/users?done={user.username}", status_code=303)

@@ -215,18 +215,14 @@ def list_users(session: Session, actor: Actor) -> list[User]:
 
 
 def set_active(session: Session, actor: Actor, user: User, *, active: bool, reason: str) -> User:
-    """Disable or re-enable an account; disabling ends its sessions and tokens."""
+    """Disable or re-enable an account; disabling ends its sessions and revokes its tokens."""
     access.require(actor, "user.manage", user)
+    if not active and actor.id == user.id:
+        raise ValidationFailed("You cannot disable your own account: ask another administrator")
     before = _user_facts(user)
     user.is_active = active
     if not active:
-        now = clock.now()
-        for row in session.scalars(
-            select(UserSession).where(
-                UserSession.user_id == user.id, UserSession.ended_at.is_(None)
-            )
-        ):
-            row.ended_at = now
+        _end_sessions_and_tokens(session, user)
     else:
         user.failed_login_count = 0
         user.locked_until = None
@@ -244,20 +240,29 @@ def set_active(session: Session, actor: Actor, user: User, *, active: bool, reas
     return user
 
 
+def _end_sessions_and_tokens(session: Session, user: User) -> None:
+    now = clock.now()
+    for row in session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    ):
+        row.ended_at = now
+    for token in session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
+
+
 def reset_password(
     session: Session, actor: Actor, user: User, password: str, *, reason: str
 ) -> User:
-    """Set a new password, unlock the account and end its sessions."""
+    """Set a new password, unlock the account, end its sessions and revoke its tokens."""
     access.require(actor, "user.manage", user)
     check_password_rules(password, user.username)
     user.password_hash = hash_password(password)
     user.password_changed_at = clock.now()
     user.failed_login_count = 0
     user.locked_until = None
-    for row in session.scalars(
-        select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-    ):
-        row.ended_at = clock.now()
+    _end_sessions_and_tokens(session, user)
     session.flush()
     audit.record(session, actor, "reset_password", "user", user.id, justification=reason)
     return user
@@ -337,6 +342,9 @@ def sign_in(
         )
         return SignIn(None, None, failure, 401)
     actor = actor_for(user, request_id=request_id)
+    if user.locked_until is not None and user.locked_until <= now:
+        user.locked_until = None  # the lock has run its course: start counting afresh
+        user.failed_login_count = 0
     if not user.is_active:
         audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "disabled"})
         return SignIn(None, None, failure, 401)
@@ -344,13 +352,8 @@ def sign_in(
         if password_ok:
             session.add(LoginAttempt(username=username, ip=ip, succeeded=False, at=now))
         audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "locked"})
-        return SignIn(
-            None,
-            None,
-            "This account is locked after too many failed sign-ins. Try again after "
-            f"{settings.lockout_minutes} minutes or ask an administrator to reset it.",
-            403,
-        )
+        # Answered like a wrong password, so that a locked account does not reveal it exists.
+        return SignIn(None, None, failure, 401)
     if not password_ok:
         user.failed_login_count += 1
         audit.record(
@@ -370,13 +373,6 @@ def sign_in(
                 "user",
                 user.id,
                 after={"locked_until": user.locked_until.isoformat()},
-            )
-            return SignIn(
-                None,
-                None,
-                "This account is now locked after too many failed sign-ins. Try again after "
-                f"{settings.lockout_minutes} minutes or ask an administrator to reset it.",
-                403,
             )
         session.flush()
         return SignIn(None, None, failure, 401)

@@ -69,6 +69,13 @@ def _form_values(
     return values, ({"date_of_birth": date_error} if date_error else {})
 
 
+def _named(errors: dict[str, str]) -> dict[str, str]:
+    """File a whole-record error (no name given) against the first name field."""
+    if "form" in errors:
+        errors["given_name"] = errors.pop("form")
+    return errors
+
+
 def _form_context(
     values: dict[str, Any], raw: dict[str, str], errors: dict[str, str]
 ) -> dict[str, Any]:
@@ -117,7 +124,7 @@ def create_person(
         try:
             person = service.create_person(session, actor, PersonCreate(**values))
         except ValidationError as exc:
-            errors = field_errors(exc)
+            errors = _named(field_errors(exc))
         else:
             return RedirectResponse(f"/people/{person.id}?saved=1", status_code=303)
     request.state.rollback = True
@@ -178,15 +185,18 @@ def justify(
     actor: ActorDep,
     reason: Annotated[str, Form()] = "",
     details: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     service.find_for_view(session, actor, person_id)
+    home = f"/people/{person_id}"
+    target = next if next in (home, f"{home}/edit") else home
     try:
         text = audit.compose_reason(reason, details)
     except HarbourError as exc:
         request.state.rollback = True
-        return _justify_page(request, person_id, exc.field_errors, f"/people/{person_id}")
+        return _justify_page(request, person_id, exc.field_errors, target)
     audit.give_justification(session, actor, service.SUBJECT, person_id, text)
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
+    return RedirectResponse(target, status_code=303)
 
 
 @pages.get("/{person_id}/edit")
@@ -197,6 +207,7 @@ def edit_person_form(
     reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
     if reason is None:
         return _justify_page(request, person_id, {}, f"/people/{person_id}/edit")
+    service.view_person(session, actor, person_id, reason)
     values = {
         "given_name": person.given_name or "",
         "family_name": person.family_name or "",
@@ -236,11 +247,11 @@ def update_person(
             data = PersonUpdate(**values, version=version)
             service.update_person(session, actor, person_id, data, reason)
         except ValidationError as exc:
-            errors = field_errors(exc)
+            errors = _named(field_errors(exc))
         except HarbourError as exc:
-            if exc.status_code != 409:
+            if exc.status_code not in (409, 422):
                 raise
-            errors = {"form": exc.message}
+            errors = exc.field_errors or {"conflict": exc.message}
         else:
             return RedirectResponse(f"/people/{person_id}?saved=1", status_code=303)
     request.state.rollback = True
@@ -249,7 +260,7 @@ def update_person(
         "person": person,
     }
     return render(
-        request, "people/form.html", context, status_code=409 if "form" in errors else 422
+        request, "people/form.html", context, status_code=409 if "conflict" in errors else 422
     )
 
 

@@ -29,6 +29,9 @@ def _check_birth(value: date | None) -> date | None:
     return value
 
 
+NAME_NEEDED = "Enter a given name or a family name"
+
+
 class PersonFields(BaseModel):
     given_name: str | None = Name
     family_name: str | None = Name
@@ -38,21 +41,28 @@ class PersonFields(BaseModel):
     _names = field_validator("given_name", "family_name")(_clean)
     _dob = field_validator("date_of_birth")(_check_birth)
 
-    @model_validator(mode="after")
-    def _some_name(self) -> PersonFields:
-        if not self.given_name and not self.family_name:
-            raise ValueError("Enter a given name or a family name")
-        return self
-
 
 class PersonCreate(PersonFields):
     """A new person."""
 
+    @model_validator(mode="after")
+    def _some_name(self) -> PersonCreate:
+        if not self.given_name and not self.family_name:
+            raise ValueError(NAME_NEEDED)
+        return self
+
 
 class PersonUpdate(PersonFields):
-    """A change to a person; `version` is the one the editor saw (optimistic locking)."""
+    """A change to a person: only the fields sent are changed.
+
+    `version` is the one the editor saw (optimistic locking).
+    """
 
     version: int = Field(ge=1)
+
+    def changes(self) -> dict[str, object]:
+        """Return the fields that were sent, without the version."""
+        return self.model_dump(exclude={"version"}, exclude_unset=True)
 
 
 class PersonRead(BaseModel):

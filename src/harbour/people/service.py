@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from harbour.access import service as access
 from harbour.actor import Actor, Channel
 from harbour.audit import service as audit
-from harbour.errors import Conflict, JustificationRequired
+from harbour.errors import Conflict, JustificationRequired, ValidationFailed
 from harbour.people.models import Person
-from harbour.people.schemas import PersonCreate, PersonUpdate
+from harbour.people.schemas import NAME_NEEDED, PersonCreate, PersonUpdate
 
 SUBJECT = "person"
 
@@ -87,9 +88,17 @@ def update_person(
             "change, then make yours again."
         )
     before = _facts(person)
-    for field, value in data.model_dump(exclude={"version"}).items():
+    for field, value in data.changes().items():
         setattr(person, field, value)
-    session.flush()
+    if not person.given_name and not person.family_name:
+        raise ValidationFailed(NAME_NEEDED, field_errors={"given_name": NAME_NEEDED})
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(
+            "Someone else changed this record while you were saving. Reload it to see their "
+            "change, then make yours again."
+        ) from exc
     after = _facts(person)
     if after != before:
         audit.record(
@@ -123,11 +132,12 @@ def list_people(
     where = [access.visible(actor, Person)]
     if query and query.strip():
         for word in query.split()[:5]:
-            pattern = f"%{word.lower()}%"
+            escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
             where.append(
                 or_(
-                    func.lower(Person.given_name).like(pattern),
-                    func.lower(Person.family_name).like(pattern),
+                    func.lower(Person.given_name).like(pattern, escape="\\"),
+                    func.lower(Person.family_name).like(pattern, escape="\\"),
                 )
             )
     total = session.scalar(select(func.count()).select_from(Person).where(*where)) or 0

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from harbour import db
+from harbour import clock, db
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
@@ -231,10 +231,9 @@ def _person(
     return row
 
 
-def _person_children(session: Session, row: Person, line: PersonLine) -> None:
-    session.execute(delete(PersonPhone).where(PersonPhone.person_id == row.id))
-    for number in dict.fromkeys(normalise_phone(p) for p in line.phones):
-        session.add(PersonPhone(person_id=row.id, number=number))
+def _person_children(line: PersonLine, record_id: int) -> list[dict[str, Any]]:
+    numbers = dict.fromkeys(normalise_phone(p) for p in line.phones)
+    return [{"person_id": record_id, "number": n} for n in numbers]
 
 
 def _episode(
@@ -267,10 +266,9 @@ def _episode(
     return row
 
 
-def _episode_children(session: Session, row: Episode, line: EpisodeLine, refs: _Refs) -> None:
-    session.execute(delete(EpisodeCompanion).where(EpisodeCompanion.episode_id == row.id))
-    for companion in dict.fromkeys(line.found_with):
-        session.add(EpisodeCompanion(episode_id=row.id, person_id=refs.id("person", companion)))
+def _episode_children(line: EpisodeLine, record_id: int, refs: _Refs) -> list[dict[str, Any]]:
+    companions = dict.fromkeys(refs.id("person", c) for c in line.found_with)
+    return [{"episode_id": record_id, "person_id": c} for c in companions]
 
 
 def _call(session: Session, row: Call | None, line: CallLine, org_id: int, refs: _Refs) -> Call:
@@ -317,34 +315,69 @@ _WRITERS: dict[str, tuple[type[Any], Callable[..., Any]]] = {
 }
 
 
-def _write(session: Session, item: _Parsed, org_id: int, refs: _Refs, summary: Summary) -> None:
-    kind = item.record.kind
-    model, writer = _WRITERS[kind]
-    existing = refs.known.get((kind, item.record.id))
-    if existing and existing[1] == item.digest:
-        summary.unchanged[kind] += 1
+def _write_chunk(
+    session: Session, chunk: list[_Parsed], org_id: int, refs: _Refs, summary: Summary
+) -> None:
+    """Write a chunk of records of one kind with one flush, then their refs and child rows."""
+    pending: list[tuple[_Parsed, Any, bool]] = []
+    for item in chunk:
+        kind = item.record.kind
+        model, writer = _WRITERS[kind]
+        existing = refs.known.get((kind, item.record.id))
+        if existing and existing[1] == item.digest:
+            summary.unchanged[kind] += 1
+            continue
+        row = session.get(model, existing[0]) if existing else None
+        row = writer(session, row, item.record, org_id, refs)
+        session.add(row)
+        pending.append((item, row, existing is not None))
+    if not pending:
         return
-    row = session.get(model, existing[0]) if existing else None
-    row = writer(session, row, item.record, org_id, refs)
-    session.add(row)
     session.flush()
-    if isinstance(item.record, PersonLine):
-        _person_children(session, row, item.record)
-    elif isinstance(item.record, EpisodeLine):
-        _episode_children(session, row, item.record, refs)
-    if existing:
+    new_refs: list[dict[str, Any]] = []
+    phones: list[dict[str, Any]] = []
+    companions: list[dict[str, Any]] = []
+    replaced_people: list[int] = []
+    replaced_episodes: list[int] = []
+    for item, row, existed in pending:
+        kind, external = item.record.kind, item.record.id
+        if isinstance(item.record, PersonLine):
+            phones += _person_children(item.record, row.id)
+            if existed:
+                replaced_people.append(row.id)
+        elif isinstance(item.record, EpisodeLine):
+            companions += _episode_children(item.record, row.id, refs)
+            if existed:
+                replaced_episodes.append(row.id)
+        if existed:
+            session.execute(
+                update(ImportRef)
+                .where(ImportRef.kind == kind, ImportRef.external_id == external)
+                .values(digest=item.digest)
+            )
+            summary.updated[kind] += 1
+        else:
+            new_refs.append(
+                {"kind": kind, "external_id": external, "record_id": row.id, "digest": item.digest}
+            )
+            summary.created[kind] += 1
+        refs.known[(kind, external)] = (row.id, item.digest)
+    if replaced_people:
+        session.execute(delete(PersonPhone).where(PersonPhone.person_id.in_(replaced_people)))
+    if replaced_episodes:
         session.execute(
-            update(ImportRef)
-            .where(ImportRef.kind == kind, ImportRef.external_id == item.record.id)
-            .values(digest=item.digest)
+            delete(EpisodeCompanion).where(EpisodeCompanion.episode_id.in_(replaced_episodes))
         )
-        summary.updated[kind] += 1
-    else:
-        session.add(
-            ImportRef(kind=kind, external_id=item.record.id, record_id=row.id, digest=item.digest)
-        )
-        summary.created[kind] += 1
-    refs.known[(kind, item.record.id)] = (row.id, item.digest)
+    now = clock.now()
+    for rows, table in (
+        (new_refs, ImportRef),
+        (phones, PersonPhone),
+        (companions, EpisodeCompanion),
+    ):
+        if rows:
+            if table is ImportRef:
+                rows = [r | {"imported_at": now} for r in rows]
+            session.execute(insert(table), rows)
 
 
 def _load_chunk(chunk: list[_Parsed], org_id: int, refs: _Refs, summary: Summary) -> None:
@@ -352,8 +385,7 @@ def _load_chunk(chunk: list[_Parsed], org_id: int, refs: _Refs, summary: Summary
     counts = (summary.created.copy(), summary.updated.copy(), summary.unchanged.copy())
     try:
         with db.unit_of_work() as session:
-            for item in chunk:
-                _write(session, item, org_id, refs, summary)
+            _write_chunk(session, chunk, org_id, refs, summary)
         return
     except (SQLAlchemyError, KeyError):
         refs.known = snapshot
@@ -362,7 +394,7 @@ def _load_chunk(chunk: list[_Parsed], org_id: int, refs: _Refs, summary: Summary
         before = dict(refs.known)
         try:
             with db.unit_of_work() as session:
-                _write(session, item, org_id, refs, summary)
+                _write_chunk(session, [item], org_id, refs, summary)
         except KeyError as exc:
             refs.known = before
             summary.rejected.append(

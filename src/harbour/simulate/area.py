@@ -770,7 +770,9 @@ class AreaGenerator:
         r = self.rng
         child_target = self.scale.child_episodes_per_area_year * self.years
         self.venues()
-        kids = self.children(max(8, round(child_target / 3.1)))
+        # About 3.1 episodes a child in a year (S20); longer histories repeat more per child.
+        per_child = 3.1 * min(self.years, 3) ** 0.5
+        kids = self.children(max(8, round(child_target / per_child)))
         self._homes = {k.pid: k.home for k in kids}
         planted = self.networks(kids)
         self.friend_groups(kids)
@@ -780,6 +782,14 @@ class AreaGenerator:
                 self.variants(kid)
         for kid in kids:
             self.child_episodes(kid, planted)
+        made = sum(self.out.child_episode_counts.values())
+        if made < child_target * 0.95:  # long histories lose some episodes to overlaps: top up
+            extra = self.children(round((child_target - made) / max(made / len(kids), 1.0)))
+            self._homes.update({k.pid: k.home for k in extra})
+            for kid in extra:
+                self.write_child(kid)
+                self.child_episodes(kid, planted)
+            kids += extra
         self.missing_now(kids, planted)
         for network in planted:
             for child in network["children"]:

@@ -310,6 +310,13 @@ def import_records(
     organisation: Annotated[
         str | None, typer.Option(help="Organisation that owns the records (default: the force)")
     ] = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            help="PostgreSQL COPY path for national volumes: files are read in name order and "
+            "a record may refer only to records on earlier lines or earlier imports"
+        ),
+    ] = False,
 ) -> None:
     """Load records in Harbour's import format (docs/import-format.md).
 
@@ -335,9 +342,14 @@ def import_records(
                     tasks[kind] = progress.add_task(kind, total=total)
                 progress.update(tasks[kind], completed=done)
 
-            summary = importer.run_import(
-                path, _actor(), organisation_id=org_id, on_progress=advance
-            )
+            if bulk:
+                from harbour.interop.bulk import run_bulk_import
+
+                summary = run_bulk_import(path, _actor(), organisation_id=org_id)
+            else:
+                summary = importer.run_import(
+                    path, _actor(), organisation_id=org_id, on_progress=advance
+                )
     except HarbourError as exc:
         raise _fail(exc.message) from exc
     table = Table(title=f"Imported {summary.lines} lines from {len(summary.files)} file(s)")
@@ -418,7 +430,7 @@ def simulate_command(
     console.print(table)
     console.print(f"Files in {folder}; ground truth in {result.truth}")
     if load:
-        import_records(folder, report=None, organisation=None)
+        import_records(folder, report=None, organisation=None, bulk=False)
 
 
 def _has_episodes() -> bool:

@@ -77,7 +77,7 @@ class Summary:
 
 
 @dataclass
-class _Parsed:
+class Parsed:
     file: str
     line: int
     text: str
@@ -101,7 +101,7 @@ def input_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _read(files: Iterable[Path]) -> Iterator[tuple[str, int, str]]:
+def read_lines(files: Iterable[Path]) -> Iterator[tuple[str, int, str]]:
     for path in files:
         try:
             with path.open(encoding="utf-8") as handle:
@@ -142,12 +142,12 @@ def parse_line(text: str) -> Line:
         raise ValueError(_reason(exc)) from None
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     canonical = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _Refs:
+class Refs:
     """External id -> (record id, digest), filled from the database and as records load."""
 
     def __init__(self) -> None:
@@ -172,7 +172,7 @@ class _Refs:
 
 
 def _check_references(
-    parsed: dict[tuple[str, str], _Parsed], refs: _Refs, rejected: list[Rejection]
+    parsed: dict[tuple[str, str], Parsed], refs: Refs, rejected: list[Rejection]
 ) -> None:
     changed = True
     while changed:
@@ -197,7 +197,7 @@ def _check_references(
 # -- writing each kind --------------------------------------------------------------------------
 
 
-def _place(session: Session, row: Place | None, line: PlaceLine, org_id: int, refs: _Refs) -> Place:
+def _place(session: Session, row: Place | None, line: PlaceLine, org_id: int, refs: Refs) -> Place:
     row = row or Place(organisation_id=org_id)
     row.type = line.type
     row.name, row.address, row.postcode = line.name, line.address, line.postcode
@@ -206,7 +206,7 @@ def _place(session: Session, row: Place | None, line: PlaceLine, org_id: int, re
 
 
 def _vehicle(
-    session: Session, row: Vehicle | None, line: VehicleLine, org_id: int, refs: _Refs
+    session: Session, row: Vehicle | None, line: VehicleLine, org_id: int, refs: Refs
 ) -> Vehicle:
     row = row or Vehicle(organisation_id=org_id)
     row.registration, row.make, row.colour = line.registration, line.make, line.colour
@@ -214,7 +214,7 @@ def _vehicle(
 
 
 def _person(
-    session: Session, row: Person | None, line: PersonLine, org_id: int, refs: _Refs
+    session: Session, row: Person | None, line: PersonLine, org_id: int, refs: Refs
 ) -> Person:
     row = row or Person(organisation_id=org_id)
     row.given_name, row.family_name, row.sex = line.given_name, line.family_name, line.sex
@@ -231,13 +231,13 @@ def _person(
     return row
 
 
-def _person_children(line: PersonLine, record_id: int) -> list[dict[str, Any]]:
+def person_children(line: PersonLine, record_id: int) -> list[dict[str, Any]]:
     numbers = dict.fromkeys(normalise_phone(p) for p in line.phones)
     return [{"person_id": record_id, "number": n} for n in numbers]
 
 
 def _episode(
-    session: Session, row: Episode | None, line: EpisodeLine, org_id: int, refs: _Refs
+    session: Session, row: Episode | None, line: EpisodeLine, org_id: int, refs: Refs
 ) -> Episode:
     row = row or Episode(organisation_id=org_id, imported=True)
     row.person_id = refs.id("person", line.person)
@@ -266,12 +266,12 @@ def _episode(
     return row
 
 
-def _episode_children(line: EpisodeLine, record_id: int, refs: _Refs) -> list[dict[str, Any]]:
+def episode_children(line: EpisodeLine, record_id: int, refs: Refs) -> list[dict[str, Any]]:
     companions = dict.fromkeys(refs.id("person", c) for c in line.found_with)
     return [{"episode_id": record_id, "person_id": c} for c in companions]
 
 
-def _call(session: Session, row: Call | None, line: CallLine, org_id: int, refs: _Refs) -> Call:
+def _call(session: Session, row: Call | None, line: CallLine, org_id: int, refs: Refs) -> Call:
     row = row or Call(organisation_id=org_id, imported=True)
     row.received_at, row.narrative, row.caller = line.received_at, line.narrative, line.caller
     row.reference, row.outcome = line.reference, line.outcome
@@ -283,7 +283,7 @@ def _call(session: Session, row: Call | None, line: CallLine, org_id: int, refs:
 
 
 def _association(
-    session: Session, row: Association | None, line: AssociationLine, org_id: int, refs: _Refs
+    session: Session, row: Association | None, line: AssociationLine, org_id: int, refs: Refs
 ) -> Association:
     row = row or Association(organisation_id=org_id, imported=True)
     row.subject_id = refs.id("person", line.subject)
@@ -305,7 +305,7 @@ def _association(
     return row
 
 
-_WRITERS: dict[str, tuple[type[Any], Callable[..., Any]]] = {
+WRITERS: dict[str, tuple[type[Any], Callable[..., Any]]] = {
     "place": (Place, _place),
     "vehicle": (Vehicle, _vehicle),
     "person": (Person, _person),
@@ -316,13 +316,13 @@ _WRITERS: dict[str, tuple[type[Any], Callable[..., Any]]] = {
 
 
 def _write_chunk(
-    session: Session, chunk: list[_Parsed], org_id: int, refs: _Refs, summary: Summary
+    session: Session, chunk: list[Parsed], org_id: int, refs: Refs, summary: Summary
 ) -> None:
     """Write a chunk of records of one kind with one flush, then their refs and child rows."""
-    pending: list[tuple[_Parsed, Any, bool]] = []
+    pending: list[tuple[Parsed, Any, bool]] = []
     for item in chunk:
         kind = item.record.kind
-        model, writer = _WRITERS[kind]
+        model, writer = WRITERS[kind]
         existing = refs.known.get((kind, item.record.id))
         if existing and existing[1] == item.digest:
             summary.unchanged[kind] += 1
@@ -342,11 +342,11 @@ def _write_chunk(
     for item, row, existed in pending:
         kind, external = item.record.kind, item.record.id
         if isinstance(item.record, PersonLine):
-            phones += _person_children(item.record, row.id)
+            phones += person_children(item.record, row.id)
             if existed:
                 replaced_people.append(row.id)
         elif isinstance(item.record, EpisodeLine):
-            companions += _episode_children(item.record, row.id, refs)
+            companions += episode_children(item.record, row.id, refs)
             if existed:
                 replaced_episodes.append(row.id)
         if existed:
@@ -380,7 +380,7 @@ def _write_chunk(
             session.execute(insert(table), rows)
 
 
-def _load_chunk(chunk: list[_Parsed], org_id: int, refs: _Refs, summary: Summary) -> None:
+def load_chunk(chunk: list[Parsed], org_id: int, refs: Refs, summary: Summary) -> None:
     snapshot = dict(refs.known)
     counts = (summary.created.copy(), summary.updated.copy(), summary.unchanged.copy())
     try:
@@ -425,9 +425,9 @@ def run_import(
     access.require(actor, "data.import")
     files = input_files(path)
     summary = Summary(files=[str(f) for f in files])
-    parsed: dict[tuple[str, str], _Parsed] = {}
+    parsed: dict[tuple[str, str], Parsed] = {}
     first_seen: dict[tuple[str, str], str] = {}
-    for file, number, text in _read(files):
+    for file, number, text in read_lines(files):
         summary.lines += 1
         try:
             record = parse_line(text)
@@ -447,8 +447,8 @@ def run_import(
             )
             continue
         first_seen[key] = f"{Path(file).name} line {number}"
-        parsed[key] = _Parsed(file, number, text, record, _digest(text))
-    refs = _Refs()
+        parsed[key] = Parsed(file, number, text, record, digest(text))
+    refs = Refs()
     with db.unit_of_work() as session:
         wanted = set(parsed) | {r for item in parsed.values() for r in references(item.record)}
         refs.load(session, wanted)
@@ -456,7 +456,7 @@ def run_import(
     for kind in KINDS:
         items = [item for key, item in parsed.items() if key[0] == kind]
         for start in range(0, len(items), chunk_size):
-            _load_chunk(items[start : start + chunk_size], organisation_id, refs, summary)
+            load_chunk(items[start : start + chunk_size], organisation_id, refs, summary)
             if on_progress:
                 on_progress(kind, min(start + chunk_size, len(items)), len(items))
     summary.rejected.sort(key=lambda r: (r.file, r.line))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -146,6 +146,9 @@ def run_bulk_import(
     summary = Summary(files=[str(f) for f in files])
     seen: set[tuple[str, str]] = set()
     refs = Refs()
+    with db.unit_of_work() as session:
+        # Into an empty database (a first national load) no id can have been imported before.
+        first_load = session.scalar(select(ImportRef.id).limit(1)) is None
     for chunk in _chunks(files):
         parsed: list[Parsed] = []
         later: dict[int, list[tuple[str, str]]] = {}  # references not on an earlier line
@@ -173,8 +176,9 @@ def run_bulk_import(
             for item in parsed
             for key in [(item.record.kind, item.record.id), *references(item.record)]
         }
-        with db.unit_of_work() as session:
-            refs.load(session, {k for k in wanted if k not in refs.known})
+        if not first_load:
+            with db.unit_of_work() as session:
+                refs.load(session, {k for k in wanted if k not in refs.known})
         before_batch = {r for unseen in later.values() for r in unseen if r in refs.known}
         for kind in KINDS:  # kinds in dependency order, so a chunk may refer to itself
             fresh: list[Parsed] = []

@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import structlog
 from sqlalchemy import select, text
@@ -84,16 +85,10 @@ def _write_new(
     phones: list[tuple[Any, ...]] = []
     companions: list[tuple[Any, ...]] = []
     for item, record_id in zip(items, ids, strict=True):
-        obj = writer(session, None, item.record, org_id, refs)
-        values = {c.key: getattr(obj, c.key, None) for c in model.__mapper__.column_attrs}
-        values["id"] = record_id
-        for stamp in ("created_at", "updated_at"):
-            if stamp in values:
-                values[stamp] = now
-        if "version" in values:
-            values["version"] = 1
-        if "imported" in values:
-            values["imported"] = True
+        # The same writer as the ordinary path fills a plain object: no ORM bookkeeping.
+        blank = SimpleNamespace(organisation_id=org_id, imported=True)
+        values = vars(writer(session, cast(Any, blank), item.record, org_id, refs))
+        values |= {"id": record_id, "created_at": now, "updated_at": now, "version": 1}
         rows.append(tuple(_value(values.get(c)) for c in columns))
         ref_rows.append((kind, item.record.id, record_id, item.digest, now))
         if isinstance(item.record, PersonLine):
@@ -155,7 +150,7 @@ def run_bulk_import(
         for file, number, line in chunk:
             summary.lines += 1
             try:
-                record = importer.parse_line(line)
+                record, line_digest = importer.parse_with_digest(line)
             except ValueError as exc:
                 summary.rejected.append(Rejection(file, number, str(exc), line))
                 continue
@@ -167,7 +162,7 @@ def run_bulk_import(
                 continue
             unseen = [r for r in references(record) if r not in seen]
             seen.add(key)
-            item = Parsed(file, number, line, record, importer.digest(line))
+            item = Parsed(file, number, line, record, line_digest)
             if unseen:
                 later[id(item)] = unseen
             parsed.append(item)

@@ -127,6 +127,11 @@ def _reason(exc: ValidationError) -> str:
 
 def parse_line(text: str) -> Line:
     """Validate one line of the import format, or raise ValueError with a reason to act on."""
+    return parse_with_digest(text)[0]
+
+
+def parse_with_digest(text: str) -> tuple[Line, str]:
+    """Validate a line and return it with the SHA-256 of its canonical JSON (for re-imports)."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -137,14 +142,11 @@ def parse_line(text: str) -> Line:
     if kind not in LINE_MODELS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     try:
-        return LINE_MODELS[kind].model_validate(raw)
+        line = LINE_MODELS[kind].model_validate(raw)
     except ValidationError as exc:
         raise ValueError(_reason(exc)) from None
-
-
-def digest(text: str) -> str:
-    canonical = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"))
+    return line, hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Refs:
@@ -430,7 +432,7 @@ def run_import(
     for file, number, text in read_lines(files):
         summary.lines += 1
         try:
-            record = parse_line(text)
+            record, line_digest = parse_with_digest(text)
         except ValueError as exc:
             summary.rejected.append(Rejection(file, number, str(exc), text))
             continue
@@ -447,7 +449,7 @@ def run_import(
             )
             continue
         first_seen[key] = f"{Path(file).name} line {number}"
-        parsed[key] = Parsed(file, number, text, record, digest(text))
+        parsed[key] = Parsed(file, number, text, record, line_digest)
     refs = Refs()
     with db.unit_of_work() as session:
         wanted = set(parsed) | {r for item in parsed.values() for r in references(item.record)}

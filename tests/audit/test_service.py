@@ -40,6 +40,18 @@ def _disable_triggers(session: Session) -> None:
             session.execute(text(f"DROP TRIGGER {name}"))
 
 
+def _forge(session: Session, last: AuditEvent, *, prev: str, digest: str) -> None:
+    """Append an event behind the application's back, as an attacker with SQL access would."""
+    session.execute(
+        text(
+            "INSERT INTO audit_event (seq, at, actor_name, actor_role, channel, action, "
+            "subject_type, prev_hash, hash) VALUES (:seq, :at, 'forger', 'administrator', 'cli', "
+            "'erase', 'person', :prev, :hash)"
+        ),
+        {"seq": last.seq + 1, "at": last.at.replace(tzinfo=None), "prev": prev, "hash": digest},
+    )
+
+
 def test_events_are_chained_by_hash(session: Session) -> None:
     head_before = session.scalars(select(AuditHead)).one().last_hash
     first, second = _events(session, 2)
@@ -142,19 +154,7 @@ def test_an_event_forged_at_the_end_is_detected(session: Session) -> None:
     session.commit()
     _disable_triggers(session)
     last = events[-1]
-    session.execute(
-        text(
-            "INSERT INTO audit_event (seq, at, actor_name, actor_role, channel, action, "
-            "subject_type, prev_hash, hash) VALUES (:seq, :at, 'forger', 'administrator', 'cli', "
-            "'erase', 'person', :prev, :hash)"
-        ),
-        {
-            "seq": last.seq + 1,
-            "at": last.at.replace(tzinfo=None),
-            "prev": GENESIS_HASH,
-            "hash": "f" * 64,
-        },
-    )
+    _forge(session, last, prev=GENESIS_HASH, digest="f" * 64)
     session.execute(text("UPDATE audit_head SET last_seq = :s"), {"s": last.seq + 1})
     session.commit()
     verdict = audit.verify(session)
@@ -253,19 +253,7 @@ def test_events_added_behind_the_heads_back_are_reported(session: Session) -> No
     session.commit()
     _disable_triggers(session)
     last = events[-1]
-    session.execute(
-        text(
-            "INSERT INTO audit_event (seq, at, actor_name, actor_role, channel, action, "
-            "subject_type, prev_hash, hash) VALUES (:seq, :at, 'forger', 'administrator', 'cli', "
-            "'erase', 'person', :prev, :hash)"
-        ),
-        {
-            "seq": last.seq + 1,
-            "at": last.at.replace(tzinfo=None),
-            "prev": last.hash,
-            "hash": "e" * 64,
-        },
-    )
+    _forge(session, last, prev=last.hash, digest="e" * 64)
     session.commit()
     verdict = audit.verify(session)
     assert not verdict.ok

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from harbour import clock, db
 from harbour.access import service as access
 from harbour.actor import Actor
-from harbour.audit import service as audit
 from harbour.episodes.models import EpisodeCompanion
 from harbour.interop import importer
 from harbour.interop.importer import Parsed, Refs, Rejection, Summary
@@ -212,22 +211,5 @@ def run_bulk_import(
                     importer.load_chunk(fresh, organisation_id, refs, summary)
             if on_progress and (fresh or known):
                 on_progress(kind, summary.created[kind] + summary.updated[kind], 0)
-    summary.rejected.sort(key=lambda r: (r.file, r.line))
-    with db.unit_of_work() as session:
-        audit.record(
-            session,
-            actor,
-            "import",
-            "batch",
-            None,
-            after={
-                "files": [Path(f).name for f in summary.files],
-                "lines": summary.lines,
-                "created": dict(summary.created),
-                "updated": dict(summary.updated),
-                "unchanged": dict(summary.unchanged),
-                "rejected": len(summary.rejected),
-                "bulk": True,
-            },
-        )
+    importer.finish(summary, actor, bulk=True)
     return summary

@@ -461,6 +461,12 @@ def run_import(
             load_chunk(items[start : start + chunk_size], organisation_id, refs, summary)
             if on_progress:
                 on_progress(kind, min(start + chunk_size, len(items)), len(items))
+    finish(summary, actor, bulk=False)
+    return summary
+
+
+def finish(summary: Summary, actor: Actor, *, bulk: bool) -> None:
+    """Sort the rejections and record the whole batch as one import event in the audit log."""
     summary.rejected.sort(key=lambda r: (r.file, r.line))
     with db.unit_of_work() as session:
         audit.record(
@@ -476,9 +482,9 @@ def run_import(
                 "updated": dict(summary.updated),
                 "unchanged": dict(summary.unchanged),
                 "rejected": len(summary.rejected),
+                "bulk": bulk,
             },
         )
-    return summary
 
 
 def write_report(summary: Summary, report: Path) -> None:

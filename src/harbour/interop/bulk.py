@@ -26,7 +26,7 @@ from harbour import clock, db
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.episodes.models import EpisodeCompanion
-from harbour.interop import importer
+from harbour.interop import importer, writers
 from harbour.interop.importer import Parsed, Refs, Rejection, Summary
 from harbour.interop.models import ImportRef
 from harbour.interop.schemas import KINDS, EpisodeLine, PersonLine, references
@@ -74,7 +74,7 @@ def _write_new(
 ) -> None:
     """Write records that were never imported before, by COPY, with their refs and children."""
     kind = items[0].record.kind
-    model, writer = importer.WRITERS[kind]
+    model, writer = writers.WRITERS[kind]
     table = model.__table__
     ids = _reserve(session, table.name, len(items))
     now = clock.now()
@@ -93,12 +93,12 @@ def _write_new(
         if isinstance(item.record, PersonLine):
             phones += [
                 (r["person_id"], r["number"])
-                for r in importer.person_children(item.record, record_id)
+                for r in writers.person_children(item.record, record_id)
             ]
         elif isinstance(item.record, EpisodeLine):
             companions += [
                 (r["episode_id"], r["person_id"])
-                for r in importer.episode_children(item.record, record_id, refs)
+                for r in writers.episode_children(item.record, record_id, refs)
             ]
     _copy(session, table.name, columns, rows)
     _copy(

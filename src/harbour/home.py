@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from harbour import clock
 from harbour.actor import Actor, Role
+from harbour.episodes import service as episodes
 from harbour.people import service as people
 from harbour.web import current_actor, get_session, page_router, render
 
@@ -28,7 +29,7 @@ class Board:
 
 
 _REVIEWS = Board("Reviews due", "No risk reviews are due. Reviews appear here when they fall due.")
-_OPEN = Board("Open missing episodes", "No missing episodes are open for your team.")
+_OPEN = Board("Open missing episodes", "No one you can see is missing at the moment.")
 _CALLS = Board("Calls awaiting a decision", "No calls are waiting for a decision.")
 _ALERTS = Board("Exploitation alerts", "No alerts need your attention.")
 _REFERRALS = Board("Referrals to your agency", "No referrals are waiting for your agency.")
@@ -52,9 +53,18 @@ BOARDS: dict[Role, list[Board]] = {
 
 
 @pages.get("/")
-def home(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Response:
+def home(
+    request: Request,
+    session: Annotated[Session, Depends(get_session)],
+    actor: Annotated[Actor, Depends(current_actor)],
+) -> Response:
     boards = BOARDS.get(actor.role, []) if actor.role else []
-    return render(request, "home.html", {"boards": boards})
+    open_rows, open_total = episodes.open_episodes(session, actor) if _OPEN in boards else ([], 0)
+    return render(
+        request,
+        "home.html",
+        {"boards": boards, "open_board": _OPEN, "open_rows": open_rows, "open_total": open_total},
+    )
 
 
 @pages.get("/partials/glance")

@@ -453,8 +453,9 @@ def demo_setup() -> None:
     except HarbourError as exc:
         raise _fail(exc.message) from exc
     table = Table(title="Demo sign-ins (development only)")
-    for column in ("username", "role", "organisation / team"):
-        table.add_column(column)
+    table.add_column("username", no_wrap=True, min_width=25)
+    table.add_column("role")
+    table.add_column("organisation / team")
     for row in made:
         table.add_row(row.username, row.role.label, f"{row.organisation} / {row.team}")
     console.print(table)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor, Channel, Role, system_actor
+from harbour.auth import credentials
 from harbour.auth import service as auth
 from harbour.auth.models import Organisation, OrganisationKind, Team, User
 from harbour.people import service as people
@@ -84,6 +85,6 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None
 
 
 def api_token(session: Session, user: User) -> str:
-    _, plain = auth.create_token(session, actor_of(user), user, name="tests")
+    _, plain = credentials.create_token(session, actor_of(user), user, name="tests")
     session.commit()
     return plain

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from harbour.audit.models import AuditEvent
-from harbour.auth import service as auth
+from harbour.auth import credentials
 from harbour.auth.models import User
 from harbour.cli import app
 from harbour.demo import DEMO_PASSWORD, USERS
@@ -89,7 +89,9 @@ def test_demo_setup_makes_one_user_per_role_and_can_run_twice(
     roles = set(session.scalars(select(User.role)))
     assert len(roles) == 11
     assert len(USERS) == 11
-    signed = auth.sign_in(session, username="officer", password=DEMO_PASSWORD, ip="127.0.0.1")
+    signed = credentials.sign_in(
+        session, username="officer", password=DEMO_PASSWORD, ip="127.0.0.1"
+    )
     assert signed.token
 
 
@@ -98,7 +100,7 @@ def test_users_token_prints_a_working_token(connection: Connection, session: Ses
     result = runner.invoke(app, ["users", "token", "analyst", "--name", "notebook"])
     assert result.exit_code == 0
     token = result.output.strip()
-    assert auth.actor_from_api_token(session, token) is not None
+    assert credentials.actor_from_api_token(session, token) is not None
 
 
 def test_a_production_install_can_be_set_up_from_nothing(

@@ -15,6 +15,7 @@ from harbour import clock, db
 from harbour import models as _models  # noqa: F401  (every table known to the mapper)
 from harbour.actor import Actor, Channel, Role, system_actor
 from harbour.audit import service as audit
+from harbour.auth import credentials
 from harbour.auth import service as auth
 from harbour.auth.models import OrganisationKind
 from harbour.errors import HarbourError
@@ -251,7 +252,7 @@ def users_token(
         with db.unit_of_work() as session:
             user = auth.get_user_by_username(session, _actor(), username)
             owner = auth.actor_for(user, channel=Channel.cli)
-            _, plain = auth.create_token(session, owner, user, name=name, days=days or None)
+            _, plain = credentials.create_token(session, owner, user, name=name, days=days or None)
     except HarbourError as exc:
         raise _fail(exc.message) from exc
     console.print(plain, soft_wrap=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from harbour.actor import Role
 from harbour.app import route_table
-from harbour.auth import service as auth
+from harbour.auth import credentials
 from harbour.auth.models import Team, User
 from tests.factories import (
     actor_of,
@@ -136,12 +136,14 @@ def world(session: Session) -> World:
     owner = make_user(session, R.hub_officer, team=team)
     person = make_person(session, owner)
     target_user = make_user(session, R.officer, team=team)
-    token, _ = auth.create_token(session, actor_of(owner), owner, name="owned")
+    token, _ = credentials.create_token(session, actor_of(owner), owner, name="owned")
     other_org = make_org(session)
     other_team = make_team(session, other_org)
     other_owner = make_user(session, R.hub_officer, team=other_team)
     other_person = make_person(session, other_owner)
-    other_token, _ = auth.create_token(session, actor_of(other_owner), other_owner, name="theirs")
+    other_token, _ = credentials.create_token(
+        session, actor_of(other_owner), other_owner, name="theirs"
+    )
     session.commit()
     return World(
         team=team,

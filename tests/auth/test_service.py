@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.actor import Channel, Role
 from harbour.audit.models import AuditEvent
+from harbour.auth import credentials
 from harbour.auth import service as auth
 from harbour.auth.models import User
 from harbour.errors import Conflict, ValidationFailed
@@ -20,8 +21,10 @@ from tests.factories import ADMIN, PASSWORD, actor_of, make_team, make_user
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
-def _attempt(session: Session, username: str, password: str, ip: str = "10.0.0.1") -> auth.SignIn:
-    return auth.sign_in(session, username=username, password=password, ip=ip)
+def _attempt(
+    session: Session, username: str, password: str, ip: str = "10.0.0.1"
+) -> credentials.SignIn:
+    return credentials.sign_in(session, username=username, password=password, ip=ip)
 
 
 def _actions(session: Session, subject_id: int | None = None) -> list[str]:
@@ -41,7 +44,7 @@ def test_correct_password_opens_a_session_and_is_audited(session: Session) -> No
     user = make_user(session)
     result = _attempt(session, user.username, PASSWORD)
     assert result.token and result.user is not None
-    actor = auth.actor_from_session_token(session, result.token)
+    actor = credentials.actor_from_session_token(session, result.token)
     assert actor is not None and actor.id == user.id and actor.role is Role.hub_officer
     assert "login" in _actions(session, user.id)
 
@@ -95,13 +98,13 @@ def test_disabled_account_cannot_sign_in_and_loses_its_sessions_and_tokens(
 ) -> None:
     user = make_user(session)
     token = _attempt(session, user.username, PASSWORD).token
-    _, api = auth.create_token(session, actor_of(user), user, name="script")
+    _, api = credentials.create_token(session, actor_of(user), user, name="script")
     assert token
     auth.set_active(session, ADMIN, user, active=False, reason="left the force")
-    assert auth.actor_from_session_token(session, token) is None
+    assert credentials.actor_from_session_token(session, token) is None
     assert _attempt(session, user.username, PASSWORD).token is None
     auth.set_active(session, ADMIN, user, active=True, reason="came back")
-    assert auth.actor_from_api_token(session, api) is None  # tokens do not come back to life
+    assert credentials.actor_from_api_token(session, api) is None  # tokens do not come back to life
 
 
 def test_administrators_cannot_disable_themselves(session: Session) -> None:
@@ -116,27 +119,27 @@ def test_idle_sessions_expire(session: Session) -> None:
         token = _attempt(session, user.username, PASSWORD).token
         assert token
         advance(timedelta(minutes=get_settings().session_idle_minutes - 1))
-        assert auth.actor_from_session_token(session, token) is not None
+        assert credentials.actor_from_session_token(session, token) is not None
         advance(timedelta(minutes=get_settings().session_idle_minutes + 1))
-        assert auth.actor_from_session_token(session, token) is None
+        assert credentials.actor_from_session_token(session, token) is None
 
 
 def test_api_tokens_are_hashed_and_can_be_revoked(session: Session) -> None:
     user = make_user(session)
-    row, plain = auth.create_token(session, actor_of(user), user, name="script")
+    row, plain = credentials.create_token(session, actor_of(user), user, name="script")
     assert plain.startswith("hbr_") and plain not in row.token_hash
-    actor = auth.actor_from_api_token(session, plain)
+    actor = credentials.actor_from_api_token(session, plain)
     assert actor is not None and actor.channel is Channel.api and actor.id == user.id
-    auth.revoke_token(session, actor_of(user), user, row.id)
-    assert auth.actor_from_api_token(session, plain) is None
+    credentials.revoke_token(session, actor_of(user), user, row.id)
+    assert credentials.actor_from_api_token(session, plain) is None
 
 
 def test_expired_tokens_are_refused(session: Session) -> None:
     user = make_user(session)
     with clock.frozen(START) as advance:
-        _, plain = auth.create_token(session, actor_of(user), user, name="short", days=30)
+        _, plain = credentials.create_token(session, actor_of(user), user, name="short", days=30)
         advance(timedelta(days=31))
-        assert auth.actor_from_api_token(session, plain) is None
+        assert credentials.actor_from_api_token(session, plain) is None
 
 
 def test_a_user_cannot_make_tokens_for_someone_else(session: Session) -> None:
@@ -146,7 +149,7 @@ def test_a_user_cannot_make_tokens_for_someone_else(session: Session) -> None:
     from harbour.errors import HarbourError
 
     with pytest.raises(HarbourError) as caught:
-        auth.create_token(session, actor_of(alice), bob, name="sneaky")
+        credentials.create_token(session, actor_of(alice), bob, name="sneaky")
     assert caught.value.status_code in (403, 404)
 
 
@@ -168,5 +171,5 @@ def test_reset_password_unlocks_and_ends_sessions(session: Session) -> None:
     auth.reset_password(session, ADMIN, user, "a-brand-new-passphrase", reason="locked out")
     refreshed = session.get(User, user.id)
     assert refreshed is not None and refreshed.locked_until is None
-    assert auth.actor_from_session_token(session, token) is None
+    assert credentials.actor_from_session_token(session, token) is None
     assert _attempt(session, user.username, "a-brand-new-passphrase").token

@@ -6,7 +6,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
-from harbour.auth import service
+from harbour.auth import credentials
 from harbour.web import SESSION_COOKIE
 
 
@@ -18,8 +18,8 @@ def actor_from_request(request: Request, session: Session) -> Actor | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        return service.actor_from_api_token(session, token.strip(), request_id=request_id)
+        return credentials.actor_from_api_token(session, token.strip(), request_id=request_id)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
-    return service.actor_from_session_token(session, cookie, request_id=request_id)
+    return credentials.actor_from_session_token(session, cookie, request_id=request_id)

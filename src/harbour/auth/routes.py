@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
-from harbour.auth import service
+from harbour.auth import credentials, service
 from harbour.auth.schemas import MeRead
 from harbour.errors import HarbourError
 from harbour.settings import get_settings
@@ -68,7 +68,7 @@ def sign_in(
             {"next": _safe_next(next), "errors": errors, "username": username},
             status_code=422,
         )
-    result = service.sign_in(
+    result = credentials.sign_in(
         session,
         username=username,
         password=password,
@@ -107,7 +107,7 @@ def sign_out(
     session: Annotated[Session, Depends(get_session)],
     actor: Annotated[Actor, Depends(current_actor)],
 ) -> Response:
-    service.sign_out(session, actor, request.cookies.get(SESSION_COOKIE))
+    credentials.sign_out(session, actor, request.cookies.get(SESSION_COOKIE))
     rotate_csrf(request)
     response = RedirectResponse("/sign-in?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -122,7 +122,7 @@ def account(
     actor: Annotated[Actor, Depends(current_actor)],
 ) -> Response:
     user = service.load_user(session, actor)
-    tokens = service.list_tokens(session, actor, user)
+    tokens = credentials.list_tokens(session, actor, user)
     return render(request, "account/account.html", {"user": user, "tokens": tokens, "errors": {}})
 
 
@@ -137,17 +137,17 @@ def create_token(
     user = service.load_user(session, actor)
     lifetime = {"30": 30, "90": 90, "365": 365}.get(days, 90)
     try:
-        row, plain = service.create_token(session, actor, user, name=name, days=lifetime)
+        row, plain = credentials.create_token(session, actor, user, name=name, days=lifetime)
     except HarbourError as exc:
         request.state.rollback = True
-        tokens = service.list_tokens(session, actor, user)
+        tokens = credentials.list_tokens(session, actor, user)
         return render(
             request,
             "account/account.html",
             {"user": user, "tokens": tokens, "errors": exc.field_errors, "name": name},
             status_code=exc.status_code,
         )
-    tokens = service.list_tokens(session, actor, user)
+    tokens = credentials.list_tokens(session, actor, user)
     return render(
         request,
         "account/account.html",
@@ -162,7 +162,7 @@ def revoke_token(
     actor: Annotated[Actor, Depends(current_actor)],
 ) -> Response:
     user = service.load_user(session, actor)
-    service.revoke_token(session, actor, user, token_id)
+    credentials.revoke_token(session, actor, user, token_id)
     return RedirectResponse("/account?revoked=1", status_code=303)
 
 

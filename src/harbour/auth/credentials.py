@@ -1,0 +1,258 @@
+"""Credentials: sign-in with lockout and rate limiting, browser sessions, and API tokens.
+
+Every sign-in outcome and every token change is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from harbour import clock
+from harbour.access import service as access
+from harbour.actor import Actor, Channel, anonymous_actor
+from harbour.audit import service as audit
+from harbour.auth.models import ApiToken, LoginAttempt, User, UserSession
+from harbour.auth.passwords import check_password, hash_password, needs_rehash
+from harbour.auth.service import actor_for
+from harbour.errors import NotFound, ValidationFailed
+from harbour.settings import get_settings
+
+TOKEN_PREFIX = "hbr_"  # noqa: S105
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# -- sign-in ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: a session token, or a message and HTTP status."""
+
+    token: str | None
+    user: User | None
+    message: str | None = None
+    status_code: int = 200
+
+
+def _attempts_from(session: Session, ip: str, since: datetime) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(
+                LoginAttempt.ip == ip,
+                LoginAttempt.at >= since,
+                LoginAttempt.succeeded.is_(False),
+            )
+        )
+        or 0
+    )
+
+
+def sign_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    ip: str,
+    user_agent: str | None = None,
+    request_id: str | None = None,
+) -> SignIn:
+    """Check a username and password; open a session, or count the failure and maybe lock."""
+    settings = get_settings()
+    now = clock.now()
+    username = username.strip().lower()[:64]
+    window = now - timedelta(seconds=settings.login_rate_limit_window_seconds)
+    if _attempts_from(session, ip, window) >= settings.login_rate_limit_attempts:
+        audit.record(
+            session,
+            anonymous_actor(username, request_id),
+            "login_rate_limited",
+            "user",
+            None,
+            after={"username": username, "ip": ip},
+        )
+        return SignIn(
+            None,
+            None,
+            "There have been too many sign-in attempts from your network. Wait a few minutes "
+            "and try again.",
+            429,
+        )
+    user = session.scalar(select(User).where(User.username == username))
+    password_ok = check_password(user.password_hash if user else None, password)
+    failure = "Enter a correct username and password"
+    if not (user is not None and password_ok and user.is_active):
+        session.add(LoginAttempt(username=username, ip=ip, succeeded=False, at=now))
+    if user is None:
+        audit.record(
+            session,
+            anonymous_actor(username, request_id),
+            "login_failed",
+            "user",
+            None,
+            after={"username": username, "ip": ip, "reason": "unknown username"},
+        )
+        return SignIn(None, None, failure, 401)
+    actor = actor_for(user, request_id=request_id)
+    if user.locked_until is not None and user.locked_until <= now:
+        user.locked_until = None  # the lock has run its course: start counting afresh
+        user.failed_login_count = 0
+    if not user.is_active:
+        audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "disabled"})
+        return SignIn(None, None, failure, 401)
+    if user.locked_until is not None and user.locked_until > now:
+        if password_ok:
+            session.add(LoginAttempt(username=username, ip=ip, succeeded=False, at=now))
+        audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "locked"})
+        # Answered like a wrong password, so that a locked account does not reveal it exists.
+        return SignIn(None, None, failure, 401)
+    if not password_ok:
+        user.failed_login_count += 1
+        audit.record(
+            session,
+            actor,
+            "login_failed",
+            "user",
+            user.id,
+            after={"reason": "wrong password", "failures": user.failed_login_count, "ip": ip},
+        )
+        if user.failed_login_count >= settings.login_max_failures:
+            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            audit.record(
+                session,
+                actor,
+                "account_locked",
+                "user",
+                user.id,
+                after={"locked_until": user.locked_until.isoformat()},
+            )
+        session.flush()
+        return SignIn(None, None, failure, 401)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    token = secrets.token_urlsafe(32)
+    row = UserSession(
+        token_hash=_digest(token),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_lifetime_hours),
+        ip=ip,
+        user_agent=(user_agent or "")[:300],
+    )
+    session.add(row)
+    session.add(LoginAttempt(username=username, ip=ip, succeeded=True, at=now))
+    session.flush()
+    audit.record(session, actor, "login", "user", user.id, after={"ip": ip})
+    return SignIn(token, user)
+
+
+def sign_out(session: Session, actor: Actor, token: str | None) -> None:
+    """End the sign-in session that a cookie token names."""
+    if not token:
+        return
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is not None and row.ended_at is None:
+        row.ended_at = clock.now()
+        audit.record(session, actor, "logout", "user", row.user_id)
+
+
+def actor_from_session_token(
+    session: Session, token: str, *, request_id: str | None = None
+) -> Actor | None:
+    """Return the actor of a live browser session, or None if it has ended or expired."""
+    now = clock.now()
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return None
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    if row.last_seen_at + idle <= now:
+        row.ended_at = now
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+    return actor_for(user, request_id=request_id, session_id=str(row.id))
+
+
+# -- API tokens -------------------------------------------------------------------------------
+
+
+def create_token(
+    session: Session, actor: Actor, user: User, *, name: str, days: int | None = 90
+) -> tuple[ApiToken, str]:
+    """Create a personal access token; the plain token is returned once and never stored."""
+    access.require(actor, "token.manage", user)
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise ValidationFailed(
+            "Give the token a name of up to 100 characters",
+            field_errors={"name": "Enter a name for the token, such as the script that uses it"},
+        )
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=_digest(plain),
+        prefix=plain[:10],
+        expires_at=clock.now() + timedelta(days=days) if days else None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor, "create", "api_token", row.id, after={"name": name, "user": user.id}
+    )
+    return row, plain
+
+
+def list_tokens(session: Session, actor: Actor, user: User) -> list[ApiToken]:
+    access.require(actor, "token.manage", user)
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(session: Session, actor: Actor, user: User, token_id: int) -> None:
+    """Revoke one of a user's tokens."""
+    access.require(actor, "token.manage", user)
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound("That token does not exist")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        audit.record(session, actor, "revoke", "api_token", row.id)
+
+
+def actor_from_api_token(
+    session: Session, token: str, *, request_id: str | None = None
+) -> Actor | None:
+    """Return the actor of a live API token, or None."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    now = clock.now()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+    return actor_for(user, channel=Channel.api, request_id=request_id)

@@ -407,6 +407,8 @@ def simulate_command(
         day = date.fromisoformat(as_of) if as_of else timefmt.local(clock.now()).date()
     except ValueError as exc:
         raise _fail(f"--as-of {as_of!r} is not a date such as 2026-11-27") from exc
+    if day > timefmt.local(clock.now()).date():
+        raise _fail("--as-of cannot be after today: every record Harbour imports is in the past")
     if load and if_empty and _has_episodes():
         console.print("The database already holds episodes: nothing simulated.")
         return

@@ -123,3 +123,20 @@ def test_simulated_files_import_without_a_rejection_and_twice_changes_nothing(
     second = importer.run_import(demo, actor, organisation_id=org.id)
     assert sum(second.unchanged.values()) == second.lines
     assert session.scalar(select(func.count()).select_from(Episode)) == episodes
+
+
+def test_the_command_refuses_a_future_as_of_day(connection: Connection, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from harbour.cli import app
+
+    result = CliRunner().invoke(
+        app, ["simulate", "--as-of", "2999-01-01", "--out", str(tmp_path / "x")]
+    )
+    assert result.exit_code == 1
+    assert "cannot be after today" in result.output
+    ok = CliRunner().invoke(
+        app, ["simulate", "--as-of", "2026-01-01", "--out", str(tmp_path / "y"), "--seed", "3"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "y" / "truth.json").exists()

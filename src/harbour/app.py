@@ -30,6 +30,7 @@ from harbour.auth import routes as auth_routes
 from harbour.errors import HarbourError, NotAuthenticated
 from harbour.home import pages as home_pages
 from harbour.people import routes as people_routes
+from harbour.risk import routes as risk_routes
 from harbour.settings import get_settings
 
 log = structlog.get_logger("harbour.http")
@@ -66,6 +67,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     people_routes.api,
     audit_routes.pages,
     audit_routes.api,
+    risk_routes.api,
 )
 
 

@@ -33,7 +33,9 @@ audit_app = typer.Typer(help="Check the append-only audit log.")
 demo_app = typer.Typer(help="Demo organisations, users and invented people (development only).")
 orgs_app = typer.Typer(help="Organisations: the force and its partner agencies (audited).")
 teams_app = typer.Typer(help="Teams within organisations (audited).")
+risk_app = typer.Typer(help="The APP risk grading policy.")
 app.add_typer(db_app, name="db")
+app.add_typer(risk_app, name="risk")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(teams_app, name="teams")
 app.add_typer(users_app, name="users")
@@ -463,6 +465,36 @@ def demo_setup() -> None:
         table.add_row(row.username, row.role.label, f"{row.organisation} / {row.team}")
     console.print(table)
     console.print(f"Every demo user's password is [bold]{demo.DEMO_PASSWORD}[/]", soft_wrap=True)
+
+
+@risk_app.command("suggest")
+def risk_suggest(
+    file: Annotated[str, typer.Argument(help='A JSON file, or "-" for standard input')],
+) -> None:
+    """Print the policy's suggested grade and reasons for {"age_years": N, "answers": {...}}."""
+    import sys
+
+    from pydantic import ValidationError
+
+    from harbour.risk import service as risk
+    from harbour.risk.policy import PolicyError
+    from harbour.risk.schemas import SuggestRequest
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{file} could not be read: {exc.strerror}") from exc
+    try:
+        request = SuggestRequest.model_validate_json(text)
+        suggestion = risk.suggest_grade(None, request)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise _fail(f"The answers are not valid: {problems}") from exc
+    except PolicyError as exc:
+        raise _fail(f"The risk policy could not be read: {exc}") from exc
+    typer.echo(suggestion.model_dump_json(indent=2))
 
 
 @app.command()

@@ -108,6 +108,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         json=lambda ids: {"given_name": "Changed", "version": ids["version"]},
     ),
     ("GET", "/api/v1/audit/events"): Case(R.auditor, wrong=R.inspector),
+    ("POST", "/api/v1/risk/suggest"): Case(
+        ANY, json=lambda _: {"age_years": 14, "answers": {"looked_after": True}}
+    ),
     ("POST", "/api/v1/audit/verify"): Case(R.auditor, wrong=R.analyst),
 }
 

@@ -14,11 +14,12 @@ from typer.testing import CliRunner
 from harbour.actor import Channel, system_actor
 from harbour.audit.models import AuditEvent
 from harbour.cli import app as cli
-from harbour.episodes.models import Episode, EpisodeCompanion, EpisodeStatus, RiskGrade
+from harbour.episodes.models import Episode, EpisodeCompanion, EpisodeStatus
 from harbour.interop import importer
 from harbour.network.models import Association
 from harbour.people.models import DatePrecision, Person, PersonPhone
 from harbour.places.models import Place, Vehicle
+from harbour.risk.grades import RiskGrade
 from harbour.triage.models import Call
 from tests.factories import make_org
 

@@ -71,6 +71,8 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     # The audit log.
     "audit.view": {R.auditor: S.all},
     "audit.verify": {R.auditor: S.all, R.administrator: S.all},
+    # The risk calculator holds no personal data: any signed-in role may ask it.
+    "risk.suggest": {role: S.all for role in Role},
     # Rank rules, used by the episode and call workflows.
     "risk.review_high": {R.inspector: S.organisation, R.superintendent: S.organisation},
     "risk.review": dict.fromkeys(_SUPERVISORS, S.organisation),

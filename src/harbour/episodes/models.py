@@ -10,15 +10,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour.db import Base, Timestamps
-
-
-class RiskGrade(enum.StrEnum):
-    """APP risk grades, lowest first ('no apparent risk (absent)' is an alias of very low)."""
-
-    very_low = "very_low"
-    low = "low"
-    medium = "medium"
-    high = "high"
+from harbour.risk.grades import RiskGrade
 
 
 class Outcome(enum.StrEnum):

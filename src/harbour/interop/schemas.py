@@ -14,10 +14,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from harbour import clock
-from harbour.episodes.models import Outcome, RiskGrade
+from harbour.episodes.models import Outcome
 from harbour.network.models import AssociationType
 from harbour.people.models import ETHNICITIES, FLAGS, DatePrecision, Sex, normalise_phone
 from harbour.places.models import PlaceType
+from harbour.risk.grades import RiskGrade
 from harbour.settings import get_settings
 
 KINDS = ("place", "vehicle", "person", "episode", "call", "association")

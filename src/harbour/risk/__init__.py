@@ -1,0 +1,1 @@
+"""APP risk assessment: the questionnaire, the versioned grading policy and its suggestions."""

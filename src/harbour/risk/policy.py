@@ -1,0 +1,193 @@
+"""The grading policy: a versioned TOML file read into rules, and pure functions over it.
+
+`suggest` returns a grade and every reason for it: each factor that raised it, the child minimum,
+escalations for young age and serious combinations, and what a mitigating factor did or could not
+do. A mitigating factor lowers a suggestion, never below the child minimum nor below the floor a
+serious factor sets. Unknown answers are never read as "no": a serious factor left unknown is
+named as a question still to ask.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from harbour.risk.grades import RiskGrade
+from harbour.risk.schemas import Reason, RiskAnswers, Suggestion
+from harbour.settings import get_settings
+
+ORDER = [RiskGrade.very_low, RiskGrade.low, RiskGrade.medium, RiskGrade.high]
+DEFAULT_POLICY = Path(__file__).with_name("policy.toml")
+
+
+class PolicyError(ValueError):
+    """The policy file is not usable; the message says where."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    grade: RiskGrade
+    label: str
+    source: str
+    serious: bool = False
+    threshold: float | None = None
+    steps: int = 0
+    all_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: str
+    child_age: int
+    child_minimum: RiskGrade
+    young_child_age: int
+    factors: dict[str, Rule]
+    counts: dict[str, Rule]
+    combinations: tuple[Rule, ...]
+    mitigating: dict[str, Rule]
+
+
+def _grade(value: Any, where: str) -> RiskGrade:
+    try:
+        return RiskGrade(value)
+    except ValueError:
+        raise PolicyError(
+            f"{where}: grade {value!r} is not one of {[g.value for g in ORDER]}"
+        ) from None
+
+
+def _rule(body: dict[str, Any], where: str, **extra: Any) -> Rule:
+    for field in ("label", "source"):
+        if not isinstance(body.get(field), str):
+            raise PolicyError(f"{where}: needs a {field}")
+    grade = _grade(body.get("grade", "very_low"), where)
+    return Rule(grade, body["label"], body["source"], bool(body.get("serious", False)), **extra)
+
+
+def parse_policy(data: dict[str, Any]) -> Policy:
+    """Build a policy from parsed TOML, checking every key names a question of the form."""
+    known = set(RiskAnswers.model_fields)
+
+    def check(key: str, where: str) -> None:
+        if key not in known:
+            raise PolicyError(f"{where}: {key!r} is not a question of the risk form")
+
+    factors = {}
+    for key, body in data.get("factors", {}).items():
+        check(key, f"factors.{key}")
+        factors[key] = _rule(body, f"factors.{key}")
+    counts = {}
+    for key, body in data.get("counts", {}).items():
+        check(key, f"counts.{key}")
+        counts[key] = _rule(body, f"counts.{key}", threshold=float(body["threshold"]))
+    combinations = []
+    for i, body in enumerate(data.get("combinations", [])):
+        for key in body.get("all", []):
+            check(key, f"combinations[{i}]")
+        combinations.append(_rule(body, f"combinations[{i}]", all_of=tuple(body.get("all", []))))
+    mitigating = {}
+    for key, body in data.get("mitigating", {}).items():
+        check(key, f"mitigating.{key}")
+        mitigating[key] = _rule(body, f"mitigating.{key}", steps=int(body.get("steps", 1)))
+    try:
+        return Policy(
+            version=str(data["version"]),
+            child_age=int(data.get("child_age", 18)),
+            child_minimum=_grade(data.get("child_minimum", "medium"), "child_minimum"),
+            young_child_age=int(data.get("young_child_age", 0)),
+            factors=factors,
+            counts=counts,
+            combinations=tuple(combinations),
+            mitigating=mitigating,
+        )
+    except KeyError as exc:
+        raise PolicyError(f"the policy needs a {exc.args[0]}") from None
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Read a policy file (the force's own if HARBOUR_POLICY_FILE is set, else the default)."""
+    target = path or get_settings().policy_file or DEFAULT_POLICY
+    try:
+        data = tomllib.loads(Path(target).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PolicyError(f"{target}: {exc}") from exc
+    return parse_policy(data)
+
+
+@lru_cache(maxsize=1)
+def current_policy() -> Policy:
+    """Return the policy in force (read once per process)."""
+    return load_policy()
+
+
+def _answer(answers: RiskAnswers, key: str) -> bool | None:
+    value = getattr(answers, key)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return bool(value)
+    return bool(value)
+
+
+def _raise(grade: RiskGrade, to: RiskGrade) -> RiskGrade:
+    return to if ORDER.index(to) > ORDER.index(grade) else grade
+
+
+def _words(grade: RiskGrade) -> str:
+    return grade.value.replace("_", " ")
+
+
+def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Suggestion:
+    """Suggest a grade for the answers, with every reason, under a policy."""
+    grade = RiskGrade.very_low
+    floor = RiskGrade.very_low  # what serious factors demand: mitigation cannot go below it
+    reasons: list[Reason] = []
+
+    def add(factor: str, effect: str) -> None:
+        reasons.append(Reason(factor=factor, effect=effect))
+
+    for key, rule in policy.factors.items():
+        answer = _answer(answers, key)
+        if answer:
+            grade = _raise(grade, rule.grade)
+            if rule.serious:
+                floor = _raise(floor, rule.grade)
+            add(key, f"{rule.label}: at least {_words(rule.grade)} ({rule.source})")
+        elif answer is None and rule.serious:
+            add(key, f"Not known yet — ask: {rule.label} would make it {_words(rule.grade)}")
+    for key, rule in policy.counts.items():
+        value = getattr(answers, key)
+        if value is not None and rule.threshold is not None and value >= rule.threshold:
+            grade = _raise(grade, rule.grade)
+            add(key, f"{rule.label} ({value:g}): at least {_words(rule.grade)} ({rule.source})")
+    for rule in policy.combinations:
+        if rule.all_of and all(_answer(answers, key) for key in rule.all_of):
+            grade = _raise(grade, rule.grade)
+            if rule.serious:
+                floor = _raise(floor, rule.grade)
+            add("+".join(rule.all_of), f"{rule.label}: {_words(rule.grade)} ({rule.source})")
+    child = age_years is not None and age_years < policy.child_age
+    if age_years is not None and age_years < policy.young_child_age:
+        grade = floor = _raise(grade, RiskGrade.high)
+        add("age_years", f"Aged {age_years}: vulnerable through age, high (A10)")
+    minimum = policy.child_minimum if child else RiskGrade.very_low
+    for key, rule in policy.mitigating.items():
+        if not _answer(answers, key):
+            continue
+        lowest = max(ORDER.index(grade) - rule.steps, ORDER.index(floor), ORDER.index(minimum))
+        lowered = ORDER[min(lowest, ORDER.index(grade))]
+        if lowered != grade:
+            add(key, f"{rule.label}: lowers it to {_words(lowered)} ({rule.source})")
+            grade = lowered
+        else:
+            add(key, f"{rule.label}: cannot lower it below {_words(grade)}")
+    if child and ORDER.index(grade) < ORDER.index(minimum):
+        grade = minimum
+        add("age_years", f"Under {policy.child_age}: the child minimum is {_words(minimum)}")
+    elif age_years is None:
+        add("age_years", f"Age not known: a child under {policy.child_age} is at least "
+            f"{_words(policy.child_minimum)}")  # fmt: skip
+    return Suggestion(grade=grade, reasons=reasons, policy_version=policy.version)

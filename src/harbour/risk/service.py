@@ -1,0 +1,15 @@
+"""Ask the grading policy for a suggestion on behalf of an actor."""
+
+from __future__ import annotations
+
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.risk.policy import current_policy, suggest
+from harbour.risk.schemas import Suggestion, SuggestRequest
+
+
+def suggest_grade(actor: Actor | None, request: SuggestRequest) -> Suggestion:
+    """Return the policy's suggested grade and reasons (no actor: the command line)."""
+    if actor is not None:
+        access.require(actor, "risk.suggest")
+    return suggest(current_policy(), request.age_years, request.answers)

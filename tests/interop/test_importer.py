@@ -265,6 +265,16 @@ BAD = [
     ({"kind": "call", "id": "x18", "received_at": "2025-01-01T00:00"}, "narrative: is required"),
     (
         {
+            "kind": "episode",
+            "id": "x22",
+            "person": "p1",
+            "reported_at": "2025-01-01T00:00",
+            "risk_answers": {"likes_cats": True},
+        },
+        "risk_answers.likes_cats",
+    ),
+    (
+        {
             "kind": "association",
             "id": "x19",
             "subject": "p1",

@@ -19,6 +19,7 @@ from harbour.network.models import AssociationType
 from harbour.people.models import ETHNICITIES, FLAGS, DatePrecision, Sex, normalise_phone
 from harbour.places.models import PlaceType
 from harbour.risk.grades import RiskGrade
+from harbour.risk.schemas import RiskAnswers
 from harbour.settings import get_settings
 
 KINDS = ("place", "vehicle", "person", "episode", "call", "association")
@@ -184,7 +185,7 @@ class EpisodeLine(Line):
     last_seen_place: ExternalId | None = None
     last_seen_text: Text | None = None
     circumstances: Text | None = None
-    risk_answers: dict[str, Any] | None = None
+    risk_answers: RiskAnswers | None = None
     risk_grade: RiskGrade | None = None
     found_at: Time | None = None
     found_place: ExternalId | None = None

@@ -83,10 +83,9 @@ def _episode(
     row.last_seen_place_id = (
         refs.id("place", line.last_seen_place) if line.last_seen_place else None
     )
-    row.circumstances, row.risk_answers, row.risk_grade = (
-        line.circumstances,
-        line.risk_answers,
-        line.risk_grade,
+    row.circumstances, row.risk_grade = line.circumstances, line.risk_grade
+    row.risk_answers = (
+        line.risk_answers.model_dump(mode="json", exclude_unset=True) if line.risk_answers else None
     )
     row.found_at, row.found_text, row.found_by = line.found_at, line.found_text, line.found_by
     row.found_place_id = refs.id("place", line.found_place) if line.found_place else None

@@ -14,7 +14,7 @@ Flag = bool | None
 class RiskAnswers(BaseModel):
     """The APP questions. Each is true, false or unknown (null or left out); unknown is not no."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     looked_after: Flag = None
     dementia: Flag = None
@@ -43,7 +43,7 @@ class RiskAnswers(BaseModel):
 
 
 class SuggestRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     age_years: Annotated[int, Field(ge=0, le=130)] | None = None
     answers: RiskAnswers = Field(default_factory=RiskAnswers)

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     # Argon2id cost (RFC 9106 section 4, second recommended option: t=3, m=64 MiB).
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=65536, ge=8192)
-    policy_file: Path | None = None
+    policy_file: Path | None = None  # the force's own risk policy (default: the bundled one)
+    language_file: Path | None = None  # the force's own list of phrases to challenge
     page_size: int = Field(default=25, ge=5, le=200)
     log_level: str = "INFO"
     log_json: bool = True

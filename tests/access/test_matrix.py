@@ -108,6 +108,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         json=lambda ids: {"given_name": "Changed", "version": ids["version"]},
     ),
     ("GET", "/api/v1/audit/events"): Case(R.auditor, wrong=R.inspector),
+    ("POST", "/api/v1/risk/language"): Case(ANY, json=lambda _: {"text": "very streetwise"}),
     ("POST", "/api/v1/risk/suggest"): Case(
         ANY, json=lambda _: {"age_years": 14, "answers": {"looked_after": True}}
     ),

@@ -58,3 +58,22 @@ class Suggestion(BaseModel):
     grade: RiskGrade
     reasons: list[Reason]
     policy_version: str
+
+
+class LanguageCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: Annotated[str, Field(max_length=50_000)]
+
+
+class LanguageFinding(BaseModel):
+    phrase: str
+    start: int
+    end: int
+    instead: str
+    why: str
+
+
+class LanguageReport(BaseModel):
+    findings: list[LanguageFinding]
+    lexicon_version: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -69,6 +70,26 @@ def _form_values(
     return values, ({"date_of_birth": date_error} if date_error else {})
 
 
+@dataclass
+class PersonForm:
+    """The fields of the person form, as posted."""
+
+    given_name: Annotated[str, Form()] = ""
+    family_name: Annotated[str, Form()] = ""
+    dob_day: Annotated[str, Form()] = ""
+    dob_month: Annotated[str, Form()] = ""
+    dob_year: Annotated[str, Form()] = ""
+    sex: Annotated[str, Form()] = "unknown"
+
+    def read(self) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        """Return the values to validate, the date parts as typed, and any date error."""
+        values, errors = _form_values(
+            self.given_name, self.family_name, self.dob_day, self.dob_month, self.dob_year, self.sex
+        )
+        raw = {"dob_day": self.dob_day, "dob_month": self.dob_month, "dob_year": self.dob_year}
+        return values, raw, errors
+
+
 def _named(errors: dict[str, str]) -> dict[str, str]:
     """File a whole-record error (no name given) against the first name field."""
     if "form" in errors:
@@ -111,15 +132,9 @@ def create_person(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    given_name: Annotated[str, Form()] = "",
-    family_name: Annotated[str, Form()] = "",
-    dob_day: Annotated[str, Form()] = "",
-    dob_month: Annotated[str, Form()] = "",
-    dob_year: Annotated[str, Form()] = "",
-    sex: Annotated[str, Form()] = "unknown",
+    form: Annotated[PersonForm, Depends()],
 ) -> Response:
-    values, errors = _form_values(given_name, family_name, dob_day, dob_month, dob_year, sex)
-    raw = {"dob_day": dob_day, "dob_month": dob_month, "dob_year": dob_year}
+    values, raw, errors = form.read()
     if not errors:
         try:
             person = service.create_person(session, actor, PersonCreate(**values))
@@ -231,15 +246,9 @@ def update_person(
     session: SessionDep,
     actor: ActorDep,
     version: Annotated[int, Form()],
-    given_name: Annotated[str, Form()] = "",
-    family_name: Annotated[str, Form()] = "",
-    dob_day: Annotated[str, Form()] = "",
-    dob_month: Annotated[str, Form()] = "",
-    dob_year: Annotated[str, Form()] = "",
-    sex: Annotated[str, Form()] = "unknown",
+    form: Annotated[PersonForm, Depends()],
 ) -> Response:
-    values, errors = _form_values(given_name, family_name, dob_day, dob_month, dob_year, sex)
-    raw = {"dob_day": dob_day, "dob_month": dob_month, "dob_year": dob_year}
+    values, raw, errors = form.read()
     person = service.find_for_view(session, actor, person_id)
     reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
     if not errors:

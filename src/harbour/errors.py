@@ -40,11 +40,6 @@ class Conflict(HarbourError):
     title = "Someone else changed this record"
 
 
-class RateLimited(HarbourError):
-    status_code = 429
-    title = "Too many attempts"
-
-
 class JustificationRequired(HarbourError):
     status_code = 400
     title = "Give a reason for viewing this record"

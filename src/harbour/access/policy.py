@@ -87,8 +87,3 @@ def scope_for(role: Role | None, action: str) -> Scope | None:
     except KeyError:
         raise KeyError(f"unknown action {action!r}: add it to harbour.access.policy") from None
     return None if role is None else table.get(role)
-
-
-def actions() -> list[str]:
-    """Return every action the policy knows."""
-    return sorted(POLICY)

@@ -70,9 +70,12 @@ def _reserve(session: Session, table: str, count: int) -> list[int]:
 
 
 def _write_new(
-    session: Session, items: list[Parsed], org_id: int, refs: Refs, summary: Summary
-) -> None:
-    """Write records that were never imported before, by COPY, with their refs and children."""
+    session: Session, items: list[Parsed], org_id: int, refs: Refs
+) -> list[tuple[tuple[str, str], int]]:
+    """Write records never imported before, by COPY, with their refs and children.
+
+    Returns each record's key and id; the caller records them only once the chunk has committed.
+    """
     kind = items[0].record.kind
     model, writer = writers.WRITERS[kind]
     table = model.__table__
@@ -109,9 +112,7 @@ def _write_new(
     )
     _copy(session, PersonPhone.__tablename__, ["person_id", "number"], phones)
     _copy(session, EpisodeCompanion.__tablename__, ["episode_id", "person_id"], companions)
-    for item, record_id in zip(items, ids, strict=True):
-        refs.known[(kind, item.record.id)] = (record_id, "")
-    summary.created[kind] += len(items)
+    return [((kind, item.record.id), record_id) for item, record_id in zip(items, ids, strict=True)]
 
 
 def _chunks(files: list[Path]) -> Iterator[list[tuple[str, int, str]]]:
@@ -147,12 +148,10 @@ def run_bulk_import(
         parsed: list[Parsed] = []
         later: dict[int, list[tuple[str, str]]] = {}  # references not on an earlier line
         for file, number, line in chunk:
-            summary.lines += 1
-            try:
-                record, line_digest = importer.parse_with_digest(line)
-            except ValueError as exc:
-                summary.rejected.append(Rejection(file, number, str(exc), line))
+            item = importer.parse_or_reject(summary, file, number, line)
+            if item is None:
                 continue
+            record = item.record
             key = (record.kind, record.id)
             if key in seen:
                 summary.rejected.append(
@@ -161,7 +160,6 @@ def run_bulk_import(
                 continue
             unseen = [r for r in references(record) if r not in seen]
             seen.add(key)
-            item = Parsed(file, number, line, record, line_digest)
             if unseen:
                 later[id(item)] = unseen
             parsed.append(item)
@@ -204,7 +202,9 @@ def run_bulk_import(
             if fresh:
                 try:
                     with db.unit_of_work() as session:
-                        _write_new(session, fresh, organisation_id, refs, summary)
+                        written = _write_new(session, fresh, organisation_id, refs)
+                    refs.known.update((key, (record_id, "")) for key, record_id in written)
+                    summary.created[kind] += len(written)
                 except SQLAlchemyError as exc:
                     # Fall back to the ordinary path, which reports each record's own failure.
                     log.warning("bulk_chunk_failed", kind=kind, error=str(exc).splitlines()[0])

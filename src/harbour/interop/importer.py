@@ -118,6 +118,17 @@ def _reason(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def parse_or_reject(summary: Summary, file: str, number: int, text: str) -> Parsed | None:
+    """Validate one line; on failure add its rejection to the summary and return None."""
+    summary.lines += 1
+    try:
+        record, line_digest = parse_with_digest(text)
+    except ValueError as exc:
+        summary.rejected.append(Rejection(file, number, str(exc), text))
+        return None
+    return Parsed(file, number, text, record, line_digest)
+
+
 def parse_line(text: str) -> Line:
     """Validate one line of the import format, or raise ValueError with a reason to act on."""
     return parse_with_digest(text)[0]
@@ -302,12 +313,10 @@ def run_import(
     parsed: dict[tuple[str, str], Parsed] = {}
     first_seen: dict[tuple[str, str], str] = {}
     for file, number, text in read_lines(files):
-        summary.lines += 1
-        try:
-            record, line_digest = parse_with_digest(text)
-        except ValueError as exc:
-            summary.rejected.append(Rejection(file, number, str(exc), text))
+        item = parse_or_reject(summary, file, number, text)
+        if item is None:
             continue
+        record = item.record
         key = (record.kind, record.id)
         if key in parsed:
             summary.rejected.append(
@@ -321,7 +330,7 @@ def run_import(
             )
             continue
         first_seen[key] = f"{Path(file).name} line {number}"
-        parsed[key] = Parsed(file, number, text, record, line_digest)
+        parsed[key] = item
     refs = Refs()
     with db.unit_of_work() as session:
         wanted = set(parsed) | {r for item in parsed.values() for r in references(item.record)}

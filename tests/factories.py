@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -12,9 +13,13 @@ from harbour.actor import Actor, Channel, Role, system_actor
 from harbour.auth import credentials
 from harbour.auth import service as auth
 from harbour.auth.models import Organisation, OrganisationKind, Team, User
+from harbour.episodes import service as episodes
+from harbour.episodes.models import Episode
 from harbour.people import service as people
 from harbour.people.models import Person
 from harbour.people.schemas import PersonCreate
+from harbour.risk.grades import RiskGrade
+from harbour.risk.schemas import RiskAnswers
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -88,3 +93,40 @@ def api_token(session: Session, user: User) -> str:
     _, plain = credentials.create_token(session, actor_of(user), user, name="tests")
     session.commit()
     return plain
+
+
+def make_episode(
+    session: Session,
+    owner: User,
+    person: Person | None = None,
+    *,
+    grade: RiskGrade | None = None,
+    **report: object,
+) -> Episode:
+    """Report a person missing (a new child of 14 unless given) and grade it if asked."""
+    from datetime import date
+
+    from harbour import clock
+
+    if person is None:
+        born = clock.now().date().replace(day=1) - timedelta(days=14 * 366)
+        person = make_person(session, owner, date_of_birth=date(born.year, born.month, 1))
+    data = {"reporter_name": "Pat Example", "reporter_relationship": "mother"} | report
+    actor = actor_of(owner)
+    episode = episodes.report(session, actor, person, episodes.ReportInput(**data))  # type: ignore[arg-type]
+    if grade is not None:
+        episodes.grade(
+            session,
+            actor,
+            episode,
+            person,
+            episodes.GradingInput(
+                answers=RiskAnswers(),
+                grade=grade,
+                rationale="Factory grading",
+                below_reason="Factory grading below the suggestion",
+                cra_decision="Considered; not appropriate (factory)",
+                version=episode.version,
+            ),
+        )
+    return episode

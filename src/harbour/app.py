@@ -27,6 +27,7 @@ from harbour.actor import Actor
 from harbour.audit import routes as audit_routes
 from harbour.auth import admin_routes, resolve
 from harbour.auth import routes as auth_routes
+from harbour.episodes import routes as episode_routes
 from harbour.errors import HarbourError, NotAuthenticated
 from harbour.home import pages as home_pages
 from harbour.people import routes as people_routes
@@ -51,6 +52,8 @@ CONTENT_SECURITY_POLICY = (
 
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Home", "/", None),
+    ("Report missing", "/episodes/new", "episode.report"),
+    ("Reviews", "/reviews", "risk.review"),
     ("People", "/people", "person.view"),
     ("Audit", "/audit", "audit.view"),
     ("Users", "/admin/users", "user.manage"),
@@ -64,6 +67,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_routes.pages,
     home_pages,
     people_routes.pages,
+    episode_routes.pages,
     people_routes.api,
     audit_routes.pages,
     audit_routes.api,

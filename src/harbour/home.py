@@ -60,10 +60,21 @@ def home(
 ) -> Response:
     boards = BOARDS.get(actor.role, []) if actor.role else []
     open_rows, open_total = episodes.open_episodes(session, actor) if _OPEN in boards else ([], 0)
+    review_rows, review_total = (
+        episodes.review_board(session, actor, limit=10) if _REVIEWS in boards else ([], 0)
+    )
     return render(
         request,
         "home.html",
-        {"boards": boards, "open_board": _OPEN, "open_rows": open_rows, "open_total": open_total},
+        {
+            "boards": boards,
+            "open_board": _OPEN,
+            "open_rows": open_rows,
+            "open_total": open_total,
+            "review_board": _REVIEWS,
+            "rows": review_rows,
+            "total": review_total,
+        },
     )
 
 

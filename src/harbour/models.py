@@ -3,9 +3,15 @@
 from harbour.audit.models import AuditEvent, AuditHead, ViewJustification
 from harbour.auth.models import ApiToken, LoginAttempt, Organisation, Team, User, UserSession
 from harbour.db import Base
-from harbour.episodes.models import Episode, EpisodeCompanion
+from harbour.episodes.models import (
+    Episode,
+    EpisodeCompanion,
+    EpisodeInformation,
+    Grading,
+    Review,
+)
 from harbour.interop.models import ImportRef
-from harbour.network.models import Association
+from harbour.links.models import Association
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
 from harbour.triage.models import Call
@@ -20,12 +26,15 @@ __all__ = [
     "Call",
     "Episode",
     "EpisodeCompanion",
+    "EpisodeInformation",
+    "Grading",
     "ImportRef",
     "LoginAttempt",
     "Organisation",
     "Person",
     "PersonPhone",
     "Place",
+    "Review",
     "Team",
     "User",
     "UserSession",

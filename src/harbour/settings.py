@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = PROJECT_ROOT / "var"
+Grade = Literal["very_low", "low", "medium", "high"]
+Rank = Literal["sergeant", "inspector", "superintendent"]
 
 
 class Settings(BaseSettings):
@@ -50,6 +52,22 @@ class Settings(BaseSettings):
     policy_file: Path | None = None  # the force's own risk policy (default: the bundled one)
     language_file: Path | None = None  # the force's own list of phrases to challenge
     page_size: int = Field(default=25, ge=5, le=200)
+
+    # Supervision clocks (domain.md defaults; local practice, so every force sets its own). For
+    # each grade: the rank that must make the first review and how many hours after the report;
+    # then how often later reviews fall due; and, for high risk, a senior review after the report.
+    # Set as JSON, e.g. HARBOUR_REVIEW_FIRST='{"high": ["inspector", 1], ...}'.
+    review_first: dict[Grade, tuple[Rank, float]] = {
+        "high": ("inspector", 1),
+        "medium": ("sergeant", 4),
+        "low": ("sergeant", 24),
+        "very_low": ("sergeant", 24),
+    }
+    review_every_hours: dict[Grade, float] = {"high": 4, "medium": 12, "low": 24, "very_low": 24}
+    review_senior: dict[Grade, tuple[Rank, float]] = {"high": ("superintendent", 24)}
+    # After a return: the safe-and-well check target, and the return home interview (children).
+    safe_and_well_hours: float = Field(default=24, gt=0)
+    return_interview_hours: float = Field(default=72, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -61,6 +79,17 @@ class Settings(BaseSettings):
             )
         if self.env == "production" and len(self.secret_key) < 32:
             raise ValueError("HARBOUR_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @model_validator(mode="after")
+    def _every_grade_has_a_clock(self) -> Settings:
+        grades = {"very_low", "low", "medium", "high"}
+        for name in ("review_first", "review_every_hours"):
+            missing = grades - set(getattr(self, name))
+            if missing:
+                raise ValueError(
+                    f"HARBOUR_{name.upper()} needs every grade; missing {sorted(missing)}"
+                )
         return self
 
     @property

@@ -23,6 +23,16 @@ def absolute(dt: datetime | None) -> str:
     return f"{value:%H:%M}, {value.day} {value:%b %Y}"
 
 
+def absolute_iso(text: str | None) -> str:
+    """Format a stored ISO 8601 time (as JSON columns keep them) like `absolute`."""
+    if not text:
+        return ""
+    try:
+        return absolute(datetime.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 def relative(dt: datetime | None) -> str:
     """Describe how long ago (or how far ahead) a time is: '2 h 15 min ago', 'in 40 min'."""
     if dt is None:
@@ -62,3 +72,39 @@ def age(born: date | None, on: date | None = None) -> int | None:
     if (today.month, today.day) < (born.month, born.day):
         years -= 1
     return years
+
+
+def from_local(day: str, month: str, year: str, time: str, *, what: str) -> datetime | None:
+    """Read a date and 24-hour time typed in local time (blank: None) as an aware UTC time.
+
+    Raises ValueError with a message a person can act on, naming `what` ("Last seen").
+    """
+    parts = [p.strip() for p in (day, month, year, time)]
+    if not any(parts):
+        return None
+    if not all(parts[:3]):
+        raise ValueError(f"{what} must include a day, month and year")
+    if not parts[3]:
+        raise ValueError(f"{what} must include a time, for example 21:40")
+    try:
+        hours, minutes = (int(x) for x in parts[3].replace(".", ":").split(":"))
+        zone = get_settings().zone
+        value = datetime(int(parts[2]), int(parts[1]), int(parts[0]), hours, minutes, tzinfo=zone)
+    except ValueError:
+        raise ValueError(f"{what} must be a real date and a time such as 21:40") from None
+    if value.year < 1900:
+        raise ValueError(f"{what} must be after 1900")
+    return value.astimezone(UTC)
+
+
+def local_parts(dt: datetime | None) -> dict[str, str]:
+    """Split a time into the day, month, year and HH:MM a date-and-time input shows."""
+    if dt is None:
+        return {"day": "", "month": "", "year": "", "time": ""}
+    value = local(dt)
+    return {
+        "day": str(value.day),
+        "month": str(value.month),
+        "year": str(value.year),
+        "time": f"{value:%H:%M}",
+    }

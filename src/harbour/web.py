@@ -44,6 +44,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["local_time"] = timefmt.absolute
 templates.env.filters["ago"] = timefmt.relative
 templates.env.filters["when"] = timefmt.both
+templates.env.filters["local_iso"] = timefmt.absolute_iso
 templates.env.globals["age"] = timefmt.age
 templates.env.globals["now"] = clock.now
 
@@ -297,6 +298,18 @@ def api_router(**kwargs: Any) -> APIRouter:
         dependencies=[Depends(refuse_nul_characters)],
         **kwargs,
     )
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """Return a posted form's text fields (the last value of each; see `form_lists` for lists)."""
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def form_lists(request: Request) -> dict[str, list[str]]:
+    """Return every value of each posted field, for checkbox groups."""
+    form = await request.form()
+    return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
 
 
 def client_ip(request: Request) -> str:

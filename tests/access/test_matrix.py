@@ -18,10 +18,13 @@ from harbour.actor import Role
 from harbour.app import route_table
 from harbour.auth import credentials
 from harbour.auth.models import Team, User
+from harbour.episodes import service
+from harbour.risk.grades import RiskGrade
 from tests.factories import (
     actor_of,
     api_token,
     csrf_from,
+    make_episode,
     make_org,
     make_person,
     make_team,
@@ -46,6 +49,38 @@ class Case:
 
 def _person_form(_: dict[str, int]) -> dict[str, str]:
     return {"given_name": "Matrix", "family_name": "Case", "sex": "female"}
+
+
+def _report_form(_: dict[str, int]) -> dict[str, str]:
+    return {
+        "reporter_name": "Matrix Reporter",
+        "reporter_relationship": "carer",
+        "last_seen_text": "Outside the school gates",
+    }
+
+
+def _version_form(ids: dict[str, int]) -> dict[str, str]:
+    return {"version": str(ids["episode_version"])}
+
+
+def _information_form(ids: dict[str, int]) -> dict[str, str]:
+    return _version_form(ids) | {"topic": "other", "text": "Seen on a bus", "given_by": "A friend"}
+
+
+def _grading_form(ids: dict[str, int]) -> dict[str, str]:
+    return _version_form(ids) | {"grade": "medium", "rationale": "Matrix grading"}
+
+
+def _review_form(ids: dict[str, int]) -> dict[str, str]:
+    return _version_form(ids) | {
+        "decision": "confirmed",
+        "plan": "Matrix plan",
+        "reporter_contact": "Spoke to the mother",
+    }
+
+
+def _found_form(ids: dict[str, int]) -> dict[str, str]:
+    return _version_form(ids) | {"found_text": "At a friend's home", "outcome": "found_safe"}
 
 
 MATRIX: dict[tuple[str, str], Case] = {
@@ -113,6 +148,49 @@ MATRIX: dict[tuple[str, str], Case] = {
         ANY, json=lambda _: {"age_years": 14, "answers": {"looked_after": True}}
     ),
     ("POST", "/api/v1/audit/verify"): Case(R.auditor, wrong=R.analyst),
+    # Missing episodes. Pages that show personal data answer the justification page (200) to a
+    # permitted role that has not given one yet; the role and scope checks come first.
+    ("GET", "/episodes/new"): Case(R.call_handler, wrong=R.analyst),
+    ("GET", "/episodes/new/{person_id}"): Case(R.call_handler, wrong=R.analyst, scoped=True),
+    ("POST", "/episodes/new/{person_id}"): Case(
+        R.call_handler, wrong=R.analyst, scoped=True, form=_report_form
+    ),
+    ("GET", "/episodes/{episode_id}"): Case(
+        R.hub_officer, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("POST", "/episodes/{episode_id}/information"): Case(
+        R.officer, wrong=R.analyst, scoped=True, form=_information_form
+    ),
+    ("GET", "/episodes/{episode_id}/grade"): Case(R.hub_officer, wrong=R.call_handler, scoped=True),
+    ("POST", "/episodes/{episode_id}/grade"): Case(
+        R.hub_officer, wrong=R.call_handler, scoped=True, form=_grading_form
+    ),
+    ("POST", "/episodes/{episode_id}/grade/suggest"): Case(
+        R.hub_officer, wrong=R.call_handler, scoped=True, form=_grading_form
+    ),
+    ("POST", "/partials/language"): Case(
+        ANY, form=lambda _: {"field": "text", "text": "she is streetwise"}
+    ),
+    ("GET", "/episodes/{episode_id}/reviews/{review_id}"): Case(
+        R.sergeant, wrong=R.hub_officer, scoped=True
+    ),
+    ("POST", "/episodes/{episode_id}/reviews/{review_id}"): Case(
+        R.sergeant, wrong=R.hub_officer, scoped=True, form=_review_form
+    ),
+    ("GET", "/reviews"): Case(R.sergeant, wrong=R.administrator),
+    ("GET", "/partials/reviews"): Case(R.inspector, wrong=R.administrator),
+    ("POST", "/episodes/{episode_id}/found"): Case(
+        R.officer, wrong=R.analyst, scoped=True, form=_found_form
+    ),
+    ("POST", "/episodes/{episode_id}/safe-and-well"): Case(
+        R.officer, wrong=R.analyst, scoped=True, form=_version_form
+    ),
+    ("POST", "/episodes/{episode_id}/return-interview"): Case(
+        R.officer, wrong=R.analyst, scoped=True, form=_version_form
+    ),
+    ("POST", "/episodes/{episode_id}/close"): Case(
+        R.hub_officer, wrong=R.officer, scoped=True, form=_version_form
+    ),
 }
 
 
@@ -139,12 +217,16 @@ def world(session: Session) -> World:
     team = make_team(session, org)
     owner = make_user(session, R.hub_officer, team=team)
     person = make_person(session, owner)
+    episode = make_episode(session, owner, grade=RiskGrade.medium)
+    review = service.open_reviews(session, episode)[0]
     target_user = make_user(session, R.officer, team=team)
     token, _ = credentials.create_token(session, actor_of(owner), owner, name="owned")
     other_org = make_org(session)
     other_team = make_team(session, other_org)
     other_owner = make_user(session, R.hub_officer, team=other_team)
     other_person = make_person(session, other_owner)
+    other_episode = make_episode(session, other_owner, grade=RiskGrade.medium)
+    other_review = service.open_reviews(session, other_episode)[0]
     other_token, _ = credentials.create_token(
         session, actor_of(other_owner), other_owner, name="theirs"
     )
@@ -158,12 +240,18 @@ def world(session: Session) -> World:
             "user_id": target_user.id,
             "token_id": token.id,
             "version": person.version,
+            "episode_id": episode.id,
+            "episode_version": episode.version,
+            "review_id": review.id,
         },
         other_ids={
             "person_id": other_person.id,
             "user_id": target_user.id,
             "token_id": other_token.id,
             "version": other_person.version,
+            "episode_id": other_episode.id,
+            "episode_version": other_episode.version,
+            "review_id": other_review.id,
         },
     )
 

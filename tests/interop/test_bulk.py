@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from harbour.actor import Channel, system_actor
 from harbour.episodes.models import Episode, EpisodeCompanion
 from harbour.interop import bulk, importer
-from harbour.network.models import Association
+from harbour.links.models import Association
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place
 from harbour.simulate.service import simulate

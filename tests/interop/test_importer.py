@@ -16,7 +16,7 @@ from harbour.audit.models import AuditEvent
 from harbour.cli import app as cli
 from harbour.episodes.models import Episode, EpisodeCompanion, EpisodeStatus
 from harbour.interop import importer
-from harbour.network.models import Association
+from harbour.links.models import Association
 from harbour.people.models import DatePrecision, Person, PersonPhone
 from harbour.places.models import Place, Vehicle
 from harbour.risk.grades import RiskGrade

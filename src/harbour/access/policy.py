@@ -62,6 +62,26 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         R.partner_practitioner: S.organisation,
         R.auditor: S.all,
     },
+    # Missing episodes: report, grade, record what happens, close. Viewing one is person.view.
+    "episode.report": {
+        **dict.fromkeys((R.call_handler, R.officer, R.hub_officer), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "episode.grade": {
+        **dict.fromkeys((R.officer, R.hub_officer), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "episode.update": {
+        **dict.fromkeys(
+            (R.call_handler, R.officer, R.hub_officer, R.exploitation_investigator),
+            S.organisation,
+        ),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "episode.close": {
+        R.hub_officer: S.organisation,
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
     # Loading historical records (`harbour import`) and generating synthetic data.
     "data.import": {R.administrator: S.all},
     # Accounts.
@@ -74,8 +94,10 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     # The risk calculator holds no personal data: any signed-in role may ask it.
     "risk.suggest": {role: S.all for role in Role},
     # Rank rules, used by the episode and call workflows.
-    "risk.review_high": {R.inspector: S.organisation, R.superintendent: S.organisation},
+    # A review due at a rank may be done by that rank or above.
     "risk.review": dict.fromkeys(_SUPERVISORS, S.organisation),
+    "risk.review_high": {R.inspector: S.organisation, R.superintendent: S.organisation},
+    "risk.review_senior": {R.superintendent: S.organisation},
     "call.close_child_advice_only": dict.fromkeys(_SUPERVISORS, S.organisation),
 }
 

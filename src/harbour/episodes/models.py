@@ -1,4 +1,5 @@
-"""Missing episodes and the people a missing person was found with."""
+"""Missing episodes and everything recorded on them: information given, gradings, supervisor
+reviews (the clocks), tasks, and the people a missing person was found with."""
 
 from __future__ import annotations
 
@@ -66,9 +67,83 @@ class Episode(Timestamps, Base):
     prevention_interview: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rhi: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     imported: Mapped[bool] = mapped_column(default=False)
+    # The live workflow (not filled for imported history).
+    description: Mapped[str | None] = mapped_column(Text)
+    clothing: Mapped[str | None] = mapped_column(Text)
+    intentions: Mapped[str | None] = mapped_column(Text)
+    found_with_text: Mapped[str | None] = mapped_column(Text)
+    found_condition: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    graded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class EpisodeInformation(Base):
+    """One item of information about an episode, with who gave it, their contact and when (APP)."""
+
+    __tablename__ = "episode_information"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episode.id", ondelete="CASCADE"), index=True
+    )
+    topic: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    given_by: Mapped[str] = mapped_column(String(200))
+    given_by_contact: Mapped[str | None] = mapped_column(String(200))
+    given_at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime]
+
+
+class Grading(Base):
+    """One risk grading of an episode: never changed, so the history is every row."""
+
+    __tablename__ = "risk_grading"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episode.id", ondelete="CASCADE"), index=True
+    )
+    grade: Mapped[RiskGrade] = mapped_column(_enum(RiskGrade, "risk_grade"))
+    suggested_grade: Mapped[RiskGrade] = mapped_column(_enum(RiskGrade, "risk_grade"))
+    policy_version: Mapped[str] = mapped_column(String(40))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    rationale: Mapped[str] = mapped_column(Text)
+    below_reason: Mapped[str | None] = mapped_column(Text)
+    cra_decision: Mapped[str | None] = mapped_column(Text)
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    graded_by_name: Mapped[str] = mapped_column(String(200))
+    graded_at: Mapped[datetime]
+
+
+class Review(Base):
+    """A supervisor review that falls due: overdue is `done_at IS NULL AND due_at < now`."""
+
+    __tablename__ = "supervision_review"
+    __table_args__ = (Index("ix_review_open_due", "done_at", "cancelled_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episode.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # first, regular, senior, below_suggestion
+    rank: Mapped[str] = mapped_column(String(30))  # the role that must review
+    due_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    done_by_name: Mapped[str | None] = mapped_column(String(200))
+    cancelled_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(20))  # confirmed, changed
+    grade_after: Mapped[RiskGrade | None] = mapped_column(_enum(RiskGrade, "risk_grade"))
+    plan: Mapped[str | None] = mapped_column(Text)
+    reporter_contact: Mapped[str | None] = mapped_column(Text)
 
 
 class EpisodeCompanion(Base):

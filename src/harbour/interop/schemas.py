@@ -15,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from harbour import clock
 from harbour.episodes.models import Outcome
-from harbour.network.models import AssociationType
+from harbour.links.models import AssociationType
 from harbour.people.models import ETHNICITIES, FLAGS, DatePrecision, Sex, normalise_phone
 from harbour.places.models import PlaceType
 from harbour.risk.grades import RiskGrade

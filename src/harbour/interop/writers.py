@@ -21,7 +21,7 @@ from harbour.interop.schemas import (
     VehicleLine,
     parse_partial_date,
 )
-from harbour.network.models import Association
+from harbour.links.models import Association
 from harbour.people.models import Person, normalise_phone
 from harbour.places.models import Place, Vehicle
 from harbour.triage.models import Call

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -30,6 +31,8 @@ from harbour.web import (
 )
 
 pages = page_router(prefix="/people")
+# Episode pages ask for the person's justification and come back here afterwards.
+EPISODE_PAGE = re.compile(r"/episodes/\d{1,10}(/[a-z-]{1,30}(/\d{1,10})?)?")
 api = api_router(prefix="/api/v1/people", tags=["people"])
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -80,6 +83,7 @@ class PersonForm:
     dob_month: Annotated[str, Form()] = ""
     dob_year: Annotated[str, Form()] = ""
     sex: Annotated[str, Form()] = "unknown"
+    then: Annotated[str, Form()] = ""  # "report": go on to report this person missing
 
     def read(self) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
         """Return the values to validate, the date parts as typed, and any date error."""
@@ -122,9 +126,10 @@ def people_list(
 
 
 @pages.get("/new")
-def new_person_form(request: Request, actor: ActorDep) -> Response:
+def new_person_form(request: Request, actor: ActorDep, then: str | None = None) -> Response:
     service.check_can_create(actor)
-    return render(request, "people/form.html", _form_context({}, {}, {}) | {"mode": "new"})
+    context = _form_context({}, {}, {}) | {"mode": "new", "then": then == "report"}
+    return render(request, "people/form.html", context)
 
 
 @pages.post("/new")
@@ -141,13 +146,15 @@ def create_person(
         except ValidationError as exc:
             errors = _named(field_errors(exc))
         else:
+            if form.then == "report":
+                return RedirectResponse(f"/episodes/new/{person.id}", status_code=303)
             return RedirectResponse(f"/people/{person.id}?saved=1", status_code=303)
     request.state.rollback = True
-    context = _form_context(values, raw, errors) | {"mode": "new"}
+    context = _form_context(values, raw, errors) | {"mode": "new", "then": form.then == "report"}
     return render(request, "people/form.html", context, status_code=422)
 
 
-def _justify_page(
+def justify_page(
     request: Request, person_id: int, errors: dict[str, str], next_url: str
 ) -> Response:
     return render(
@@ -174,7 +181,7 @@ def person_page(
     service.find_for_view(session, actor, person_id)
     reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
     if reason is None:
-        return _justify_page(request, person_id, {}, f"/people/{person_id}")
+        return justify_page(request, person_id, {}, f"/people/{person_id}")
     person = service.view_person(session, actor, person_id, reason)
     history = audit.subject_history(
         session, service.SUBJECT, person_id, limit=20, changes_only=True
@@ -204,12 +211,13 @@ def justify(
 ) -> Response:
     service.find_for_view(session, actor, person_id)
     home = f"/people/{person_id}"
-    target = next if next in (home, f"{home}/edit") else home
+    allowed = next in (home, f"{home}/edit", f"/episodes/new/{person_id}")
+    target = next if allowed or EPISODE_PAGE.fullmatch(next) else home
     try:
         text = audit.compose_reason(reason, details)
     except HarbourError as exc:
         request.state.rollback = True
-        return _justify_page(request, person_id, exc.field_errors, target)
+        return justify_page(request, person_id, exc.field_errors, target)
     audit.give_justification(session, actor, service.SUBJECT, person_id, text)
     return RedirectResponse(target, status_code=303)
 
@@ -221,7 +229,7 @@ def edit_person_form(
     person = service.find_for_update(session, actor, person_id)
     reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
     if reason is None:
-        return _justify_page(request, person_id, {}, f"/people/{person_id}/edit")
+        return justify_page(request, person_id, {}, f"/people/{person_id}/edit")
     service.view_person(session, actor, person_id, reason)
     values = {
         "given_name": person.given_name or "",

@@ -1,0 +1,685 @@
+"""Pages for a missing episode: report, grade with the force's data, review, return, close.
+
+Each page that shows personal data asks for the person's justification first (the same one the
+person's own page asks for), and logs the view with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from harbour import clock, timefmt
+from harbour.actor import Actor, Role
+from harbour.audit import service as audit
+from harbour.episodes import clocks, service
+from harbour.episodes.models import Episode, Review
+from harbour.errors import HarbourError
+from harbour.forms import Fields
+from harbour.people import service as people
+from harbour.people.models import Person
+from harbour.people.routes import justify_page
+from harbour.risk import service as risk
+from harbour.risk.grades import RiskGrade
+from harbour.risk.policy import current_policy
+from harbour.risk.questions import EXPLOITATION_INDICATORS, Question, questions
+from harbour.risk.schemas import RiskAnswers
+from harbour.settings import get_settings
+from harbour.web import (
+    RecordId,
+    current_actor,
+    form_data,
+    form_lists,
+    get_session,
+    page_router,
+    render,
+)
+
+pages = page_router()
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+FormDep = Annotated[dict[str, str], Depends(form_data)]
+ListsDep = Annotated[dict[str, list[str]], Depends(form_lists)]
+
+GRADES = {
+    "very_low": "Very low (no apparent risk)",
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+}
+YES_NO_UNKNOWN = {"yes": "Yes", "no": "No", "unknown": "Not known"}
+
+
+def _failed(request: Request, exc: HarbourError) -> dict[str, str]:
+    """Roll the request back and return the messages to show (409/422 only)."""
+    if exc.status_code not in (409, 422):
+        raise exc
+    request.state.rollback = True
+    return exc.field_errors or {"form": exc.message}
+
+
+def _status(errors: dict[str, str]) -> int:
+    return 409 if "form" in errors and len(errors) == 1 else 422
+
+
+def _justified(
+    request: Request, session: Session, actor: Actor, person_id: int, here: str
+) -> str | Response:
+    """Return the reason this sign-in gave for the person, or the page that asks for one."""
+    reason = audit.justification_for(session, actor.session_id, people.SUBJECT, person_id)
+    if reason is None:
+        return justify_page(request, person_id, {}, here)
+    return reason
+
+
+def _open(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    episode_id: int,
+    here: str,
+    action: str = "person.view",
+) -> tuple[Episode, Person, str] | Response:
+    """Load an episode and its person for a page, asking for a justification if none yet."""
+    episode = service.find(session, actor, episode_id, action)
+    found = _justified(request, session, actor, episode.person_id, here)
+    if isinstance(found, Response):
+        return found
+    service.record_view(session, actor, episode, found)
+    return episode, service.person_of(session, episode), found
+
+
+def _values_with_time(values: dict[str, str], **times: Any) -> dict[str, str]:
+    """Fill a form's date-and-time inputs from stored times (when nothing was posted)."""
+    filled = dict(values)
+    for name, when in times.items():
+        for part, text in timefmt.local_parts(when).items():
+            filled.setdefault(f"{name}_{part}", text)
+    return filled
+
+
+# -- starting a report ------------------------------------------------------------------------
+
+
+@pages.get("/episodes/new")
+def start_report(
+    request: Request, session: SessionDep, actor: ActorDep, q: str | None = None
+) -> Response:
+    service.check_can_report(actor)
+    matches: list[Person] = []
+    if q and q.strip():
+        matches, _ = people.list_people(session, actor, query=q[:200], page=1, per_page=20)
+    return render(request, "episodes/start.html", {"q": q or "", "matches": matches})
+
+
+@pages.get("/episodes/new/{person_id}")
+def report_form(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    service.check_can_report(actor)
+    person = people.find_for_view(session, actor, person_id)
+    reason = _justified(request, session, actor, person_id, f"/episodes/new/{person_id}")
+    if isinstance(reason, Response):
+        return reason
+    people.view_person(session, actor, person_id, reason)
+    return _report_page(request, session, person, {}, {})
+
+
+def _report_page(
+    request: Request,
+    session: Session,
+    person: Person,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    current = service.open_episode_of(session, person.id)
+    return render(
+        request,
+        "episodes/report.html",
+        {"person": person, "values": values, "errors": errors, "current": current},
+        status_code=_status(errors) if errors else 200,
+    )
+
+
+@pages.post("/episodes/new/{person_id}")
+def report(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    service.check_can_report(actor)
+    person = people.find_for_view(session, actor, person_id)
+    fields = Fields(form)
+    data = service.ReportInput(
+        reporter_name=fields.text("reporter_name", "The reporter's name", required=True, limit=200)
+        or "",
+        reporter_relationship=fields.text(
+            "reporter_relationship",
+            "Their relationship to the missing person",
+            required=True,
+            limit=100,
+        )
+        or "",
+        reporter_phone=fields.text("reporter_phone", "The reporter's phone", limit=30),
+        last_seen_at=fields.when("last_seen", "Last seen"),
+        last_seen_text=fields.text(
+            "last_seen_text",
+            "Where they were last seen",
+            required=True,
+            missing="Enter where they were last seen, even roughly",
+        ),
+        clothing=fields.text("clothing", "Clothing"),
+        intentions=fields.text("intentions", "Intentions"),
+        circumstances=fields.text("circumstances", "Circumstances", limit=10_000),
+        description=fields.text("description", "Description"),
+    )
+    try:
+        fields.check()
+        episode = service.report(session, actor, person, data)
+    except HarbourError as exc:
+        return _report_page(request, session, person, form, _failed(request, exc))
+    return RedirectResponse(f"/episodes/{episode.id}/grade?reported=1", status_code=303)
+
+
+# -- the episode page -------------------------------------------------------------------------
+
+
+@pages.get("/episodes/{episode_id}")
+def episode_page(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    saved: str | None = None,
+) -> Response:
+    opened = _open(request, session, actor, episode_id, f"/episodes/{episode_id}")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    return _episode_page(request, session, actor, episode, person, reason, saved=saved)
+
+
+def _episode_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    episode: Episode,
+    person: Person,
+    reason: str,
+    *,
+    saved: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    reviews = service.reviews(session, episode)
+    return render(
+        request,
+        "episodes/detail.html",
+        {
+            "episode": episode,
+            "person": person,
+            "reason": reason,
+            "saved": saved,
+            "errors": errors or {},
+            "values": values or {},
+            "information": service.information(session, episode),
+            "gradings": service.gradings(session, episode),
+            "reviews": reviews,
+            "open_reviews": [r for r in reviews if r.done_at is None and r.cancelled_at is None],
+            "child": service.is_child(person, episode),
+            "age": service.age_at(person, episode.reported_at),
+            "hours": service.hours_missing(episode),
+            "blockers": service.closure_blockers(episode, person),
+            "safe_and_well_due": service.safe_and_well_due(episode),
+            "return_interview_due": service.return_interview_due(episode),
+            "topics": service.TOPICS,
+            "outcomes": service.OUTCOMES,
+            "rhi_statuses": service.RHI_STATUSES,
+            "indicators": EXPLOITATION_INDICATORS,
+            "rhi_hours": get_settings().return_interview_hours,
+            "may": service.permissions(actor, episode),
+            "may_review": {r.id: service.can_review(actor, episode, r) for r in reviews},
+            "now": clock.now(),
+        },
+        status_code=(_status(errors) if errors else 200),
+    )
+
+
+@pages.post("/episodes/{episode_id}/information")
+def add_information(
+    request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.update")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    fields = Fields(form)
+    topic = fields.choice("topic", "What the information is about", service.TOPICS)
+    text = fields.text("text", "The information", required=True, limit=10_000)
+    given_by = fields.text("given_by", "Who gave it", required=True, limit=200)
+    contact = fields.text("given_by_contact", "Their contact details", limit=200)
+    given_at = fields.when("given_at", "When it was given") or clock.now()
+    try:
+        fields.check()
+        service.add_information(
+            session,
+            actor,
+            episode,
+            topic=topic or "other",
+            text=text or "",
+            given_by=given_by or "",
+            contact=contact,
+            given_at=given_at,
+            version=_version(form),
+        )
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"/episodes/{episode_id}?saved=information", status_code=303)
+
+
+def _version(form: dict[str, str]) -> int:
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        return -1
+
+
+# -- grading ----------------------------------------------------------------------------------
+
+
+def _answers_from(
+    form: dict[str, str], lists: dict[str, list[str]], episode: Episode, asked: list[Question]
+) -> tuple[RiskAnswers, dict[str, str]]:
+    fields = Fields(form, lists)
+    values: dict[str, Any] = {}
+    for question in asked:
+        if question.kind == "flag":
+            answer = form.get(question.key)
+            values[question.key] = {"yes": True, "no": False}.get(answer or "")
+        elif question.kind == "list":
+            ticked = fields.choices(question.key, [*EXPLOITATION_INDICATORS, "none"])
+            if "none" in ticked:
+                values[question.key] = []
+            elif ticked:
+                values[question.key] = ticked
+        elif question.key != "hours_missing":
+            values[question.key] = fields.whole(question.key, question.label)
+    return RiskAnswers.model_validate(values), fields.errors
+
+
+def _grading_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    episode: Episode,
+    person: Person,
+    answers: dict[str, Any],
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    reported: bool = False,
+) -> Response:
+    policy = current_policy()
+    data = service.force_data(session, actor, person, exclude=episode.id)
+    suggestion = service.suggestion_for(person, episode, RiskAnswers.model_validate(answers))
+    return render(
+        request,
+        "episodes/grade.html",
+        {
+            "episode": episode,
+            "person": person,
+            "force": data,
+            "questions": questions(policy),
+            "answers": answers,
+            "suggestion": suggestion,
+            "policy": policy,
+            "grades": GRADES,
+            "yes_no_unknown": YES_NO_UNKNOWN,
+            "indicator_options": EXPLOITATION_INDICATORS | {"none": "None seen"},
+            "values": values,
+            "errors": errors,
+            "child": service.is_child(person, episode),
+            "age": service.age_at(person, episode.reported_at),
+            "reported": reported,
+            "history": service.gradings(session, episode),
+        },
+        status_code=_status(errors) if errors else 200,
+    )
+
+
+@pages.get("/episodes/{episode_id}/grade")
+def grading_form(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    reported: str | None = None,
+) -> Response:
+    here = f"/episodes/{episode_id}/grade"
+    opened = _open(request, session, actor, episode_id, here, "episode.grade")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, _ = opened
+    history = service.gradings(session, episode)
+    data = service.force_data(session, actor, person, exclude=episode.id)
+    answers = service.prefilled_answers(person, episode, data, history[0] if history else None)
+    values = {"grade": episode.risk_grade.value if episode.risk_grade else ""}
+    return _grading_page(
+        request, session, actor, episode, person, answers, values, {}, reported=bool(reported)
+    )
+
+
+@pages.post("/episodes/{episode_id}/grade/suggest")
+def grading_suggestion(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    lists: ListsDep,
+) -> Response:
+    """The policy's suggestion for the answers as they stand (HTMX, as the grader answers)."""
+    episode = service.find(session, actor, episode_id, "episode.grade")
+    person = service.person_of(session, episode)
+    answers, _ = _answers_from(form, lists, episode, questions(current_policy()))
+    answers = service.complete_answers(session, actor, episode, person, answers)
+    suggestion = service.suggestion_for(person, episode, answers)
+    return render(request, "episodes/_suggestion.html", {"suggestion": suggestion})
+
+
+@pages.post("/episodes/{episode_id}/grade")
+def save_grading(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    lists: ListsDep,
+) -> Response:
+    here = f"/episodes/{episode_id}/grade"
+    opened = _open(request, session, actor, episode_id, here, "episode.grade")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, _ = opened
+    answers, errors = _answers_from(form, lists, episode, questions(current_policy()))
+    fields = Fields(form)
+    chosen = fields.choice("grade", "The risk grade", GRADES)
+    data = service.GradingInput(
+        answers=answers,
+        grade=RiskGrade(chosen) if chosen else None,
+        rationale=fields.text("rationale", "Your rationale", limit=10_000),
+        below_reason=fields.text("below_reason", "Why the grade is lower", limit=10_000),
+        cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
+        version=_version(form),
+    )
+    try:
+        if errors:
+            fields.errors.update(errors)
+        fields.check()
+        grading = service.grade(session, actor, episode, person, data)
+    except HarbourError as exc:
+        problems = _failed(request, exc)
+        shown = data.answers.model_dump(exclude_none=True)
+        return _grading_page(request, session, actor, episode, person, shown, form, problems)
+    saved = "graded-below" if grading.below_reason else "graded"
+    return RedirectResponse(f"/episodes/{episode_id}?saved={saved}", status_code=303)
+
+
+@pages.post("/partials/language")
+def language_check(request: Request, actor: ActorDep, form: FormDep) -> Response:
+    """Phrases to challenge in a free-text field, as the officer types (HTMX)."""
+    name = form.get("field", "")
+    report = risk.check_language(actor, form.get(name, "")[:50_000])
+    return render(request, "episodes/_language.html", {"report": report})
+
+
+# -- supervision reviews ----------------------------------------------------------------------
+
+
+def _review_page(
+    request: Request,
+    session: Session,
+    episode: Episode,
+    person: Person,
+    review_id: int,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    review = service.find_review(session, episode, review_id)
+    return render(
+        request,
+        "episodes/review.html",
+        {
+            "episode": episode,
+            "person": person,
+            "review": review,
+            "grades": GRADES,
+            "values": values,
+            "errors": errors,
+            "gradings": service.gradings(session, episode),
+            "information": service.information(session, episode),
+            "child": service.is_child(person, episode),
+            "escalated_to": clocks.escalated(Role(review.rank), review.due_at, clock.now()),
+        },
+        status_code=_status(errors) if errors else 200,
+    )
+
+
+def _check_reviewer(session: Session, actor: Actor, episode_id: int, review_id: int) -> Review:
+    """Refuse anyone below the rank the review needs, before asking why they are here."""
+    episode = service.find(session, actor, episode_id)
+    review = service.find_review(session, episode, review_id)
+    service.check_can_do_review(actor, episode, review)
+    return review
+
+
+@pages.get("/episodes/{episode_id}/reviews/{review_id}")
+def review_form(
+    request: Request,
+    episode_id: RecordId,
+    review_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+) -> Response:
+    _check_reviewer(session, actor, episode_id, review_id)
+    here = f"/episodes/{episode_id}/reviews/{review_id}"
+    opened = _open(request, session, actor, episode_id, here)
+    if isinstance(opened, Response):
+        return opened
+    episode, person, _ = opened
+    return _review_page(request, session, episode, person, review_id, {}, {})
+
+
+@pages.post("/episodes/{episode_id}/reviews/{review_id}")
+def save_review(
+    request: Request,
+    episode_id: RecordId,
+    review_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+) -> Response:
+    review = _check_reviewer(session, actor, episode_id, review_id)
+    here = f"/episodes/{episode_id}/reviews/{review_id}"
+    opened = _open(request, session, actor, episode_id, here)
+    if isinstance(opened, Response):
+        return opened
+    episode, person, _ = opened
+    fields = Fields(form)
+    new_grade = fields.choice("new_grade", "The new grade", GRADES, required=False)
+    data = service.ReviewInput(
+        decision=form.get("decision"),
+        new_grade=RiskGrade(new_grade) if new_grade else None,
+        rationale=fields.text("rationale", "Why the grade changes", limit=10_000),
+        plan=fields.text("plan", "The investigation plan", limit=20_000),
+        reporter_contact=fields.text("reporter_contact", "Contact with the reporter", limit=5000),
+        cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
+        version=_version(form),
+    )
+    try:
+        fields.check()
+        service.record_review(session, actor, episode, person, review, data)
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _review_page(request, session, episode, person, review_id, form, errors)
+    return RedirectResponse(f"/episodes/{episode_id}?saved=review", status_code=303)
+
+
+@pages.get("/reviews")
+def review_board(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    rows, total = service.review_board(session, actor)
+    return render(request, "episodes/board.html", {"rows": rows, "total": total})
+
+
+@pages.get("/partials/reviews")
+def review_board_rows(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """The board's table alone, refreshed every 30 seconds by HTMX."""
+    rows, total = service.review_board(session, actor)
+    return render(request, "episodes/_board_table.html", {"rows": rows, "total": total})
+
+
+# -- return -----------------------------------------------------------------------------------
+
+Step = Callable[[Session, Actor, Episode, Fields, int], None]
+
+
+def _found(session: Session, actor: Actor, episode: Episode, fields: Fields, version: int) -> None:
+    data = service.FoundInput(
+        found_at=fields.when("found_at", "Found"),
+        found_text=fields.text("found_text", "Where they were found", limit=2000),
+        found_with_text=fields.text("found_with_text", "Who they were with", limit=2000),
+        found_by=fields.text("found_by", "Who found them", limit=200),
+        condition=fields.text("condition", "Their condition", limit=5000),
+        outcome=fields.form.get("outcome"),
+        version=version,
+    )
+    fields.check()
+    service.record_found(session, actor, episode, data)
+
+
+def _safe_and_well(
+    session: Session, actor: Actor, episode: Episode, fields: Fields, version: int
+) -> None:
+    data = service.SafeWellInput(
+        held_at=fields.when("held_at", "The check"),
+        held_by=fields.text("held_by", "Who did the check", limit=200),
+        face_to_face=fields.form.get("face_to_face"),
+        where_they_were=fields.text("where_they_were", "Where they were", limit=10_000),
+        why=fields.text("why", "Why they went", limit=10_000),
+        harm=fields.text("harm", "Harm suffered", limit=10_000),
+        disclosures=fields.choices("disclosures", EXPLOITATION_INDICATORS),
+        named_people=fields.text("named_people", "People named", limit=5000),
+        named_places=fields.text("named_places", "Places named", limit=5000),
+        referrals=fields.text("referrals", "Referrals made", limit=5000),
+        version=version,
+    )
+    fields.check()
+    service.record_safe_and_well(session, actor, episode, data)
+
+
+def _return_interview(
+    session: Session, actor: Actor, episode: Episode, fields: Fields, version: int
+) -> None:
+    data = service.ReturnInterviewInput(
+        status=fields.form.get("status"),
+        offered_at=fields.when("offered_at", "Offered"),
+        held_at=fields.when("rhi_held_at", "Held"),
+        by=fields.text("by", "Who held it", limit=200),
+        findings=fields.text("findings", "Findings", limit=20_000),
+        reason=fields.text("reason", "Why it was not held", limit=5000),
+        disclosures=fields.choices("rhi_disclosures", EXPLOITATION_INDICATORS),
+        version=version,
+    )
+    fields.check()
+    service.record_return_interview(session, actor, episode, data)
+
+
+STEPS: dict[str, Step] = {
+    "found": _found,
+    "safe-and-well": _safe_and_well,
+    "return-interview": _return_interview,
+}
+
+
+def _step(
+    step: str,
+    request: Request,
+    episode_id: int,
+    session: Session,
+    actor: Actor,
+    form: dict[str, str],
+    lists: dict[str, list[str]],
+) -> Response:
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.update")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    try:
+        STEPS[step](session, actor, episode, Fields(form, lists), _version(form))
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"/episodes/{episode_id}?saved={step}", status_code=303)
+
+
+@pages.post("/episodes/{episode_id}/found")
+def found(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    lists: ListsDep,
+) -> Response:
+    return _step("found", request, episode_id, session, actor, form, lists)
+
+
+@pages.post("/episodes/{episode_id}/safe-and-well")
+def safe_and_well(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    lists: ListsDep,
+) -> Response:
+    return _step("safe-and-well", request, episode_id, session, actor, form, lists)
+
+
+@pages.post("/episodes/{episode_id}/return-interview")
+def return_interview(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    lists: ListsDep,
+) -> Response:
+    return _step("return-interview", request, episode_id, session, actor, form, lists)
+
+
+@pages.post("/episodes/{episode_id}/close")
+def close(
+    request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.close")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    try:
+        service.close(session, actor, episode, person, _version(form))
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(request, session, actor, episode, person, reason, errors=errors)
+    return RedirectResponse(f"/episodes/{episode_id}?saved=closed", status_code=303)

@@ -1,0 +1,215 @@
+"""The episode pages through HTTP: report, grade with the force's data, review board, return."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harbour import clock
+from harbour.actor import Role
+from harbour.auth.models import Organisation
+from harbour.episodes import service
+from harbour.episodes.models import Episode, EpisodeStatus
+from harbour.risk.grades import RiskGrade
+from tests.factories import (
+    actor_of,
+    csrf_from,
+    make_episode,
+    make_person,
+    make_team,
+    make_user,
+    sign_in,
+)
+
+T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+
+
+def _post(client: TestClient, url: str, data: dict[str, str], page: str = "/") -> int:
+    token = csrf_from(client.get(page).text)
+    return client.post(url, data=data | {"csrf_token": token}).status_code
+
+
+def _justify(client: TestClient, person_id: int, next_url: str) -> None:
+    token = csrf_from(client.get("/").text)
+    response = client.post(
+        f"/people/{person_id}/justify",
+        data={"reason": "active_investigation", "next": next_url, "csrf_token": token},
+    )
+    assert response.status_code == 303 and response.headers["location"] == next_url
+
+
+def test_a_call_handler_finds_the_person_and_reports_them_missing(
+    client: TestClient, session: Session
+) -> None:
+    handler = make_user(session, Role.call_handler)
+    person = make_person(
+        session,
+        handler,
+        given_name="Amira",
+        family_name="Testcase",
+        date_of_birth=date(2012, 3, 4),
+    )
+    person.philomena = {"nickname": "Mira", "places_she_goes": ["Brixton library"]}
+    session.commit()
+    sign_in(client, handler.username)
+    found = client.get("/episodes/new", params={"q": "amira test"}).text
+    assert f'href="/episodes/new/{person.id}"' in found
+    # The report form shows personal data, so it asks why first; then the Philomena profile.
+    asked = client.get(f"/episodes/new/{person.id}")
+    assert "Why are you viewing this record?" in asked.text
+    _justify(client, person.id, f"/episodes/new/{person.id}")
+    form = client.get(f"/episodes/new/{person.id}").text
+    assert "Philomena profile on record" in form and "Brixton library" in form
+    token = csrf_from(form)
+    refused = client.post(
+        f"/episodes/new/{person.id}",
+        data={"csrf_token": token, "reporter_name": "", "last_seen_day": "40"},
+    )
+    assert refused.status_code == 422
+    assert "Enter the reporter" in refused.text
+    assert "Last seen must include a day, month and year" in refused.text
+    assert "Enter where they were last seen" in refused.text
+    saved = client.post(
+        f"/episodes/new/{person.id}",
+        data={
+            "csrf_token": token,
+            "reporter_name": "Jo Carer",
+            "reporter_relationship": "foster carer",
+            "reporter_phone": "07700 900555",
+            "last_seen_text": "Leaving school",
+            "clothing": "Green school jumper",
+        },
+    )
+    assert saved.status_code == 303
+    episode = session.scalar(select(Episode).where(Episode.person_id == person.id))
+    assert episode is not None and episode.status is EpisodeStatus.missing
+    assert saved.headers["location"] == f"/episodes/{episode.id}/grade?reported=1"
+
+
+def test_the_grading_screen_shows_the_force_data_and_enforces_the_rules(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    child = make_person(session, hub, given_name="Kai", date_of_birth=date(2012, 1, 1))
+    child.flags = ["cce_risk"]
+    earlier = make_episode(session, hub, child)
+    service.record_found(
+        session,
+        actor_of(hub),
+        earlier,
+        service.FoundInput(
+            clock.now(),
+            "Chicken shop, Croydon",
+            "Older male called Dee",
+            "PC 7",
+            None,
+            "found_safe",
+            earlier.version,
+        ),
+    )
+    earlier.status = EpisodeStatus.closed
+    episode = make_episode(session, hub, child)
+    session.commit()
+    sign_in(client, hub.username)
+    _justify(client, child.id, f"/episodes/{episode.id}/grade")
+    page = client.get(f"/episodes/{episode.id}/grade").text
+    panel = page[page.index('data-testid="force-data"') :]
+    assert "<strong>1</strong> before this one" in panel
+    assert "Chicken shop, Croydon" in panel and "Older male called Dee" in panel
+    assert "Risk of child criminal exploitation" in panel
+    token = csrf_from(page)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version is not None
+    low = client.post(
+        f"/episodes/{episode.id}/grade",
+        data={
+            "csrf_token": token,
+            "version": version.group(1),
+            "grade": "low",
+            "rationale": "Often goes missing",
+            "below_reason": "Usual pattern",
+        },
+    )
+    assert low.status_code == 422
+    assert "cannot be graded below medium" in low.text
+    high = client.post(
+        f"/episodes/{episode.id}/grade",
+        data={
+            "csrf_token": token,
+            "version": version.group(1),
+            "grade": "high",
+            "rationale": "Exploitation concerns",
+            "exploitation_indicators": "older_associates",
+            "associating_with_adults_of_concern": "yes",
+            "cra_decision": "Considered; not met",
+        },
+    )
+    assert high.status_code == 303, high.text[:2000]
+    session.refresh(episode)
+    assert episode.risk_grade is RiskGrade.high
+    latest = service.gradings(session, episode)[0]
+    assert latest.suggested_grade is RiskGrade.high
+    assert latest.answers["exploitation_indicators"] == ["older_associates"]
+    assert latest.answers["previous_episodes"] == 1
+
+
+def test_the_suggestion_follows_the_answers(client: TestClient, session: Session) -> None:
+    hub = make_user(session, Role.hub_officer)
+    episode = make_episode(session, hub, make_person(session, hub, date_of_birth=date(1980, 1, 1)))
+    session.commit()
+    sign_in(client, hub.username)
+    token = csrf_from(client.get("/").text)
+    calm = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
+    assert "Very low" in calm.text
+    worried = client.post(
+        f"/episodes/{episode.id}/grade/suggest",
+        data={"csrf_token": token, "suicide_self_harm_risk": "yes"},
+    )
+    assert "High" in worried.text and "suicide" in worried.text.lower()
+
+
+def test_the_review_board_puts_overdue_first_and_escalates(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    org = session.get(Organisation, hub.organisation_id)
+    inspector = make_user(session, Role.inspector, team=make_team(session, org))
+    with clock.frozen(T0) as advance:
+        make_episode(session, hub, grade=RiskGrade.medium, last_seen_text="Park")
+        advance(timedelta(hours=1))
+        make_episode(session, hub, grade=RiskGrade.high, last_seen_text="Station")
+        session.commit()
+        sign_in(client, inspector.username)
+        board = client.get("/reviews").text
+        assert "Overdue" not in board
+        advance(timedelta(hours=1, minutes=5))  # the high-risk review (1 h) is now overdue
+        client.cookies.clear()  # (and the idle sign-in has expired meanwhile)
+        sign_in(client, inspector.username)
+        board = client.get("/partials/reviews").text
+        rows = board.split('class="govuk-table__row"')[2:]
+        assert "Overdue" in rows[0] and "Superintendent" in rows[0]
+        assert "escalated from inspector" in rows[0]
+        assert "Overdue" not in rows[1] and "Sergeant" in rows[1]
+
+
+def test_a_language_check_highlights_phrases_to_challenge(
+    client: TestClient, session: Session
+) -> None:
+    officer = make_user(session, Role.officer)
+    session.commit()
+    sign_in(client, officer.username)
+    token = csrf_from(client.get("/").text)
+    found = client.post(
+        "/partials/language",
+        data={"csrf_token": token, "field": "rationale", "rationale": "She is very streetwise"},
+    )
+    assert "<mark>streetwise</mark>" in found.text.lower()
+    quiet = client.post(
+        "/partials/language",
+        data={"csrf_token": token, "field": "rationale", "rationale": "She is 14 and at risk"},
+    )
+    assert quiet.text.strip() == ""

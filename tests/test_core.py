@@ -78,3 +78,13 @@ def test_age_never_goes_backwards(born: date, days: int) -> None:
     assert age is not None
     assert 0 <= age <= days // 365 + 1
     assert timefmt.age(born, later + timedelta(days=1)) in (age, age + 1)
+
+
+def test_every_template_compiles() -> None:
+    """A template with a syntax error fails here, not in front of an officer."""
+    from harbour.web import TEMPLATES_DIR, templates
+
+    names = [str(p.relative_to(TEMPLATES_DIR)) for p in TEMPLATES_DIR.rglob("*.html")]
+    assert len(names) > 20
+    for name in names:
+        templates.env.get_template(name)

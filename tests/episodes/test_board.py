@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -55,3 +56,37 @@ def test_the_board_lists_who_is_missing_now(
     other = client.get("/").text
     assert "MISSING, Still" not in other
     assert "No one you can see is missing at the moment." in other
+
+
+def test_an_imported_open_episode_gets_its_review_clock(session: Session, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from harbour.episodes.models import Episode, Review
+    from harbour.interop.models import ImportRef
+
+    org = make_org(session)
+    session.commit()
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("\n".join(json.dumps(line) for line in LINES) + "\n")
+    importer.run_import(batch, system_actor(Channel.cli), organisation_id=org.id)
+    importer.run_import(batch, system_actor(Channel.cli), organisation_id=org.id)  # again
+    open_id = session.scalar(
+        select(ImportRef.record_id).where(
+            ImportRef.kind == "episode", ImportRef.external_id == "e1"
+        )
+    )
+    episode = session.get(Episode, open_id)
+    assert episode is not None
+    reviews = session.scalars(select(Review).where(Review.episode_id == episode.id)).all()
+    # High risk: an inspector within an hour of the report, a superintendent at 24 hours;
+    # importing the batch twice does not schedule them twice.
+    assert sorted((r.rank, r.due_at - episode.reported_at) for r in reviews) == [
+        ("inspector", timedelta(hours=1)),
+        ("superintendent", timedelta(hours=24)),
+    ]
+    found_id = session.scalar(
+        select(ImportRef.record_id).where(
+            ImportRef.kind == "episode", ImportRef.external_id == "e2"
+        )
+    )
+    assert session.scalars(select(Review).where(Review.episode_id == found_id)).all() == []

@@ -87,7 +87,8 @@ def test_a_call_handler_finds_the_person_and_reports_them_missing(
     assert saved.status_code == 303
     episode = session.scalar(select(Episode).where(Episode.person_id == person.id))
     assert episode is not None and episode.status is EpisodeStatus.missing
-    assert saved.headers["location"] == f"/episodes/{episode.id}/grade?reported=1"
+    # A call handler does not grade: the hub does, so the report lands on the episode page.
+    assert saved.headers["location"] == f"/episodes/{episode.id}?saved=reported"
 
 
 def test_the_grading_screen_shows_the_force_data_and_enforces_the_rules(
@@ -213,3 +214,77 @@ def test_a_language_check_highlights_phrases_to_challenge(
         data={"csrf_token": token, "field": "rationale", "rationale": "She is 14 and at risk"},
     )
     assert quiet.text.strip() == ""
+
+
+def test_the_episode_page_walks_from_missing_to_closed(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, grade=RiskGrade.medium, last_seen_text="Park")
+        session.commit()
+        sign_in(client, hub.username)
+        url = f"/episodes/{episode.id}"
+        _justify(client, episode.person_id, url)
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Reviews due" in page.text and "Record that they were found" in page.text
+        assert "Pat Example (mother)" in page.text  # the source of what was reported
+        token = csrf_from(page.text)
+
+        def post(step: str, data: dict[str, str]) -> int:
+            session.expire_all()
+            current = session.get(Episode, episode.id)
+            assert current is not None
+            form = data | {"csrf_token": token, "version": str(current.version)}
+            return client.post(f"{url}/{step}", data=form).status_code
+
+        assert post("close", {}) == 422  # still missing
+        advance(timedelta(minutes=20))
+        found_at = {
+            "found_at_day": "20",
+            "found_at_month": "11",
+            "found_at_year": "2026",
+            "found_at_time": "18:10",
+        }
+        assert (
+            post(
+                "found",
+                found_at | {"found_text": "Library", "found_by": "PC 4", "outcome": "found_safe"},
+            )
+            == 303
+        )
+        page = client.get(url).text
+        assert "Safe-and-well check" in page and "Due by" in page
+        assert "Return home interview" in page  # a child: the interview is asked for
+        held = {
+            "held_at_day": "20",
+            "held_at_month": "11",
+            "held_at_year": "2026",
+            "held_at_time": "18:15",
+            "held_by": "PC 4",
+            "face_to_face": "yes",
+            "where_they_were": "At the library",
+            "disclosures": "older_associates",
+        }
+        assert post("safe-and-well", held) == 303
+        refused = post("return-interview", {"status": "held"})
+        assert refused == 422
+        offered = {
+            "offered_at_day": "20",
+            "offered_at_month": "11",
+            "offered_at_year": "2026",
+            "offered_at_time": "18:16",
+            "rhi_held_at_day": "20",
+            "rhi_held_at_month": "11",
+            "rhi_held_at_year": "2026",
+            "rhi_held_at_time": "18:18",
+            "by": "Lambeth RHI service",
+            "findings": "Talked about school",
+            "status": "held",
+        }
+        assert post("return-interview", offered) == 303
+        assert post("close", {}) == 303
+        page = client.get(url).text
+    assert 'data-testid="status">Closed' in page
+    assert "Older or controlling associates" in page and "Lambeth RHI service" in page

@@ -181,7 +181,9 @@ def report(
         episode = service.report(session, actor, person, data)
     except HarbourError as exc:
         return _report_page(request, session, person, form, _failed(request, exc))
-    return RedirectResponse(f"/episodes/{episode.id}/grade?reported=1", status_code=303)
+    if service.permissions(actor, episode)["grade"]:
+        return RedirectResponse(f"/episodes/{episode.id}/grade?reported=1", status_code=303)
+    return RedirectResponse(f"/episodes/{episode.id}?saved=reported", status_code=303)
 
 
 # -- the episode page -------------------------------------------------------------------------

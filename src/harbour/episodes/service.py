@@ -606,6 +606,37 @@ def _replan(
         _schedule(session, episode, due)
 
 
+def start_imported_clocks(session: Session) -> int:
+    """Set the review clocks of open, graded episodes that have none (imported history), timed
+    from the report; stop the clocks of episodes that are no longer missing. Return how many
+    reviews were scheduled."""
+    now = clock.now()
+    has_review = select(Review.id).where(Review.episode_id == Episode.id).exists()
+    scheduled = 0
+    waiting = session.scalars(
+        select(Episode).where(
+            Episode.status == EpisodeStatus.missing, Episode.risk_grade.is_not(None), ~has_review
+        )
+    )
+    for episode in waiting:
+        assert episode.risk_grade is not None
+        for due in clocks.first_reviews(episode.risk_grade, episode.reported_at):
+            _schedule(session, episode, due)
+            scheduled += 1
+    stale = session.scalars(
+        select(Review)
+        .join(Episode, Episode.id == Review.episode_id)
+        .where(
+            Review.done_at.is_(None),
+            Review.cancelled_at.is_(None),
+            Episode.status != EpisodeStatus.missing,
+        )
+    )
+    for review in stale:
+        review.cancelled_at = now
+    return scheduled
+
+
 # -- reviews ----------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from harbour import clock, db
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
+from harbour.episodes import service as episodes
 from harbour.episodes.models import EpisodeCompanion
 from harbour.errors import HarbourError, NotFound
 from harbour.interop import writers
@@ -350,6 +351,7 @@ def finish(summary: Summary, actor: Actor, *, bulk: bool) -> None:
     """Sort the rejections and record the whole batch as one import event in the audit log."""
     summary.rejected.sort(key=lambda r: (r.file, r.line))
     with db.unit_of_work() as session:
+        reviews = episodes.start_imported_clocks(session)
         audit.record(
             session,
             actor,
@@ -363,6 +365,7 @@ def finish(summary: Summary, actor: Actor, *, bulk: bool) -> None:
                 "updated": dict(summary.updated),
                 "unchanged": dict(summary.unchanged),
                 "rejected": len(summary.rejected),
+                "reviews_scheduled": reviews,
                 "bulk": bulk,
             },
         )

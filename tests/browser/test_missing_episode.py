@@ -1,0 +1,231 @@
+"""The whole missing-episode path in Chromium, with Harbour's clock set by the test.
+
+A call handler reports a missing 14-year-old; the force-data panel shows her earlier episodes; a
+hub officer grades her high; an inspector's review appears due and then overdue; she is found;
+the safe-and-well check and return interview are recorded; the episode closes.
+
+The server runs in this process (uvicorn in a thread) so that `clock.frozen` moves its clock.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import Engine, select
+
+from harbour import clock, db, demo, timefmt
+from harbour.actor import Channel, system_actor
+from harbour.auth.models import User
+from harbour.episodes import service as episodes
+from harbour.episodes.models import EpisodeStatus
+from tests.browser.conftest import serious_violations
+from tests.factories import actor_of, make_episode, make_person
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Live:
+    base: str
+    advance: object  # moves Harbour's clock on
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _seed() -> None:
+    """Demo users, and a 14-year-old with two earlier episodes the grader must see."""
+    with db.unit_of_work() as session:
+        demo.set_up(session, system_actor(Channel.cli, name="browser test"))
+    with db.unit_of_work() as session:
+        hub = session.scalar(select(User).where(User.username == "hub_officer"))
+        assert hub is not None
+        today = clock.now().date()
+        maya = make_person(
+            session,
+            hub,
+            given_name="Maya",
+            family_name="Brightwater",
+            date_of_birth=today - timedelta(days=int(14.5 * 365.25)),
+        )
+        for days_ago in (60, 20):
+            earlier = make_episode(session, hub, maya, last_seen_text="Home")
+            earlier.reported_at = clock.now() - timedelta(days=days_ago)
+            episodes.record_found(
+                session,
+                actor_of(hub),
+                earlier,
+                episodes.FoundInput(
+                    clock.now(),
+                    "Chicken shop on Station Road",
+                    "An older male known as T",
+                    "PC 201",
+                    None,
+                    "found_safe",
+                    earlier.version,
+                ),
+            )
+            earlier.status = EpisodeStatus.closed
+
+
+@pytest.fixture(scope="module")
+def live(engine: Engine) -> Iterator[Live]:
+    from harbour.app import create_app
+
+    with clock.frozen(clock.now()) as advance:
+        _seed()
+        port = _free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield Live(base, advance)
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _as(browser: Browser, live: Live, username: str) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(base_url=live.base)
+    page = context.new_page()
+    _sign_in(page, username)
+    return context, page
+
+
+def _sign_in(page: Page, username: str) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def _justify(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Why are you viewing this record?")).to_be_visible()
+    page.get_by_label("Active missing person investigation").check()
+    page.get_by_role("button", name="Continue to the record").click()
+
+
+def _fill_when(page: Page, name: str, minutes_ago: int) -> None:
+    at = timefmt.local(clock.now() - timedelta(minutes=minutes_ago))
+    page.locator(f"#{name}_day").fill(str(at.day))
+    page.locator(f"#{name}_month").fill(str(at.month))
+    page.locator(f"#{name}_year").fill(str(at.year))
+    page.locator(f"#{name}_time").fill(f"{at:%H:%M}")
+
+
+def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> None:
+    # A call handler takes the report.
+    handler, page = _as(browser, live, "call_handler")
+    page.get_by_role("link", name="Report missing").click()
+    page.get_by_label("Name").fill("maya bright")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Report missing BRIGHTWATER, Maya").click()
+    _justify(page)
+    expect(page.get_by_role("heading", name="Missing report")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Reporter's name").fill("Sam Okafor")
+    page.get_by_label("Relationship to the missing person").fill("foster carer")
+    page.get_by_label("Reporter's phone").fill("07700 900321")
+    page.get_by_label("Where they were last seen").fill("Leaving school at 15:30")
+    page.get_by_label("What they were wearing").fill("Black puffer jacket, grey tracksuit")
+    page.get_by_role("button", name="Save the report and grade the risk").click()
+    expect(page.get_by_text("Missing report saved")).to_be_visible()
+    episode_url = page.url.split("?")[0]
+    handler.close()
+
+    # A hub officer grades her, with everything the force holds in front of them.
+    hub, page = _as(browser, live, "hub_officer")
+    page.goto(episode_url)
+    _justify(page)
+    page.get_by_role("link", name="Grade the risk").click()
+    panel = page.get_by_test_id("force-data")
+    expect(panel).to_contain_text("2 before this one")
+    expect(panel).to_contain_text("Chicken shop on Station Road")
+    expect(panel).to_contain_text("An older male known as T")
+    assert serious_violations(page) == []
+    page.get_by_role("group", name="Associating with adults of concern").get_by_label("Yes").check()
+    page.get_by_label("Older or controlling associates").check()
+    expect(page.get_by_test_id("suggestion")).to_contain_text("High")  # via HTMX
+    page.locator("#grade-high").check()
+    page.get_by_label("Rationale").fill("Older male again; found with him twice before.")
+    page.get_by_label("Child Rescue Alert (needed if you grade high)").fill(
+        "Considered: criteria not met, no evidence of abduction."
+    )
+    page.get_by_role("button", name="Save the grade").click()
+    expect(page.get_by_text("Grade saved.")).to_be_visible()
+    expect(page.get_by_test_id("reviews-due")).to_contain_text("Inspector review")
+    hub.close()
+
+    # The inspector sees the review due, then overdue once an hour has passed.
+    inspector, page = _as(browser, live, "inspector")
+    page.get_by_role("link", name="Reviews", exact=True).click()
+    row = page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya")
+    expect(row).to_contain_text("Inspector")
+    expect(row).not_to_contain_text("Overdue")
+    assert serious_violations(page) == []
+    live.advance(timedelta(minutes=61))  # type: ignore[operator]
+    _sign_in(page, "inspector")  # the idle sign-in has expired meanwhile
+    page.goto("/reviews")
+    row = page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya")
+    expect(row).to_contain_text("Overdue")
+    expect(row).to_contain_text("Superintendent (escalated from inspector)")
+    inspector.close()
+
+    # She is found; the check and the return interview are recorded; the episode closes.
+    live.advance(timedelta(minutes=30))  # type: ignore[operator]
+    hub, page = _as(browser, live, "hub_officer")
+    page.goto(episode_url)
+    _justify(page)
+    page.get_by_text("Record that they were found or came back").click()
+    _fill_when(page, "found_at", 20)
+    page.get_by_label("Where", exact=True).fill("Station Road, outside the chicken shop")
+    page.get_by_label("Who they were with").fill("The older male known as T")
+    page.get_by_label("Found by").fill("PC 201")
+    page.get_by_label("Found safe").check()
+    page.get_by_role("button", name="Record the return").click()
+    expect(page.get_by_text("Return recorded.")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("Found")
+
+    _fill_when(page, "held_at", 5)
+    page.get_by_label("Done by").fill("PC 201")
+    page.locator("#face_to_face").check()
+    page.get_by_label("Where they were", exact=True).fill("A flat above the chicken shop")
+    page.get_by_label("Unexplained money, clothes or phones").first.check()
+    page.get_by_role("button", name="Save the safe-and-well check").click()
+    expect(page.get_by_text("Safe-and-well check recorded.")).to_be_visible()
+
+    page.get_by_label("Offered and declined by the child").check()
+    _fill_when(page, "offered_at", 2)
+    page.get_by_label("If declined or not held: why").fill("Did not want to talk today")
+    page.get_by_role("button", name="Save the return home interview").click()
+    expect(page.get_by_text("Return home interview recorded.")).to_be_visible()
+    assert serious_violations(page) == []
+
+    page.get_by_role("button", name="Close the episode").click()
+    expect(page.get_by_text("Episode closed.")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_have_text("Closed")
+    expect(page.get_by_test_id("gradings")).to_contain_text("High")
+    assert re.search(r"/episodes/\d+", page.url)
+    hub.close()

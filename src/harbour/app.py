@@ -33,6 +33,8 @@ from harbour.home import pages as home_pages
 from harbour.people import routes as people_routes
 from harbour.risk import routes as risk_routes
 from harbour.settings import get_settings
+from harbour.tasks import routes as task_routes
+from harbour.triage import routes as triage_routes
 
 log = structlog.get_logger("harbour.http")
 
@@ -54,6 +56,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Home", "/", None),
     ("Report missing", "/episodes/new", "episode.report"),
     ("Reviews", "/reviews", "risk.review"),
+    ("Tasks", "/tasks", "task.update"),
     ("People", "/people", "person.view"),
     ("Audit", "/audit", "audit.view"),
     ("Users", "/admin/users", "user.manage"),
@@ -68,10 +71,12 @@ ROUTERS: tuple[APIRouter, ...] = (
     home_pages,
     people_routes.pages,
     episode_routes.pages,
+    task_routes.pages,
     people_routes.api,
     audit_routes.pages,
     audit_routes.api,
     risk_routes.api,
+    triage_routes.api,
 )
 
 
@@ -248,6 +253,7 @@ def create_app() -> FastAPI:
     get_settings()  # refuse to start with unsafe production settings
     web.set_actor_resolver(resolve.actor_from_request)
     web.add_context_hook(_navigation)
+    web.add_context_hook(task_routes.unread_hook)
     app = FastAPI(
         title="Harbour API",
         version=__version__,

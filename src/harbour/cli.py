@@ -34,8 +34,10 @@ demo_app = typer.Typer(help="Demo organisations, users and invented people (deve
 orgs_app = typer.Typer(help="Organisations: the force and its partner agencies (audited).")
 teams_app = typer.Typer(help="Teams within organisations (audited).")
 risk_app = typer.Typer(help="The APP risk grading policy.")
+triage_app = typer.Typer(help="Call triage: the Right Care Right Person narrative assist.")
 app.add_typer(db_app, name="db")
 app.add_typer(risk_app, name="risk")
+app.add_typer(triage_app, name="triage")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(teams_app, name="teams")
 app.add_typer(users_app, name="users")
@@ -494,6 +496,36 @@ def risk_suggest(
         raise _fail(f"The answers are not valid: {problems}") from exc
     except PolicyError as exc:
         raise _fail(f"The risk policy could not be read: {exc}") from exc
+    typer.echo(suggestion.model_dump_json(indent=2))
+
+
+@triage_app.command("suggest")
+def triage_suggest(
+    file: Annotated[str, typer.Argument(help='A JSON file, or "-" for standard input')],
+) -> None:
+    """Print the RCRP suggestion for {"narrative": "...", "caller_type": ..., "answers": {...}}."""
+    import sys
+
+    from pydantic import ValidationError
+
+    from harbour.triage import service as triage
+    from harbour.triage.rules import RulesError
+    from harbour.triage.schemas import TriageRequest
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{file} could not be read: {exc.strerror}") from exc
+    try:
+        request = TriageRequest.model_validate_json(text)
+        suggestion = triage.suggest_outcome(None, request)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise _fail(f"The call is not valid: {problems}") from exc
+    except RulesError as exc:
+        raise _fail(f"The triage rules could not be read: {exc}") from exc
     typer.echo(suggestion.model_dump_json(indent=2))
 
 

@@ -5,6 +5,7 @@ from harbour.auth.models import ApiToken, LoginAttempt, Organisation, Team, User
 from harbour.db import Base
 from harbour.episodes.models import (
     Episode,
+    EpisodeAction,
     EpisodeCompanion,
     EpisodeInformation,
     Grading,
@@ -14,6 +15,7 @@ from harbour.interop.models import ImportRef
 from harbour.links.models import Association
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
+from harbour.tasks.models import Notification, Task
 from harbour.triage.models import Call
 
 metadata = Base.metadata
@@ -25,16 +27,19 @@ __all__ = [
     "AuditHead",
     "Call",
     "Episode",
+    "EpisodeAction",
     "EpisodeCompanion",
     "EpisodeInformation",
     "Grading",
     "ImportRef",
     "LoginAttempt",
+    "Notification",
     "Organisation",
     "Person",
     "PersonPhone",
     "Place",
     "Review",
+    "Task",
     "Team",
     "User",
     "UserSession",

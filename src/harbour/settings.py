@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(default=65536, ge=8192)
     policy_file: Path | None = None  # the force's own risk policy (default: the bundled one)
     language_file: Path | None = None  # the force's own list of phrases to challenge
+    triage_rules_file: Path | None = None  # the force's own call-triage rules (RCRP)
     page_size: int = Field(default=25, ge=5, le=200)
 
     # Supervision clocks (domain.md defaults; local practice, so every force sets its own). For
@@ -68,6 +69,11 @@ class Settings(BaseSettings):
     # After a return: the safe-and-well check target, and the return home interview (children).
     safe_and_well_hours: float = Field(default=24, gt=0)
     return_interview_hours: float = Field(default=72, gt=0)
+    # Repeat-missing triggers (local practice): they open a strategy-meeting or exploitation-
+    # screening task on the person, with the trigger shown.
+    repeat_trigger_count: int = Field(default=3, ge=2)
+    repeat_trigger_days: int = Field(default=90, ge=1)
+    long_missing_hours: float = Field(default=24, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
 

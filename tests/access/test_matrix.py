@@ -147,6 +147,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/risk/suggest"): Case(
         ANY, json=lambda _: {"age_years": 14, "answers": {"looked_after": True}}
     ),
+    ("POST", "/api/v1/triage/suggest"): Case(
+        ANY, json=lambda _: {"narrative": "Informal patient left the ward, not suicidal."}
+    ),
     ("POST", "/api/v1/audit/verify"): Case(R.auditor, wrong=R.analyst),
     # Missing episodes. Pages that show personal data answer the justification page (200) to a
     # permitted role that has not given one yet; the role and scope checks come first.
@@ -191,6 +194,42 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/episodes/{episode_id}/close"): Case(
         R.hub_officer, wrong=R.officer, scoped=True, form=_version_form
     ),
+    ("POST", "/episodes/{episode_id}/actions"): Case(
+        R.officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: _version_form(ids) | {"kind": "out_of_hours_told"},
+    ),
+    ("POST", "/episodes/{episode_id}/handover"): Case(
+        R.hub_officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: _version_form(ids) | {"owner_id": str(ids["user_id"])},
+    ),
+    ("POST", "/episodes/{episode_id}/tasks"): Case(
+        R.officer, wrong=R.analyst, scoped=True, form=lambda _: {"title": "Check hospitals"}
+    ),
+    ("GET", "/episodes/{episode_id}/briefing"): Case(
+        R.officer, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("GET", "/tasks"): Case(R.officer, wrong=R.analyst),
+    ("POST", "/tasks/{task_id}/complete"): Case(
+        R.officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: {"result": "Done", "version": str(ids["task_version"])},
+    ),
+    ("POST", "/tasks/{task_id}/handover"): Case(
+        R.sergeant,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: {"owner_id": str(ids["user_id"]), "version": str(ids["task_version"])},
+    ),
+    ("GET", "/people/{person_id}/episodes"): Case(
+        R.hub_officer, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("GET", "/notifications"): Case(ANY),
+    ("POST", "/notifications/read"): Case(ANY),
 }
 
 
@@ -219,6 +258,9 @@ def world(session: Session) -> World:
     person = make_person(session, owner)
     episode = make_episode(session, owner, grade=RiskGrade.medium)
     review = service.open_reviews(session, episode)[0]
+    task = service.open_enquiry(
+        session, actor_of(owner), episode, title="CCTV", details=None, owner_id=None, due_at=None
+    )
     target_user = make_user(session, R.officer, team=team)
     token, _ = credentials.create_token(session, actor_of(owner), owner, name="owned")
     other_org = make_org(session)
@@ -227,6 +269,15 @@ def world(session: Session) -> World:
     other_person = make_person(session, other_owner)
     other_episode = make_episode(session, other_owner, grade=RiskGrade.medium)
     other_review = service.open_reviews(session, other_episode)[0]
+    other_task = service.open_enquiry(
+        session,
+        actor_of(other_owner),
+        other_episode,
+        title="CCTV",
+        details=None,
+        owner_id=None,
+        due_at=None,
+    )
     other_token, _ = credentials.create_token(
         session, actor_of(other_owner), other_owner, name="theirs"
     )
@@ -243,6 +294,8 @@ def world(session: Session) -> World:
             "episode_id": episode.id,
             "episode_version": episode.version,
             "review_id": review.id,
+            "task_id": task.id,
+            "task_version": task.version,
         },
         other_ids={
             "person_id": other_person.id,
@@ -252,6 +305,8 @@ def world(session: Session) -> World:
             "episode_id": other_episode.id,
             "episode_version": other_episode.version,
             "review_id": other_review.id,
+            "task_id": other_task.id,
+            "task_version": other_task.version,
         },
     )
 

@@ -350,7 +350,7 @@ def test_an_adult_closes_without_a_return_home_interview(session: Session, hub: 
             now, "PC 9", "no", "Walking", None, None, [], None, None, None, episode.version
         ),
     )
-    assert service.closure_blockers(episode, person) == []
+    assert service.closure_blockers(session, episode, person) == []
     service.close(session, actor, episode, person, episode.version)
     assert episode.status is EpisodeStatus.closed
 

@@ -288,3 +288,71 @@ def test_the_episode_page_walks_from_missing_to_closed(
         page = client.get(url).text
     assert 'data-testid="status">Closed' in page
     assert "Older or controlling associates" in page and "Lambeth RHI service" in page
+
+
+def test_enquiries_actions_handover_and_briefing_through_the_page(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    org = session.get(Organisation, hub.organisation_id)
+    officer = make_user(session, Role.officer, team=make_team(session, org))
+    episode = make_episode(
+        session, hub, grade=RiskGrade.medium, last_seen_text="Bus station", clothing="Blue coat"
+    )
+    session.commit()
+    sign_in(client, hub.username)
+    url = f"/episodes/{episode.id}"
+    _justify(client, episode.person_id, url)
+    token = csrf_from(client.get(url).text)
+
+    def post(step: str, data: dict[str, str]) -> int:
+        session.expire_all()
+        current = session.get(Episode, episode.id)
+        assert current is not None
+        form = data | {"csrf_token": token, "version": str(current.version)}
+        return client.post(f"{url}/{step}", data=form).status_code
+
+    assert post("tasks", {"title": ""}) == 422
+    assert (
+        post(
+            "tasks",
+            {"title": "Check hospitals", "task_owner_id": str(officer.id), "due_hours": "4"},
+        )
+        == 303
+    )
+    assert post("actions", {"kind": "pnc_circulated"}) == 422
+    assert post("actions", {"kind": "pnc_circulated", "reference": "26/000123X"}) == 303
+    assert post("handover", {"owner_id": "999999"}) == 422
+    assert post("handover", {"owner_id": str(officer.id)}) == 303
+    page = client.get(url).text
+    assert "Check hospitals" in page and "26/000123X" in page
+    assert f"Owner: {officer.display_name}" in page
+    briefing = client.get(f"{url}/briefing").text
+    assert "Blue coat" in briefing and "Bus station" in briefing
+    assert "OFFICIAL-SENSITIVE" in briefing
+
+
+def test_the_person_timeline_shows_every_episode_and_the_trigger(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    child = make_person(session, hub, given_name="Rio", date_of_birth=date(2011, 2, 2))
+    with clock.frozen(T0) as advance:
+        for _ in range(3):
+            episode = make_episode(session, hub, child)
+            service.record_found(
+                session,
+                actor_of(hub),
+                episode,
+                service.FoundInput(
+                    clock.now(), "Park", None, "PC 1", None, "returned", episode.version
+                ),
+            )
+            advance(timedelta(days=10))
+        session.commit()
+        sign_in(client, hub.username)
+        url = f"/people/{child.id}/episodes"
+        _justify(client, child.id, url)
+        page = client.get(url).text
+    assert page.count('class="moj-timeline__item"') == 3
+    assert "Trigger: 3 episodes in 90 days" in page

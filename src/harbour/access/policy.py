@@ -82,6 +82,14 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         R.hub_officer: S.organisation,
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
+    # Tasks on episodes and people: hand over and complete.
+    "task.update": {
+        **dict.fromkeys(
+            (R.call_handler, R.officer, R.hub_officer, R.exploitation_investigator),
+            S.organisation,
+        ),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
     # Loading historical records (`harbour import`) and generating synthetic data.
     "data.import": {R.administrator: S.all},
     # Accounts.
@@ -93,6 +101,7 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     "audit.verify": {R.auditor: S.all, R.administrator: S.all},
     # The risk calculator holds no personal data: any signed-in role may ask it.
     "risk.suggest": {role: S.all for role in Role},
+    "triage.suggest": {role: S.all for role in Role},  # likewise the RCRP narrative assist
     # Rank rules, used by the episode and call workflows.
     # A review due at a rank may be done by that rank or above.
     "risk.review": dict.fromkeys(_SUPERVISORS, S.organisation),

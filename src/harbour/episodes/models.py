@@ -146,6 +146,24 @@ class Review(Base):
     reporter_contact: Mapped[str | None] = mapped_column(Text)
 
 
+class EpisodeAction(Base):
+    """Something done and recorded on an episode: PNC circulation and its removal, the social
+    worker or the council's out-of-hours team told, a transfer to another force, a handover."""
+
+    __tablename__ = "episode_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episode.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200))
+
+
 class EpisodeCompanion(Base):
     """Someone a missing person was found with."""
 

@@ -7,6 +7,7 @@ person's own page asks for), and logs the view with it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -29,6 +30,7 @@ from harbour.risk.policy import current_policy
 from harbour.risk.questions import EXPLOITATION_INDICATORS, Question, questions
 from harbour.risk.schemas import RiskAnswers
 from harbour.settings import get_settings
+from harbour.tasks import service as tasks
 from harbour.web import (
     RecordId,
     current_actor,
@@ -217,6 +219,7 @@ def _episode_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     reviews = service.reviews(session, episode)
+    episode_tasks = tasks.tasks_of(session, actor, episode_id=episode.id)
     return render(
         request,
         "episodes/detail.html",
@@ -234,7 +237,14 @@ def _episode_page(
             "child": service.is_child(person, episode),
             "age": service.age_at(person, episode.reported_at),
             "hours": service.hours_missing(episode),
-            "blockers": service.closure_blockers(episode, person),
+            "blockers": service.closure_blockers(session, episode, person),
+            "actions": service.actions(session, episode),
+            "action_kinds": service.ACTIONS,
+            "tasks": episode_tasks,
+            "owners": tasks.owner_names(session, episode_tasks),
+            "colleagues": tasks.colleagues(session, actor),
+            "enquiries": tasks.ENQUIRIES,
+            "owner": _owner_name(session, episode),
             "safe_and_well_due": service.safe_and_well_due(episode),
             "return_interview_due": service.return_interview_due(episode),
             "topics": service.TOPICS,
@@ -685,3 +695,168 @@ def close(
         errors = _failed(request, exc)
         return _episode_page(request, session, actor, episode, person, reason, errors=errors)
     return RedirectResponse(f"/episodes/{episode_id}?saved=closed", status_code=303)
+
+
+def _owner_name(session: Session, episode: Episode) -> str | None:
+    if episode.owner_id is None:
+        return None
+    return tasks.owner_names_by_id(session, [episode.owner_id]).get(episode.owner_id)
+
+
+# -- actions, handovers, enquiries, briefing --------------------------------------------------
+
+
+@pages.post("/episodes/{episode_id}/actions")
+def record_action(
+    request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.update")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    fields = Fields(form)
+    try:
+        reference = fields.text("reference", "The reference", limit=200)
+        details = fields.text("action_details", "Details", limit=2000)
+        at = fields.when("action_at", "When")
+        fields.check()
+        service.record_action(
+            session,
+            actor,
+            episode,
+            kind=form.get("kind"),
+            reference=reference,
+            details=details,
+            at=at,
+            version=_version(form),
+        )
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"/episodes/{episode_id}?saved=action", status_code=303)
+
+
+@pages.post("/episodes/{episode_id}/handover")
+def hand_over(
+    request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.update")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    try:
+        owner = tasks.find_colleague(session, actor, _number(form.get("owner_id")))
+        service.hand_over(session, actor, episode, owner, _version(form))
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"/episodes/{episode_id}?saved=handover", status_code=303)
+
+
+@pages.post("/episodes/{episode_id}/tasks")
+def open_enquiry(
+    request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.update")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    fields = Fields(form)
+    try:
+        title = fields.text("title", "The enquiry", required=True, limit=200)
+        details = fields.text("task_details", "Details", limit=5000)
+        due_at = _due(fields)
+        owner = _number(form.get("task_owner_id"))
+        if owner is not None:
+            tasks.find_colleague(session, actor, owner)
+        fields.check()
+        service.open_enquiry(
+            session,
+            actor,
+            episode,
+            title=title or "",
+            details=details,
+            owner_id=owner,
+            due_at=due_at,
+        )
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"/episodes/{episode_id}?saved=task", status_code=303)
+
+
+def _due(fields: Fields) -> datetime | None:
+    """A due time in hours from now (the enquiry form offers 1, 4, 12, 24 hours)."""
+    hours = fields.choice(
+        "due_hours", "When it is due", ["1", "4", "12", "24", "72"], required=False
+    )
+    return clock.now() + timedelta(hours=int(hours)) if hours else None
+
+
+def _number(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@pages.get("/episodes/{episode_id}/briefing")
+def briefing(
+    request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    """A printable sheet for searching officers: description, risk, places, associates."""
+    here = f"/episodes/{episode_id}/briefing"
+    opened = _open(request, session, actor, episode_id, here)
+    if isinstance(opened, Response):
+        return opened
+    episode, person, _ = opened
+    return render(
+        request,
+        "episodes/briefing.html",
+        {
+            "episode": episode,
+            "person": person,
+            "age": service.age_at(person, episode.reported_at),
+            "hours": service.hours_missing(episode),
+            "force": service.force_data(session, actor, person, exclude=episode.id),
+            "gradings": service.gradings(session, episode),
+            "information": service.information(session, episode),
+        },
+    )
+
+
+@pages.get("/people/{person_id}/episodes")
+def person_timeline(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    """Every episode of a person on a timeline, with the tasks the triggers opened."""
+    person = people.find_for_view(session, actor, person_id)
+    reason = _justified(request, session, actor, person_id, f"/people/{person_id}/episodes")
+    if isinstance(reason, Response):
+        return reason
+    people.view_person(session, actor, person_id, reason)
+    history = service.episodes_of(session, actor, person)
+    person_tasks = tasks.tasks_of(session, actor, person_id=person.id)
+    return render(
+        request,
+        "episodes/timeline.html",
+        {
+            "person": person,
+            "episodes": history,
+            "hours": {e.id: service.hours_missing(e) for e in history},
+            "tasks": person_tasks,
+            "owners": tasks.owner_names(session, person_tasks),
+            "kinds": tasks.KINDS,
+            "outcomes": service.OUTCOMES,
+            "can_report": service.permissions_to_report(actor),
+        },
+    )

@@ -20,9 +20,11 @@ from harbour import clock, timefmt
 from harbour.access import service as access
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
+from harbour.auth.models import User
 from harbour.episodes import clocks
 from harbour.episodes.models import (
     Episode,
+    EpisodeAction,
     EpisodeCompanion,
     EpisodeInformation,
     EpisodeStatus,
@@ -36,8 +38,11 @@ from harbour.people.models import FLAGS, Person
 from harbour.places.models import Place, Vehicle
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import ORDER, current_policy, suggest
+from harbour.risk.questions import EXPLOITATION_INDICATORS
 from harbour.risk.schemas import RiskAnswers, Suggestion
 from harbour.settings import get_settings
+from harbour.tasks import service as tasks
+from harbour.tasks.models import Task
 
 SUBJECT = "episode"
 TOPICS = {
@@ -181,6 +186,10 @@ def check_can_report(actor: Actor) -> None:
     access.require(actor, "episode.report")
 
 
+def permissions_to_report(actor: Actor) -> bool:
+    return access.can(actor, "episode.report")
+
+
 def report(session: Session, actor: Actor, person: Person, data: ReportInput) -> Episode:
     """Record a missing report for a person the actor can see; every item keeps its source."""
     access.require(actor, "episode.report")
@@ -226,6 +235,7 @@ def report(session: Session, actor: Actor, person: Person, data: ReportInput) ->
         episode.id,
         after={"person_id": person.id, "reported_at": now.isoformat(), "status": "missing"},
     )
+    check_triggers(session, actor, episode, person, [])
     return episode
 
 
@@ -563,6 +573,8 @@ def _save_grading(
         due = clocks.below_suggestion_review(chosen, now)
         _schedule(session, episode, due)
     _flush(session)
+    if chosen is RiskGrade.high and previous is not RiskGrade.high:
+        _tell_high_risk(session, actor, episode)
     audit.record(
         session,
         actor,
@@ -577,6 +589,20 @@ def _save_grading(
         },
     )
     return record
+
+
+def _tell_high_risk(session: Session, actor: Actor, episode: Episode) -> None:
+    """Tell the episode's owner and everyone of the rank that must review it, at once."""
+    person = person_of(session, episode)
+    due = min((r for r in open_reviews(session, episode)), key=lambda r: r.due_at, default=None)
+    ranks = {Role(r.rank) for r in open_reviews(session, episode) if r.kind != "senior"}
+    readers = tasks.users_with_roles(session, episode.organisation_id, ranks)
+    owner = [episode.owner_id] if episode.owner_id != actor.id else []
+    when = f"; review due by {timefmt.absolute(due.due_at)}" if due else ""
+    text = f"High risk: {person.display_name} is missing{when}."
+    tasks.notify(
+        session, [*owner, *(r for r in readers if r != actor.id)], text, f"/episodes/{episode.id}"
+    )
 
 
 def _schedule(session: Session, episode: Episode, due: clocks.Due) -> Review:
@@ -883,6 +909,7 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
         before={"status": "missing"},
         after={"status": "found", "outcome": data.outcome},
     )
+    check_triggers(session, actor, episode, person_of(session, episode), [])
     return episode
 
 
@@ -959,6 +986,7 @@ def record_safe_and_well(
         episode.id,
         after={"safe_and_well": True, "disclosures": data.disclosures},
     )
+    check_triggers(session, actor, episode, person_of(session, episode), data.disclosures)
     return episode
 
 
@@ -1028,12 +1056,16 @@ def record_return_interview(
         episode.id,
         after={"return_interview": data.status, "disclosures": data.disclosures},
     )
+    check_triggers(session, actor, episode, person_of(session, episode), data.disclosures)
     return episode
 
 
-def closure_blockers(episode: Episode, person: Person) -> list[str]:
+def closure_blockers(session: Session, episode: Episode, person: Person) -> list[str]:
     """What still stops the episode closing, in words (empty when it may close)."""
     blockers = []
+    circulation = pnc_circulation(session, episode)
+    if circulation is not None:
+        blockers.append(f"Remove the PNC circulation ({circulation.reference}).")
     if episode.status is EpisodeStatus.missing:
         blockers.append("Record that they were found or came back.")
     if not (episode.prevention_interview or {}).get("held_at"):
@@ -1055,7 +1087,7 @@ def close(
     _check_version(episode, version)
     if episode.status is EpisodeStatus.closed:
         raise Conflict("This episode is already closed.")
-    blockers = closure_blockers(episode, person)
+    blockers = closure_blockers(session, episode, person)
     if blockers:
         raise ValidationFailed(
             "This episode cannot close yet: " + " ".join(blockers),
@@ -1121,3 +1153,228 @@ def episodes_of(session: Session, actor: Actor, person: Person) -> list[Episode]
             .order_by(Episode.reported_at.desc())
         )
     )
+
+
+# -- actions, handovers, enquiries ------------------------------------------------------------
+
+ACTIONS = {
+    "pnc_circulated": "Circulated on the Police National Computer",
+    "pnc_removed": "Removed from the Police National Computer",
+    "social_worker_told": "The child's social worker told",
+    "out_of_hours_told": "The council's out-of-hours team told",
+    "transferred": "Transferred to another force",
+}
+_NEEDS_REFERENCE = {
+    "pnc_circulated": "Enter the PNC reference",
+    "transferred": "Enter the force it was transferred to",
+    "social_worker_told": "Enter the social worker's name",
+}
+
+
+def actions(session: Session, episode: Episode) -> list[EpisodeAction]:
+    return list(
+        session.scalars(
+            select(EpisodeAction)
+            .where(EpisodeAction.episode_id == episode.id)
+            .order_by(EpisodeAction.at, EpisodeAction.id)
+        )
+    )
+
+
+def pnc_circulation(session: Session, episode: Episode) -> EpisodeAction | None:
+    """The PNC circulation still standing (circulated and not removed since), if any."""
+    standing = None
+    for action in actions(session, episode):
+        if action.kind == "pnc_circulated":
+            standing = action
+        elif action.kind == "pnc_removed":
+            standing = None
+    return standing
+
+
+def record_action(
+    session: Session,
+    actor: Actor,
+    episode: Episode,
+    *,
+    kind: str | None,
+    reference: str | None,
+    details: str | None,
+    at: datetime | None,
+    version: int,
+) -> EpisodeAction:
+    """Record a PNC circulation or removal, a notification to social care, or a transfer."""
+    access.require(actor, "episode.update", episode)
+    _check_version(episode, version)
+    errors: dict[str, str] = {}
+    if kind not in ACTIONS:
+        errors["kind"] = "Select what was done"
+    elif kind in _NEEDS_REFERENCE and not reference:
+        errors["reference"] = _NEEDS_REFERENCE[kind]
+    elif kind == "pnc_removed" and pnc_circulation(session, episode) is None:
+        errors["kind"] = "There is no PNC circulation to remove"
+    if errors:
+        raise ValidationFailed("Check what was done", field_errors=errors)
+    assert kind is not None
+    if kind == "pnc_removed" and not reference:
+        standing = pnc_circulation(session, episode)
+        reference = standing.reference if standing else None
+    action = EpisodeAction(
+        episode_id=episode.id,
+        kind=kind,
+        reference=reference,
+        details=details,
+        at=at or clock.now(),
+        recorded_by_id=actor.id,
+        recorded_by_name=actor.display_name,
+    )
+    session.add(action)
+    _touch(episode)
+    _flush(session)
+    audit.record(
+        session,
+        actor,
+        "update",
+        SUBJECT,
+        episode.id,
+        after={"action": kind, "reference": reference},
+    )
+    return action
+
+
+def hand_over(session: Session, actor: Actor, episode: Episode, owner: User, version: int) -> None:
+    """Make someone else the episode's owner and tell them at once."""
+    access.require(actor, "episode.update", episode)
+    _check_version(episode, version)
+    if episode.status is EpisodeStatus.closed:
+        raise Conflict("This episode is closed.")
+    before = episode.owner_id
+    episode.owner_id = owner.id
+    session.add(
+        EpisodeAction(
+            episode_id=episode.id,
+            kind="handover",
+            reference=owner.display_name,
+            at=clock.now(),
+            recorded_by_id=actor.id,
+            recorded_by_name=actor.display_name,
+        )
+    )
+    _touch(episode)
+    _flush(session)
+    audit.record(
+        session,
+        actor,
+        "handover",
+        SUBJECT,
+        episode.id,
+        before={"owner": before},
+        after={"owner": owner.id},
+    )
+    person = person_of(session, episode)
+    grade_ = f" ({_words(episode.risk_grade)} risk)" if episode.risk_grade else ""
+    text = f"{actor.display_name} handed you the missing episode of {person.display_name}{grade_}."
+    tasks.notify(session, [owner.id], text, f"/episodes/{episode.id}")
+
+
+def open_enquiry(
+    session: Session,
+    actor: Actor,
+    episode: Episode,
+    *,
+    title: str,
+    details: str | None,
+    owner_id: int | None,
+    due_at: datetime | None,
+) -> Task:
+    """Open a line of enquiry on the episode, owned by the person who will do it."""
+    access.require(actor, "episode.update", episode)
+    return tasks.open_task(
+        session,
+        actor,
+        organisation_id=episode.organisation_id,
+        team_id=episode.team_id,
+        kind="enquiry",
+        title=title,
+        person_id=episode.person_id,
+        episode_id=episode.id,
+        details=details,
+        owner_id=owner_id,
+        due_at=due_at,
+    )
+
+
+# -- repeat-missing triggers ------------------------------------------------------------------
+
+
+def check_triggers(
+    session: Session, actor: Actor, episode: Episode, person: Person, disclosures: list[str]
+) -> list[Task]:
+    """Open a strategy-meeting or exploitation-screening task for a child when a trigger fires:
+    repeat episodes, a long absence, being found out of area, or a disclosure of exploitation.
+    A person with such a task still open gets no second one."""
+    if not is_child(person, episode):
+        return []
+    settings = get_settings()
+    fired: list[tuple[str, str, str]] = []
+    since = episode.reported_at - timedelta(days=settings.repeat_trigger_days)
+    count = (
+        session.scalar(
+            select(func.count())
+            .select_from(Episode)
+            .where(Episode.person_id == person.id, Episode.reported_at >= since)
+        )
+        or 0
+    )
+    if count >= settings.repeat_trigger_count:
+        fired.append(
+            (
+                "strategy_meeting",
+                "Strategy meeting: repeat missing",
+                f"{count} episodes in {settings.repeat_trigger_days} days",
+            )
+        )
+    hours = hours_missing(episode)
+    if episode.found_at is not None and hours >= settings.long_missing_hours:
+        fired.append(
+            ("strategy_meeting", "Strategy meeting: long absence", f"Missing for {hours:g} hours")
+        )
+    home = session.get(Place, person.home_place_id) if person.home_place_id else None
+    found = session.get(Place, episode.found_place_id) if episode.found_place_id else None
+    if home and found and home.borough and found.borough and home.borough != found.borough:
+        fired.append(
+            (
+                "exploitation_screening",
+                "Exploitation screening: found out of area",
+                f"Found in {found.borough}; lives in {home.borough}",
+            )
+        )
+    if disclosures:
+        named = ", ".join(EXPLOITATION_INDICATORS.get(d, d) for d in disclosures)
+        fired.append(
+            (
+                "exploitation_screening",
+                "Exploitation screening: disclosure on return",
+                f"Disclosed: {named}",
+            )
+        )
+    opened = []
+    for kind, title, why in fired:
+        if tasks.open_task_of_kind(session, person.id, kind) is not None:
+            continue
+        opened.append(
+            tasks.open_task(
+                session,
+                actor,
+                organisation_id=episode.organisation_id,
+                team_id=episode.team_id,
+                kind=kind,
+                title=title,
+                person_id=person.id,
+                episode_id=episode.id,
+                owner_id=episode.owner_id,
+                due_at=clock.now() + timedelta(hours=24),
+                trigger=why,
+            )
+        )
+    return opened

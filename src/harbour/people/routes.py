@@ -211,7 +211,7 @@ def justify(
 ) -> Response:
     service.find_for_view(session, actor, person_id)
     home = f"/people/{person_id}"
-    allowed = next in (home, f"{home}/edit", f"/episodes/new/{person_id}")
+    allowed = next in (home, f"{home}/edit", f"{home}/episodes", f"/episodes/new/{person_id}")
     target = next if allowed or EPISODE_PAGE.fullmatch(next) else home
     try:
         text = audit.compose_reason(reason, details)

@@ -1,0 +1,114 @@
+"""Your tasks and your notifications."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from harbour.actor import Actor
+from harbour.errors import HarbourError
+from harbour.tasks import service
+from harbour.web import RecordId, current_actor, form_data, get_session, page_router, render
+
+pages = page_router()
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+FormDep = Annotated[dict[str, str], Depends(form_data)]
+
+
+def unread_hook(request: Request, actor: Actor | None) -> dict[str, Any]:
+    """Every page's header shows how many notifications are unread."""
+    if actor is None:
+        return {"unread": 0}
+    return {"unread": service.unread_count(get_session(request), actor)}
+
+
+def _tasks_page(
+    request: Request, session: Session, actor: Actor, errors: dict[str, str], status: int = 200
+) -> Response:
+    mine = service.my_tasks(session, actor)
+    return render(
+        request,
+        "tasks/list.html",
+        {
+            "tasks": mine,
+            "kinds": service.KINDS,
+            "colleagues": service.colleagues(session, actor),
+            "errors": errors,
+        },
+        status_code=status,
+    )
+
+
+@pages.get("/tasks")
+def my_tasks(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    service.check_can_work(actor)
+    return _tasks_page(request, session, actor, {})
+
+
+def _version(form: dict[str, str]) -> int:
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _back(form: dict[str, str], task_id: int) -> str:
+    """Go back where the form came from: the episode page or the task list."""
+    back = form.get("back", "")
+    return (
+        back if back.startswith("/episodes/") and back[10:].isdigit() else f"/tasks#task-{task_id}"
+    )
+
+
+@pages.post("/tasks/{task_id}/complete")
+def complete(
+    request: Request, task_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    task = service.find(session, actor, task_id, "task.update")
+    try:
+        service.complete(session, actor, task, form.get("result", ""), _version(form))
+    except HarbourError as exc:
+        if exc.status_code not in (409, 422):
+            raise
+        request.state.rollback = True
+        errors = {f"result-{task_id}": exc.field_errors.get("result", exc.message)}
+        return _tasks_page(request, session, actor, errors, exc.status_code)
+    return RedirectResponse(_back(form, task_id), status_code=303)
+
+
+@pages.post("/tasks/{task_id}/handover")
+def hand_over(
+    request: Request, task_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    task = service.find(session, actor, task_id, "task.update")
+    try:
+        owner_id = int(form.get("owner_id") or 0)
+    except ValueError:
+        owner_id = 0
+    try:
+        owner = service.find_colleague(session, actor, owner_id)
+        service.hand_over(session, actor, task, owner, _version(form))
+    except HarbourError as exc:
+        if exc.status_code not in (409, 422):
+            raise
+        request.state.rollback = True
+        errors = {f"owner-{task_id}": exc.field_errors.get("owner_id", exc.message)}
+        return _tasks_page(request, session, actor, errors, exc.status_code)
+    return RedirectResponse(_back(form, task_id), status_code=303)
+
+
+@pages.get("/notifications")
+def notifications(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    items = service.notifications(session, actor)
+    return render(request, "tasks/notifications.html", {"items": items})
+
+
+@pages.post("/notifications/read")
+def mark_read(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    service.mark_all_read(session, actor)
+    return RedirectResponse("/notifications", status_code=303)

@@ -1,0 +1,289 @@
+"""Open, hand over and complete tasks; tell people about new work in the notification centre."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from harbour import clock
+from harbour.access import service as access
+from harbour.actor import Actor, Role
+from harbour.audit import service as audit
+from harbour.auth.models import User
+from harbour.errors import Conflict, ValidationFailed
+from harbour.tasks.models import Notification, Task
+
+SUBJECT = "task"
+KINDS = {
+    "enquiry": "Enquiry",
+    "strategy_meeting": "Strategy meeting",
+    "exploitation_screening": "Exploitation screening",
+}
+# Lines of enquiry an officer can pick as a task's title (APP investigation).
+ENQUIRIES = [
+    "Check the home address and garden",
+    "Check hospitals",
+    "Visit friends and associates",
+    "Collect CCTV",
+    "Phone enquiries (cell site, last use)",
+    "Social media enquiries",
+    "Check places they go",
+    "Transport enquiries (buses, trains, taxis)",
+]
+STALE = "Someone else changed this task after you opened it. Reload it and try again."
+
+
+# -- notifications ----------------------------------------------------------------------------
+
+
+def notify(session: Session, user_ids: Iterable[int | None], text: str, link: str | None) -> int:
+    """Leave a message for each user (once each); return how many were left."""
+    now = clock.now()
+    unique = sorted({u for u in user_ids if u is not None})
+    for user_id in unique:
+        session.add(Notification(user_id=user_id, text=text[:500], link=link, created_at=now))
+    return len(unique)
+
+
+def unread_count(session: Session, actor: Actor | None) -> int:
+    if actor is None or actor.id is None:
+        return 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def notifications(session: Session, actor: Actor, *, limit: int = 50) -> list[Notification]:
+    """The actor's newest notifications (their own only)."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.user_id == actor.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def mark_all_read(session: Session, actor: Actor) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+    )
+
+
+def users_with_roles(session: Session, organisation_id: int, roles: Iterable[Role]) -> list[int]:
+    """The active users of an organisation who hold any of the roles."""
+    return list(
+        session.scalars(
+            select(User.id).where(
+                User.organisation_id == organisation_id,
+                User.role.in_(list(roles)),
+                User.is_active.is_(True),
+            )
+        )
+    )
+
+
+def colleagues(session: Session, actor: Actor) -> list[User]:
+    """People in the actor's organisation who can take on casework, for handovers."""
+    roles = [
+        Role.officer,
+        Role.hub_officer,
+        Role.sergeant,
+        Role.inspector,
+        Role.superintendent,
+        Role.exploitation_investigator,
+    ]
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == actor.organisation_id,
+                User.role.in_(roles),
+                User.is_active.is_(True),
+            )
+            .order_by(User.display_name)
+        )
+    )
+
+
+def find_colleague(session: Session, actor: Actor, user_id: int | None) -> User:
+    chosen = next((u for u in colleagues(session, actor) if u.id == user_id), None)
+    if chosen is None:
+        raise ValidationFailed(
+            "Choose who takes it on", field_errors={"owner_id": "Choose who takes it on"}
+        )
+    return chosen
+
+
+# -- tasks ------------------------------------------------------------------------------------
+
+
+def open_task(
+    session: Session,
+    actor: Actor,
+    *,
+    organisation_id: int,
+    team_id: int | None,
+    kind: str,
+    title: str,
+    person_id: int | None = None,
+    episode_id: int | None = None,
+    details: str | None = None,
+    owner_id: int | None = None,
+    due_at: datetime | None = None,
+    trigger: str | None = None,
+) -> Task:
+    """Open a task (a line of enquiry, or one a trigger opened) and tell its owner."""
+    if kind not in KINDS:
+        raise ValidationFailed("Choose the kind of task", field_errors={"kind": "Choose a kind"})
+    task = Task(
+        organisation_id=organisation_id,
+        team_id=team_id,
+        person_id=person_id,
+        episode_id=episode_id,
+        kind=kind,
+        title=title[:200],
+        details=details,
+        trigger=trigger,
+        owner_id=owner_id,
+        due_at=due_at,
+        created_by_id=actor.id,
+    )
+    session.add(task)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "create",
+        SUBJECT,
+        task.id,
+        after={"kind": kind, "title": task.title, "owner": owner_id, "trigger": trigger},
+    )
+    if owner_id is not None and owner_id != actor.id:
+        notify(session, [owner_id], f"New task for you: {task.title}", _link(task))
+    return task
+
+
+def _link(task: Task) -> str:
+    return f"/episodes/{task.episode_id}" if task.episode_id else "/tasks"
+
+
+def open_task_of_kind(session: Session, person_id: int, kind: str) -> Task | None:
+    return session.scalar(
+        select(Task).where(Task.person_id == person_id, Task.kind == kind, Task.done_at.is_(None))
+    )
+
+
+def check_can_work(actor: Actor) -> None:
+    """Refuse a role that does not take on casework tasks."""
+    access.require(actor, "task.update")
+
+
+def find(session: Session, actor: Actor, task_id: int, action: str = "person.view") -> Task:
+    return access.fetch(session, actor, Task, task_id, action)
+
+
+def _check(task: Task, version: int) -> None:
+    if version != task.version:
+        raise Conflict(STALE)
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(STALE) from exc
+
+
+def hand_over(session: Session, actor: Actor, task: Task, owner: User, version: int) -> Task:
+    """Give the task to someone else, and tell them at once."""
+    access.require(actor, "task.update", task)
+    _check(task, version)
+    if task.done_at is not None:
+        raise Conflict("This task is done: it cannot be handed over.")
+    before = task.owner_id
+    task.owner_id = owner.id
+    task.team_id = owner.team_id
+    _flush(session)
+    audit.record(
+        session,
+        actor,
+        "handover",
+        SUBJECT,
+        task.id,
+        before={"owner": before},
+        after={"owner": owner.id},
+    )
+    text = f"{actor.display_name} handed you a task: {task.title}"
+    notify(session, [owner.id], text, _link(task))
+    return task
+
+
+def complete(session: Session, actor: Actor, task: Task, result: str, version: int) -> Task:
+    """Record the task's result and close it."""
+    access.require(actor, "task.update", task)
+    _check(task, version)
+    if task.done_at is not None:
+        raise Conflict("This task is already done.")
+    if not result.strip():
+        raise ValidationFailed("Write the result", field_errors={"result": "Write the result"})
+    task.done_at = clock.now()
+    task.result = result.strip()
+    _flush(session)
+    audit.record(session, actor, "complete", SUBJECT, task.id, after={"result": task.result})
+    return task
+
+
+def tasks_of(
+    session: Session, actor: Actor, *, episode_id: int | None = None, person_id: int | None = None
+) -> list[Task]:
+    """Tasks on an episode or a person that the actor may see, open ones first."""
+    where = [access.visible(actor, Task)]
+    if episode_id is not None:
+        where.append(Task.episode_id == episode_id)
+    if person_id is not None:
+        where.append(Task.person_id == person_id)
+    return list(
+        session.scalars(
+            select(Task)
+            .where(*where)
+            .order_by(Task.done_at.is_not(None), Task.due_at.nulls_last(), Task.id)
+        )
+    )
+
+
+def my_tasks(session: Session, actor: Actor, *, limit: int = 100) -> list[Task]:
+    """The actor's open tasks, soonest due first."""
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.owner_id == actor.id, Task.done_at.is_(None), access.visible(actor, Task))
+            .order_by(Task.due_at.nulls_last(), Task.id)
+            .limit(limit)
+        )
+    )
+
+
+def owner_names(session: Session, tasks: Iterable[Task]) -> dict[int, str]:
+    """The display names of the tasks' owners, by user id."""
+    return owner_names_by_id(session, [t.owner_id for t in tasks if t.owner_id])
+
+
+def owner_names_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}

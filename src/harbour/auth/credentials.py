@@ -88,7 +88,9 @@ def sign_in(
             "and try again.",
             429,
         )
-    user = session.scalar(select(User).where(User.username == username))
+    # Lock the account's row: sign-ins to one account (two devices, or a burst of guesses) queue
+    # instead of racing, so no failure goes uncounted and no sign-in fails on a stale version.
+    user = session.scalar(select(User).where(User.username == username).with_for_update())
     password_ok = check_password(user.password_hash if user else None, password)
     failure = "Enter a correct username and password"
     if not (user is not None and password_ok and user.is_active):

@@ -100,7 +100,7 @@ class Officer(HttpUser):
 
     @task(2)
     def review_board(self) -> None:
-        self._page("/reviews", NAMES["board"], "<h1 class=\"govuk-heading-l\">Reviews due</h1>")
+        self._page("/reviews", NAMES["board"], '<h1 class="govuk-heading-l">Reviews due</h1>')
 
     @task(2)
     def grading_screen(self) -> None:
@@ -226,7 +226,7 @@ def main() -> None:
         "date": datetime.now(UTC).date().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "python": platform.python_version(),
-        "server": f"harbour serve --workers {args.workers} (uvicorn), PostgreSQL on the same machine",
+        "server": f"harbour serve --workers {args.workers}; PostgreSQL on the same machine",
         "steady": {"users": args.users, "pause_s": "1-3", "seconds": args.seconds, **steady},
         "ramp": ramp,
         "max_rps_with_p95_under_500ms": sustained,

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from harbour.actor import Channel, system_actor
@@ -59,6 +59,11 @@ def test_bulk_loads_what_the_ordinary_path_loads(
     assert loaded["Episode"] == truth["counts"]["episode"]
     assert loaded["PersonPhone"] > 0
     assert loaded["EpisodeCompanion"] > 0
+    # The planner's statistics were refreshed (reltuples is -1 until a table is analysed).
+    analysed = session.execute(
+        text("SELECT relname, reltuples FROM pg_class WHERE relname IN ('episode', 'person')")
+    ).all()
+    assert {name: tuples >= 1 for name, tuples in analysed} == {"episode": True, "person": True}
     # Ids came from the tables' own sequences: the ordinary path can go on adding records.
     again = importer.run_import(out, ACTOR, organisation_id=org.id)
     assert sum(again.unchanged.values()) == again.lines

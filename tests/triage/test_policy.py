@@ -160,6 +160,12 @@ def test_a_broken_rules_file_is_refused_with_where(change: dict[str, Any], where
         parse_rules(data)
 
 
+def test_concept_ids_are_unique() -> None:
+    twice = [*DATA["concepts"], DATA["concepts"][0]]
+    with pytest.raises(RulesError, match="used twice"):
+        parse_rules({**DATA, "concepts": twice})
+
+
 def test_an_unreadable_rules_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("version = ", encoding="utf-8")
@@ -247,3 +253,15 @@ def test_a_missing_child_is_always_sent_to_police(
 ) -> None:
     got = suggest(RULES, narrative, caller, TriageAnswers(child=True, missing=True))
     assert got.police_attend
+
+
+def test_the_documentation_names_every_concept_and_rule_with_its_source() -> None:
+    doc = (DEFAULT_RULES.parents[3] / "docs" / "triage-rules.md").read_text(encoding="utf-8")
+    assert f"`{RULES.version}`" in doc
+    for concept in RULES.concepts:
+        assert f"| `{concept.id}` | {concept.meaning} |" in doc, concept.id
+        assert f"| {concept.source} |" in doc, concept.id
+    for rule in (*RULES.categories, *RULES.outcomes):
+        assert rule.source in doc
+    for rule in RULES.outcomes:
+        assert rule.label in doc

@@ -1,8 +1,8 @@
 """The labelled call vignettes: no risk-to-life or missing-child call deflected, agreement >= 90%.
 
 `vignettes.jsonl` holds synthetic calls written from the RCRP National Partnership Agreement's
-categories, each with the outcome a handler should reach and why. Lines whose id starts "ho-"
-were written after the rules were first frozen, as a held-out check (docs/performance.md).
+categories, each with the outcome a handler should reach and why. Lines whose id starts "ho-" or
+"h2-" were written later, with the rules frozen, as held-out checks (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -211,5 +211,21 @@ def run_bulk_import(
                     importer.load_chunk(fresh, organisation_id, refs, summary)
             if on_progress and (fresh or known):
                 on_progress(kind, summary.created[kind] + summary.updated[kind], 0)
+    _analyse()
     importer.finish(summary, actor, bulk=True)
     return summary
+
+
+# The tables a batch fills. Their planner statistics are refreshed after a bulk load: until
+# autovacuum gets round to it, PostgreSQL plans as if they were empty (a measured tenfold cost
+# on the grading screen's queries after a London 10-year load).
+LOADED_TABLES = (
+    "place", "vehicle", "person", "person_phone", "episode", "episode_companion", "call",
+    "association", "import_ref",
+)  # fmt: skip
+
+
+def _analyse() -> None:
+    with db.unit_of_work() as session:
+        for table in LOADED_TABLES:
+            session.execute(text(f"ANALYZE {table}"))

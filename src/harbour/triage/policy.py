@@ -119,22 +119,7 @@ def suggest(
         signals.discard("whereabouts_known")  # the handler says nobody knows where they are
 
     reasons = [_question(narrative, key, signals, given, mentions) for key in QUESTIONS]
-    if "child" in signals:
-        if "child" in given:
-            reasons.append("About a child: yes (the handler's answer)")
-        elif "child" in evidence:
-            reasons.append(f"About a child: yes \u2014 {_quote(narrative, evidence['child'])}")
-        else:
-            caller = caller_type.value.replace("_", " ") if caller_type else "caller"
-            reasons.append(f"About a child: taken to be, as the caller is a {caller}")
-    if "missing" in given:
-        reasons.append(f"Whereabouts unknown: {_yes(given['missing'])} (the handler's answer)")
-    elif "missing" in signals:
-        reasons.append(f"Whereabouts unknown: {_quote(narrative, evidence['missing'])}")
-    if "whereabouts_known" in signals:
-        reasons.append(
-            f"Whereabouts known: {_quote(narrative, evidence['whereabouts_known'])} (D4)"
-        )
+    reasons += _facts(narrative, signals, given, evidence, caller_type)
 
     category_rule = _first(rules.categories, signals, None)
     category = category_rule.category if category_rule and category_rule.category else None
@@ -163,9 +148,7 @@ def suggest(
     if outcome in POLICE_OUTCOMES and "medical" in signals:
         reasons.append("Call the ambulance service as well: there is a medical need")
     if outcome is Outcome.advice_only and "child" in signals:
-        reasons.append(
-            "A call about a child is closed as advice only only with a supervisor's agreement"
-        )
+        reasons.append("Closing a call about a child as advice only needs a supervisor's agreement")
     return TriageSuggestion(
         category=category,
         outcome=outcome,
@@ -179,6 +162,33 @@ def suggest(
 
 def _yes(value: bool) -> str:
     return "yes" if value else "no"
+
+
+def _facts(
+    text: str,
+    signals: set[str],
+    given: dict[str, bool],
+    evidence: dict[str, list[Mention]],
+    caller_type: CallerType | None,
+) -> list[str]:
+    """Say whether the call is about a child and whether the whereabouts are known, and why."""
+    caller = caller_type.value.replace("_", " ") if caller_type else "caller"
+
+    def why(key: str) -> str:
+        if key in given:
+            return f"{_yes(given[key])} (the handler's answer)"
+        if key in evidence:
+            return f"yes \u2014 {_quote(text, evidence[key])}"
+        return f"yes, taken from the caller type ({caller})"
+
+    facts = []
+    if "child" in signals or "child" in given:
+        facts.append(f"About a child: {why('child')}")
+    if "missing" in signals or "missing" in given:
+        facts.append(f"Whereabouts unknown: {why('missing')}")
+    if "whereabouts_known" in signals:
+        facts.append(f"Whereabouts known: {why('whereabouts_known')} (D4)")
+    return facts
 
 
 def _question(

@@ -11,6 +11,7 @@ given, end exclusive.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 from dataclasses import dataclass
@@ -102,10 +103,16 @@ def _apart(mention: Mention, other: Mention) -> bool:
 
 
 def _longest_first(candidates: list[Mention]) -> list[Mention]:
-    kept: list[Mention] = []
+    longest = max((m.end - m.start for m in candidates), default=0)
+    kept: list[Mention] = []  # by start, so that only neighbours need checking
+    starts: list[int] = []
     for mention in sorted(candidates, key=lambda m: (m.start - m.end, m.start)):
-        if all(_apart(mention, k) for k in kept):
-            kept.append(mention)
+        lo = bisect.bisect_left(starts, mention.start - longest)
+        hi = bisect.bisect_left(starts, mention.end)
+        if all(_apart(mention, k) for k in kept[lo:hi]):
+            at = bisect.bisect_left(starts, mention.start)
+            starts.insert(at, mention.start)
+            kept.insert(at, mention)
     return sorted(kept, key=lambda m: (m.start, -m.end))
 
 
@@ -155,29 +162,38 @@ def _cue_after(
     return None
 
 
-def _clause(rules: Rules, text: str, mention: Mention, others: list[Mention]) -> tuple[int, int]:
+def _clause(
+    text: str, boundaries: list[tuple[int, int]], mention: Mention, others: list[Mention]
+) -> tuple[int, int]:
     """Return where the phrase's clause starts and ends (within the look-around)."""
     floor = max(0, mention.start - LOOK_BEHIND)
     ceiling = min(len(text), mention.end + LOOK_AHEAD)
-    if rules.scope_end is None:
-        return floor, ceiling
-    # A boundary may run into the phrase itself (", he" before "he's safe").
-    for match in rules.scope_end.finditer(text, floor, mention.end):
-        if match.start() >= mention.start:
+    first = bisect.bisect_left(boundaries, (floor, 0))
+    for start, end in boundaries[first:]:
+        # A boundary may run into the phrase itself (", he" before "he's safe").
+        if start >= mention.start:
             break
-        if not _inside(match.start(), match.end(), others):
-            floor = min(match.end(), mention.start)
-    for match in rules.scope_end.finditer(text, mention.end, ceiling):
-        if not _inside(match.start(), match.end(), others):
-            return floor, match.start()
+        if not _inside(start, end, others):
+            floor = min(end, mention.start)
+    for start, end in boundaries[bisect.bisect_left(boundaries, (mention.end, 0)) :]:
+        if start >= ceiling:
+            break
+        if not _inside(start, end, others):
+            return floor, start
     return floor, ceiling
 
 
-def _read(rules: Rules, text: str, mention: Mention, others: list[Mention]) -> Mention:
+def _read(
+    rules: Rules,
+    text: str,
+    boundaries: list[tuple[int, int]],
+    mention: Mention,
+    others: list[Mention],
+) -> Mention:
     concept = mention.concept
     if concept is None:
         return mention
-    floor, ceiling = _clause(rules, text, mention, others)
+    floor, ceiling = _clause(text, boundaries, mention, others)
 
     def cue(cues: Cues) -> tuple[int, int] | None:
         return _cue_before(text, cues, mention.start, floor, others) or _cue_after(
@@ -209,4 +225,16 @@ def read(rules: Rules, text: str) -> list[Mention]:
                 )
                 candidates.append(Mention(match.start("m"), match.end("m"), concept, gaps=gaps))
     kept = _longest_first(candidates)
-    return [_read(rules, plain, m, [o for o in kept if o is not m]) for m in kept]
+    boundaries = (
+        [m.span() for m in rules.scope_end.finditer(plain)] if rules.scope_end is not None else []
+    )
+    starts = [m.start for m in kept]
+    longest = max((m.end - m.start for m in kept), default=0)
+    found = []
+    for mention in kept:
+        # Only phrases within the look-around can bear on this one's cues and clause.
+        lo = bisect.bisect_left(starts, mention.start - LOOK_BEHIND - longest)
+        hi = bisect.bisect_right(starts, mention.end + LOOK_AHEAD)
+        near = [o for o in kept[lo:hi] if o is not mention]
+        found.append(_read(rules, plain, boundaries, mention, near))
+    return found

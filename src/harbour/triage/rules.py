@@ -131,7 +131,16 @@ def compile_phrases(
         raise RulesError(f"{where}: needs a list of phrases")
     alternation = "|".join(phrase_regex(p, where) for p in sorted(phrases, key=len, reverse=True))
     if overlapping:
-        return re.compile(f"(?=(?P<m>{alternation}))", re.IGNORECASE)
+        # Try only where a phrase could start: a word start with one of the phrases' first
+        # letters (a scan at every character is what makes long narratives slow).
+        firsts = {
+            option[0] for p in phrases for option in p.lower().split()[0].split("/") if option
+        }
+        guard = ""
+        if all(c.isalnum() or c == "#" for c in firsts):
+            letters = "".join(sorted(re.escape(c) for c in firsts if c != "#"))
+            guard = r"(?<!\w)(?=[" + letters + (r"\d" if "#" in firsts else "") + "])"
+        return re.compile(f"{guard}(?=(?P<m>{alternation}))", re.IGNORECASE)
     return re.compile(f"(?:{alternation})".replace(WILDCARD, "(?:" + WILDCARD[1:]), re.IGNORECASE)
 
 
@@ -246,6 +255,10 @@ def parse_rules(data: dict[str, Any]) -> Rules:
     concepts = tuple(_concept(reader, body, i) for i, body in enumerate(data.get("concepts", [])))
     if not concepts:
         raise RulesError("the rules need at least one [[concepts]] entry")
+    ids = [c.id for c in concepts]
+    for concept_id in ids:
+        if ids.count(concept_id) > 1:
+            raise RulesError(f"concepts: the id {concept_id!r} is used twice")
     categories = []
     for i, body in enumerate(data.get("categories", [])):
         rule = _rule(reader, body, f"categories[{i}]", partners)

@@ -61,7 +61,7 @@ def home(
     boards = BOARDS.get(actor.role, []) if actor.role else []
     open_rows, open_total = episodes.open_episodes(session, actor) if _OPEN in boards else ([], 0)
     review_rows, review_total = (
-        episodes.review_board(session, actor, limit=10) if _REVIEWS in boards else ([], 0)
+        episodes.review_board(session, actor, per_page=10) if _REVIEWS in boards else ([], 0)
     )
     return render(
         request,

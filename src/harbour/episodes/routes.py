@@ -37,6 +37,7 @@ from harbour.web import (
     form_data,
     form_lists,
     get_session,
+    page_number,
     page_router,
     render,
 )
@@ -220,6 +221,8 @@ def _episode_page(
 ) -> Response:
     reviews = service.reviews(session, episode)
     episode_tasks = tasks.tasks_of(session, actor, episode_id=episode.id)
+    recorded = service.actions(session, episode)
+    may = service.permissions(actor, episode)
     return render(
         request,
         "episodes/detail.html",
@@ -237,12 +240,12 @@ def _episode_page(
             "child": service.is_child(person, episode),
             "age": service.age_at(person, episode.reported_at),
             "hours": service.hours_missing(episode),
-            "blockers": service.closure_blockers(session, episode, person),
-            "actions": service.actions(session, episode),
+            "blockers": service.closure_blockers(session, episode, person, recorded),
+            "actions": recorded,
             "action_kinds": service.ACTIONS,
             "tasks": episode_tasks,
             "owners": tasks.owner_names(session, episode_tasks),
-            "colleagues": tasks.colleagues(session, actor),
+            "colleagues": tasks.colleagues(session, actor) if may["update"] else [],
             "enquiries": tasks.ENQUIRIES,
             "owner": _owner_name(session, episode),
             "safe_and_well_due": service.safe_and_well_due(episode),
@@ -252,7 +255,7 @@ def _episode_page(
             "rhi_statuses": service.RHI_STATUSES,
             "indicators": EXPLOITATION_INDICATORS,
             "rhi_hours": get_settings().return_interview_hours,
-            "may": service.permissions(actor, episode),
+            "may": may,
             "may_review": {r.id: service.can_review(actor, episode, r) for r in reviews},
             "now": clock.now(),
         },
@@ -337,9 +340,11 @@ def _grading_page(
     errors: dict[str, str],
     *,
     reported: bool = False,
+    data: service.ForceData | None = None,
 ) -> Response:
     policy = current_policy()
-    data = service.force_data(session, actor, person, exclude=episode.id)
+    if data is None:
+        data = service.force_data(session, actor, person, exclude=episode.id)
     suggestion = service.suggestion_for(person, episode, RiskAnswers.model_validate(answers))
     return render(
         request,
@@ -384,7 +389,16 @@ def grading_form(
     answers = service.prefilled_answers(person, episode, data, history[0] if history else None)
     values = {"grade": episode.risk_grade.value if episode.risk_grade else ""}
     return _grading_page(
-        request, session, actor, episode, person, answers, values, {}, reported=bool(reported)
+        request,
+        session,
+        actor,
+        episode,
+        person,
+        answers,
+        values,
+        {},
+        reported=bool(reported),
+        data=data,
     )
 
 
@@ -544,17 +558,26 @@ def save_review(
     return RedirectResponse(f"/episodes/{episode_id}?saved=review", status_code=303)
 
 
+def _board(session: Session, actor: Actor, page: str | None) -> dict[str, Any]:
+    number = page_number(page)
+    per_page = get_settings().page_size
+    rows, total = service.review_board(session, actor, page=number, per_page=per_page)
+    return {"rows": rows, "total": total, "page": number, "per_page": per_page, "paginate": True}
+
+
 @pages.get("/reviews")
-def review_board(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    rows, total = service.review_board(session, actor)
-    return render(request, "episodes/board.html", {"rows": rows, "total": total})
+def review_board(
+    request: Request, session: SessionDep, actor: ActorDep, page: str | None = None
+) -> Response:
+    return render(request, "episodes/board.html", _board(session, actor, page))
 
 
 @pages.get("/partials/reviews")
-def review_board_rows(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def review_board_rows(
+    request: Request, session: SessionDep, actor: ActorDep, page: str | None = None
+) -> Response:
     """The board's table alone, refreshed every 30 seconds by HTMX."""
-    rows, total = service.review_board(session, actor)
-    return render(request, "episodes/_board_table.html", {"rows": rows, "total": total})
+    return render(request, "episodes/_board_table.html", _board(session, actor, page))
 
 
 # -- return -----------------------------------------------------------------------------------

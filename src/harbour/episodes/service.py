@@ -792,56 +792,66 @@ class BoardRow:
     overdue: bool
 
 
-def review_board(session: Session, actor: Actor, *, limit: int = 200) -> tuple[list[BoardRow], int]:
-    """Every open episode's next review, overdue first, with the rank that must act now.
-
-    Ungraded open episodes come first of all: they need a grade before a clock can run.
-    """
+def review_board(
+    session: Session, actor: Actor, *, page: int = 1, per_page: int = 25
+) -> tuple[list[BoardRow], int]:
+    """One page of every open episode's next review, overdue first, with the rank that must act
+    now, and how many there are. Ungraded open episodes come first of all: they need a grade
+    before a clock can run."""
     access.require(actor, "person.view")
     now = clock.now()
     visible = access.visible(actor, Episode)
+    ungraded = [
+        (episode_id, None)
+        for episode_id in session.scalars(
+            select(Episode.id)
+            .where(visible, Episode.status == EpisodeStatus.missing, Episode.risk_grade.is_(None))
+            .order_by(Episode.reported_at, Episode.id)
+        )
+    ]
     next_due = (
         select(Review.episode_id, func.min(Review.due_at).label("due_at"))
         .where(Review.done_at.is_(None), Review.cancelled_at.is_(None))
         .group_by(Review.episode_id)
         .subquery()
     )
-    rows: list[BoardRow] = []
-    ungraded = session.execute(
-        select(Episode, Person)
-        .join(Person, Person.id == Episode.person_id)
-        .where(visible, Episode.status == EpisodeStatus.missing, Episode.risk_grade.is_(None))
-        .order_by(Episode.reported_at)
-        .limit(limit)
-    )
-    for episode, person in ungraded:
-        rows.append(BoardRow(None, episode, person, None, False))
-    due_rows = session.execute(
-        select(Review, Episode, Person)
-        .join(
-            next_due,
-            (next_due.c.episode_id == Review.episode_id) & (next_due.c.due_at == Review.due_at),
+    due = [
+        (episode_id, due_at)
+        for episode_id, due_at in session.execute(
+            select(next_due.c.episode_id, next_due.c.due_at)
+            .join(Episode, Episode.id == next_due.c.episode_id)
+            .where(visible, Episode.status != EpisodeStatus.closed)
+            .order_by(next_due.c.due_at, next_due.c.episode_id)
         )
-        .join(Episode, Episode.id == Review.episode_id)
-        .join(Person, Person.id == Episode.person_id)
-        .where(
-            visible,
-            Review.done_at.is_(None),
-            Review.cancelled_at.is_(None),
-            Episode.status != EpisodeStatus.closed,
+    ]
+    ordered = ungraded + due
+    total = len(ordered)
+    shown = ordered[(page - 1) * per_page : page * per_page]
+    ids = [episode_id for episode_id, _ in shown]
+    people = {
+        episode.id: (episode, person)
+        for episode, person in session.execute(
+            select(Episode, Person)
+            .join(Person, Person.id == Episode.person_id)
+            .where(Episode.id.in_(ids))
         )
+    }
+    reviews_due: dict[int, Review] = {}
+    for review in session.scalars(
+        select(Review)
+        .where(Review.episode_id.in_(ids), Review.done_at.is_(None), Review.cancelled_at.is_(None))
         .order_by(Review.due_at, Review.id)
-        .limit(limit)
-    )
-    seen: set[int] = set()
-    for review, episode, person in due_rows:
-        if episode.id in seen:
+    ):
+        reviews_due.setdefault(review.episode_id, review)
+    rows: list[BoardRow] = []
+    for episode_id, due_at in shown:
+        episode, person = people[episode_id]
+        next_review = reviews_due.get(episode_id) if due_at is not None else None
+        if next_review is None:
+            rows.append(BoardRow(None, episode, person, None, False))
             continue
-        seen.add(episode.id)
-        rank = Role(review.rank)
-        rank_now = clocks.escalated(rank, review.due_at, now)
-        rows.append(BoardRow(review, episode, person, rank_now, review.due_at < now))
-    total = len(rows)
+        rank_now = clocks.escalated(Role(next_review.rank), next_review.due_at, now)
+        rows.append(BoardRow(next_review, episode, person, rank_now, next_review.due_at < now))
     if rows:
         audit.record(
             session,
@@ -849,7 +859,7 @@ def review_board(session: Session, actor: Actor, *, limit: int = 200) -> tuple[l
             "view",
             "review_board",
             None,
-            after={"shown": [row.episode.id for row in rows]},
+            after={"shown": ids, "page": page},
             justification="Supervision review board",
         )
     return rows, total
@@ -1060,10 +1070,15 @@ def record_return_interview(
     return episode
 
 
-def closure_blockers(session: Session, episode: Episode, person: Person) -> list[str]:
+def closure_blockers(
+    session: Session,
+    episode: Episode,
+    person: Person,
+    recorded: list[EpisodeAction] | None = None,
+) -> list[str]:
     """What still stops the episode closing, in words (empty when it may close)."""
     blockers = []
-    circulation = pnc_circulation(session, episode)
+    circulation = pnc_circulation(session, episode, recorded)
     if circulation is not None:
         blockers.append(f"Remove the PNC circulation ({circulation.reference}).")
     if episode.status is EpisodeStatus.missing:
@@ -1181,10 +1196,12 @@ def actions(session: Session, episode: Episode) -> list[EpisodeAction]:
     )
 
 
-def pnc_circulation(session: Session, episode: Episode) -> EpisodeAction | None:
+def pnc_circulation(
+    session: Session, episode: Episode, recorded: list[EpisodeAction] | None = None
+) -> EpisodeAction | None:
     """The PNC circulation still standing (circulated and not removed since), if any."""
     standing = None
-    for action in actions(session, episode):
+    for action in actions(session, episode) if recorded is None else recorded:
         if action.kind == "pnc_circulated":
             standing = action
         elif action.kind == "pnc_removed":

@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 from harbour import clock
+from harbour.errors import Conflict
 from harbour.settings import get_settings
 
 NAMING_CONVENTION = {
@@ -154,3 +156,11 @@ def unit_of_work() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def flush_or_conflict(session: Session, message: str) -> None:
+    """Flush, turning a lost optimistic-locking race (someone saved first) into a Conflict."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(message) from exc

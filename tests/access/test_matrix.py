@@ -182,14 +182,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/reviews"): Case(R.sergeant, wrong=R.administrator),
     ("GET", "/partials/reviews"): Case(R.inspector, wrong=R.administrator),
-    ("POST", "/episodes/{episode_id}/found"): Case(
+    # One route for the return's steps: found, safe-and-well, return-interview.
+    ("POST", "/episodes/{episode_id}/{step}"): Case(
         R.officer, wrong=R.analyst, scoped=True, form=_found_form
-    ),
-    ("POST", "/episodes/{episode_id}/safe-and-well"): Case(
-        R.officer, wrong=R.analyst, scoped=True, form=_version_form
-    ),
-    ("POST", "/episodes/{episode_id}/return-interview"): Case(
-        R.officer, wrong=R.analyst, scoped=True, form=_version_form
     ),
     ("POST", "/episodes/{episode_id}/close"): Case(
         R.hub_officer, wrong=R.officer, scoped=True, form=_version_form
@@ -320,7 +315,7 @@ def _call(
     *,
     bearer: str | None = None,
 ) -> Response:
-    url = path.format(**ids)
+    url = path.format(step="found", **ids)  # the return step the matrix tries
     headers = {"X-Justification": "permission matrix test"}
     if path.startswith("/api/"):
         if bearer:

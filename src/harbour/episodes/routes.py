@@ -6,6 +6,7 @@ person's own page asks for), and logs the view with it.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -636,71 +637,17 @@ def _return_interview(
     service.record_return_interview(session, actor, episode, data)
 
 
-STEPS: dict[str, Step] = {
-    "found": _found,
-    "safe-and-well": _safe_and_well,
-    "return-interview": _return_interview,
+class ReturnStep(enum.StrEnum):
+    found = "found"
+    safe_and_well = "safe-and-well"
+    return_interview = "return-interview"
+
+
+STEPS: dict[ReturnStep, Step] = {
+    ReturnStep.found: _found,
+    ReturnStep.safe_and_well: _safe_and_well,
+    ReturnStep.return_interview: _return_interview,
 }
-
-
-def _step(
-    step: str,
-    request: Request,
-    episode_id: int,
-    session: Session,
-    actor: Actor,
-    form: dict[str, str],
-    lists: dict[str, list[str]],
-) -> Response:
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.update")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    try:
-        STEPS[step](session, actor, episode, Fields(form, lists), _version(form))
-    except HarbourError as exc:
-        errors = _failed(request, exc)
-        return _episode_page(
-            request, session, actor, episode, person, reason, errors=errors, values=form
-        )
-    return RedirectResponse(f"/episodes/{episode_id}?saved={step}", status_code=303)
-
-
-@pages.post("/episodes/{episode_id}/found")
-def found(
-    request: Request,
-    episode_id: RecordId,
-    session: SessionDep,
-    actor: ActorDep,
-    form: FormDep,
-    lists: ListsDep,
-) -> Response:
-    return _step("found", request, episode_id, session, actor, form, lists)
-
-
-@pages.post("/episodes/{episode_id}/safe-and-well")
-def safe_and_well(
-    request: Request,
-    episode_id: RecordId,
-    session: SessionDep,
-    actor: ActorDep,
-    form: FormDep,
-    lists: ListsDep,
-) -> Response:
-    return _step("safe-and-well", request, episode_id, session, actor, form, lists)
-
-
-@pages.post("/episodes/{episode_id}/return-interview")
-def return_interview(
-    request: Request,
-    episode_id: RecordId,
-    session: SessionDep,
-    actor: ActorDep,
-    form: FormDep,
-    lists: ListsDep,
-) -> Response:
-    return _step("return-interview", request, episode_id, session, actor, form, lists)
 
 
 @pages.post("/episodes/{episode_id}/close")
@@ -883,3 +830,30 @@ def person_timeline(
             "can_report": service.permissions_to_report(actor),
         },
     )
+
+
+# Registered last: the path would otherwise shadow /close, /actions, /handover and /tasks.
+@pages.post("/episodes/{episode_id}/{step}")
+def return_step(
+    request: Request,
+    episode_id: RecordId,
+    step: ReturnStep,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    lists: ListsDep,
+) -> Response:
+    """Record a step of the return: found, the safe-and-well check, the return interview."""
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.update")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    try:
+        STEPS[step](session, actor, episode, Fields(form, lists), _version(form))
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"/episodes/{episode_id}?saved={step.value}", status_code=303)

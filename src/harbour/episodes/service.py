@@ -14,9 +14,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from harbour import clock, timefmt
+from harbour import clock, db, timefmt
 from harbour.access import service as access
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
@@ -73,13 +72,6 @@ def _words(grade: RiskGrade | str) -> str:
 def _check_version(episode: Episode, version: int) -> None:
     if version != episode.version:
         raise Conflict(STALE)
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict(STALE) from exc
 
 
 def _touch(episode: Episode) -> None:
@@ -282,7 +274,7 @@ def add_information(
         raise ValidationFailed("Choose what the information is about", field_errors={"topic": ""})
     item = _add_item(session, actor, episode, topic, text, given_by, contact, given_at)
     _touch(episode)
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     after = {"information": item.id, "topic": topic}
     audit.record(session, actor, "update", SUBJECT, episode.id, after=after)
     return item
@@ -572,7 +564,7 @@ def _save_grading(
     if below:
         due = clocks.below_suggestion_review(chosen, now)
         _schedule(session, episode, due)
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     if chosen is RiskGrade.high and previous is not RiskGrade.high:
         _tell_high_risk(session, actor, episode)
     audit.record(
@@ -767,7 +759,7 @@ def record_review(
     ):
         _schedule(session, episode, clocks.next_review(episode.risk_grade, now))
     _touch(episode)
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     audit.record(
         session,
         actor,
@@ -909,7 +901,7 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     episode.outcome = Outcome(data.outcome or Outcome.other)
     _cancel_open(session, episode, now, {"first", "regular", "senior", "below_suggestion"})
     _touch(episode)
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     audit.record(
         session,
         actor,
@@ -921,6 +913,16 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     )
     check_triggers(session, actor, episode, person_of(session, episode), [])
     return episode
+
+
+def _save_return_step(
+    session: Session, actor: Actor, episode: Episode, change: dict[str, Any], disclosures: list[str]
+) -> None:
+    """Save what was recorded on return, audit it, and open any task a disclosure triggers."""
+    _touch(episode)
+    db.flush_or_conflict(session, STALE)
+    audit.record(session, actor, "update", SUBJECT, episode.id, after=change)
+    check_triggers(session, actor, episode, person_of(session, episode), disclosures)
 
 
 def safe_and_well_due(episode: Episode) -> datetime | None:
@@ -986,17 +988,8 @@ def record_safe_and_well(
         "text": data.where_they_were,
         "recorded_by": actor.display_name,
     }
-    _touch(episode)
-    _flush(session)
-    audit.record(
-        session,
-        actor,
-        "update",
-        SUBJECT,
-        episode.id,
-        after={"safe_and_well": True, "disclosures": data.disclosures},
-    )
-    check_triggers(session, actor, episode, person_of(session, episode), data.disclosures)
+    change = {"safe_and_well": True, "disclosures": data.disclosures}
+    _save_return_step(session, actor, episode, change, data.disclosures)
     return episode
 
 
@@ -1056,17 +1049,8 @@ def record_return_interview(
         "disclosures": data.disclosures,
         "recorded_by": actor.display_name,
     }
-    _touch(episode)
-    _flush(session)
-    audit.record(
-        session,
-        actor,
-        "update",
-        SUBJECT,
-        episode.id,
-        after={"return_interview": data.status, "disclosures": data.disclosures},
-    )
-    check_triggers(session, actor, episode, person_of(session, episode), data.disclosures)
+    change = {"return_interview": data.status, "disclosures": data.disclosures}
+    _save_return_step(session, actor, episode, change, data.disclosures)
     return episode
 
 
@@ -1113,7 +1097,7 @@ def close(
     episode.closed_at = now
     episode.closed_by_id = actor.id
     _cancel_open(session, episode, now, {"first", "regular", "senior", "below_suggestion"})
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     audit.record(
         session,
         actor,
@@ -1247,7 +1231,7 @@ def record_action(
     )
     session.add(action)
     _touch(episode)
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     audit.record(
         session,
         actor,
@@ -1278,7 +1262,7 @@ def hand_over(session: Session, actor: Actor, episode: Episode, owner: User, ver
         )
     )
     _touch(episode)
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     audit.record(
         session,
         actor,

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
+from harbour import db
 from harbour.access import service as access
 from harbour.actor import Actor, Channel
 from harbour.audit import service as audit
@@ -92,13 +92,11 @@ def update_person(
         setattr(person, field, value)
     if not person.given_name and not person.family_name:
         raise ValidationFailed(NAME_NEEDED, field_errors={"given_name": NAME_NEEDED})
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict(
-            "Someone else changed this record while you were saving. Reload it to see their "
-            "change, then make yours again."
-        ) from exc
+    db.flush_or_conflict(
+        session,
+        "Someone else changed this record while you were saving. Reload it to see their "
+        "change, then make yours again.",
+    )
     after = _facts(person)
     if after != before:
         audit.record(

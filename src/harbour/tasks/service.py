@@ -7,9 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from harbour import clock
+from harbour import clock, db
 from harbour.access import service as access
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
@@ -200,13 +199,6 @@ def _check(task: Task, version: int) -> None:
         raise Conflict(STALE)
 
 
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict(STALE) from exc
-
-
 def hand_over(session: Session, actor: Actor, task: Task, owner: User, version: int) -> Task:
     """Give the task to someone else, and tell them at once."""
     access.require(actor, "task.update", task)
@@ -216,7 +208,7 @@ def hand_over(session: Session, actor: Actor, task: Task, owner: User, version: 
     before = task.owner_id
     task.owner_id = owner.id
     task.team_id = owner.team_id
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     audit.record(
         session,
         actor,
@@ -241,7 +233,7 @@ def complete(session: Session, actor: Actor, task: Task, result: str, version: i
         raise ValidationFailed("Write the result", field_errors={"result": "Write the result"})
     task.done_at = clock.now()
     task.result = result.strip()
-    _flush(session)
+    db.flush_or_conflict(session, STALE)
     audit.record(session, actor, "complete", SUBJECT, task.id, after={"result": task.result})
     return task
 

@@ -356,3 +356,49 @@ def test_the_person_timeline_shows_every_episode_and_the_trigger(
         page = client.get(url).text
     assert page.count('class="moj-timeline__item"') == 3
     assert "Trigger: 3 episodes in 90 days" in page
+
+
+def test_a_sergeant_does_a_review_through_the_page(client: TestClient, session: Session) -> None:
+    hub = make_user(session, Role.hub_officer)
+    org = session.get(Organisation, hub.organisation_id)
+    sergeant = make_user(session, Role.sergeant, team=make_team(session, org))
+    episode = make_episode(session, hub, grade=RiskGrade.medium, last_seen_text="Park")
+    review = service.open_reviews(session, episode)[0]
+    session.commit()
+    sign_in(client, sergeant.username)
+    url = f"/episodes/{episode.id}/reviews/{review.id}"
+    _justify(client, episode.person_id, url)
+    page = client.get(url)
+    assert page.status_code == 200 and "Sergeant review" in page.text
+    token = csrf_from(page.text)
+    version = str(episode.version)
+    missing = client.post(url, data={"csrf_token": token, "version": version})
+    assert missing.status_code == 422
+    assert "Select whether you confirm or change the grade" in missing.text
+    assert "Write the investigation plan" in missing.text
+    done = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": version,
+            "decision": "confirmed",
+            "plan": "House-to-house on the estate",
+            "reporter_contact": "Spoke to mum at 19:00",
+        },
+    )
+    assert done.status_code == 303
+    session.expire_all()
+    reviewed = session.get(type(review), review.id)
+    assert reviewed is not None and reviewed.decision == "confirmed"
+    assert reviewed.done_by_id == sergeant.id
+    again = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "version": version,
+            "decision": "confirmed",
+            "plan": "x",
+            "reporter_contact": "y",
+        },
+    )
+    assert again.status_code == 409  # the episode moved on: the stale form is refused

@@ -223,3 +223,23 @@ def test_a_long_absence_found_out_of_area_and_a_disclosure_open_tasks(session: S
     screening = tasks.open_task_of_kind(session, child.id, "exploitation_screening")
     assert screening is not None
     assert screening.trigger == "Found in Kent; lives in Lambeth"
+
+
+def test_the_force_data_panel_shows_open_screenings(session: Session) -> None:
+    hub = make_user(session, Role.hub_officer)
+    child = _child(session, hub)
+    episode = make_episode(session, hub, child)
+    now = clock.now()
+    _found(session, hub, episode, now)
+    service.record_safe_and_well(
+        session,
+        actor_of(hub),
+        episode,
+        service.SafeWellInput(
+            now, "PC 1", "yes", "A flat", None, None, ["weapons"], None, None, None, episode.version
+        ),
+    )
+    data = service.force_data(session, actor_of(hub), child)
+    assert [(t.kind, t.trigger) for t in data.screenings] == [
+        ("exploitation_screening", "Disclosed: Carrying or linked to weapons")
+    ]

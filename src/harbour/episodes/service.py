@@ -317,6 +317,7 @@ class ForceData:
     associates: list[Link] = field(default_factory=list)
     places: list[Link] = field(default_factory=list)
     phones_vehicles: list[Link] = field(default_factory=list)
+    screenings: list[Task] = field(default_factory=list)
 
 
 def _place_label(place: Place | None, text: str | None) -> str | None:
@@ -413,6 +414,11 @@ def force_data(
         home=_place_label(home, None),
     )
     _add_links(session, actor, person, data)
+    data.screenings = [
+        t
+        for t in tasks.tasks_of(session, actor, person_id=person.id)
+        if t.kind in ("exploitation_screening", "strategy_meeting")
+    ]
     return data
 
 

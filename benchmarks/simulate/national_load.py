@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,15 +40,59 @@ def raw_copy(url: str, folder: Path) -> tuple[float, int]:
         return time.perf_counter() - started, lines
 
 
+def sample(url: str, every: float, timeline: list[dict[str, float]], stop: threading.Event) -> None:
+    """Every `every` seconds: records loaded so far, and the CPU the importer and PostgreSQL used
+    (in cores), so that the timeline shows where a slowdown comes from."""
+    import psutil
+    import psycopg
+
+    started = time.perf_counter()
+    seen: dict[int, float] = {}
+
+    def cpu(match: str) -> float:
+        total = 0.0
+        for proc in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+            line = " ".join(proc.info["cmdline"] or [])
+            if match in (proc.info["name"] or "") or match in line:
+                times = proc.info["cpu_times"]
+                used = times.user + times.system
+                total += used - seen.get(proc.pid, used)  # first sighting counts nothing
+                seen[proc.pid] = used
+        return total
+
+    cpu("import --bulk"), cpu("postgres")
+    while not stop.wait(every):
+        with psycopg.connect(url) as connection:
+            loaded = connection.execute("SELECT last_value FROM import_ref_id_seq").fetchone()
+        timeline.append(
+            {
+                "seconds": round(time.perf_counter() - started),
+                "records": int(loaded[0]) if loaded else 0,
+                "importer_cores": round(cpu("import --bulk") / every, 2),
+                "postgres_cores": round(cpu("postgres") / every, 2),
+            }
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--postgres", required=True)
+    parser.add_argument("--every", type=float, default=30.0, help="seconds between samples")
+    parser.add_argument("--out", type=Path, help="where to write the result (default beside)")
     args = parser.parse_args()
     fresh_postgres(args.postgres)
     _harbour(args.postgres, "db", "upgrade")
     _harbour(args.postgres, "orgs", "create", "National Benchmark Force", "--kind", "force")
-    took = _harbour(args.postgres, "import", "--bulk", str(args.folder))
+    timeline: list[dict[str, float]] = []
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample, args=(args.postgres, args.every, timeline, stop))
+    sampler.start()
+    try:
+        took = _harbour(args.postgres, "import", "--bulk", str(args.folder))
+    finally:
+        stop.set()
+        sampler.join()
     floor, lines = raw_copy(args.postgres, args.folder)
     row = {
         "date": datetime.now(UTC).date().isoformat(),
@@ -56,9 +101,11 @@ def main() -> None:
         "bulk_import_seconds": round(took, 1),
         "lines_per_second": round(lines / took),
         "reference_raw_copy_seconds": round(floor, 1),
+        "timeline": timeline,
     }
     print(json.dumps(row, indent=2))
-    (ROOT / "benchmarks" / "simulate" / "national_load.json").write_text(json.dumps(row, indent=2))
+    out = args.out or ROOT / "benchmarks" / "simulate" / "national_load.json"
+    out.write_text(json.dumps(row, indent=2) + "\n")
 
 
 if __name__ == "__main__":

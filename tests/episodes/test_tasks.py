@@ -42,14 +42,21 @@ def _found(session: Session, owner: User, episode: Episode, at: datetime) -> Non
     )
 
 
-def test_a_high_grade_tells_the_owner_and_the_inspectors(session: Session) -> None:
+def test_a_call_handlers_report_goes_to_the_hub_and_a_high_grade_to_the_inspectors(
+    session: Session,
+) -> None:
     handler = make_user(session, Role.call_handler)
     hub = _colleague(session, handler, Role.hub_officer)
     inspector = _colleague(session, handler, Role.inspector)
     sergeant = _colleague(session, handler, Role.sergeant)
     episode = make_episode(session, handler, _child(session, handler))
-    # The call handler who reported it owns it until it is handed over.
     person = service.person_of(session, episode)
+    # A call handler does not grade, so the report has no owner yet and the hub is told.
+    assert episode.owner_id is None
+    told = tasks.notifications(session, actor_of(hub))
+    assert [n.text for n in told] == [
+        f"New missing report: {person.display_name} needs grading and an owner."
+    ]
     service.grade(
         session,
         actor_of(hub),
@@ -64,8 +71,10 @@ def test_a_high_grade_tells_the_owner_and_the_inspectors(session: Session) -> No
             version=episode.version,
         ),
     )
-    told = {u.id: tasks.unread_count(session, actor_of(u)) for u in (handler, inspector, sergeant)}
-    assert told == {handler.id: 1, inspector.id: 1, sergeant.id: 0}
+    counts = {
+        u.id: tasks.unread_count(session, actor_of(u)) for u in (handler, inspector, sergeant)
+    }
+    assert counts == {handler.id: 0, inspector.id: 1, sergeant.id: 0}
     message = tasks.notifications(session, actor_of(inspector))[0]
     assert message.text.startswith(f"High risk: {person.display_name} is missing")
     assert message.link == f"/episodes/{episode.id}"
@@ -243,3 +252,57 @@ def test_the_force_data_panel_shows_open_screenings(session: Session) -> None:
     assert [(t.kind, t.trigger) for t in data.screenings] == [
         ("exploitation_screening", "Disclosed: Carrying or linked to weapons")
     ]
+
+
+def test_a_closed_episode_takes_nothing_more_and_tasks_name_their_person(
+    session: Session,
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    officer = _colleague(session, hub, Role.officer)
+    adult = make_person(session, hub, date_of_birth=date(1970, 1, 1))
+    episode = make_episode(session, hub, adult, grade=RiskGrade.low)
+    service.open_enquiry(
+        session,
+        actor_of(hub),
+        episode,
+        title="Check hospitals",
+        details=None,
+        owner_id=officer.id,
+        due_at=None,
+    )
+    assert tasks.notifications(session, actor_of(officer))[0].text == (
+        f"New task for you: Check hospitals ({adult.display_name})"
+    )
+    now = clock.now()
+    _found(session, hub, episode, now)
+    service.record_safe_and_well(
+        session,
+        actor_of(hub),
+        episode,
+        service.SafeWellInput(
+            now, "PC 1", "yes", "Home", None, None, [], None, None, None, episode.version
+        ),
+    )
+    service.close(session, actor_of(hub), episode, adult, episode.version)
+    with pytest.raises(Conflict, match="closed"):
+        service.add_information(
+            session,
+            actor_of(hub),
+            episode,
+            topic="other",
+            text="Late call",
+            given_by="A friend",
+            contact=None,
+            given_at=now,
+            version=episode.version,
+        )
+    with pytest.raises(Conflict, match="closed"):
+        service.open_enquiry(
+            session,
+            actor_of(hub),
+            episode,
+            title="CCTV",
+            details=None,
+            owner_id=None,
+            due_at=None,
+        )

@@ -36,7 +36,7 @@ def test_every_factor_raises_an_adult_to_its_grade_and_says_so(key: str) -> None
     value: Any = ["older_associates"] if key == "exploitation_indicators" else True
     result = suggest(POLICY, ADULT, RiskAnswers(**{key: value}))
     assert result.grade is POLICY.factors[key].grade
-    assert any(r.factor == key and POLICY.factors[key].source in r.effect for r in result.reasons)
+    assert any(r.factor == key and r.source == POLICY.factors[key].source for r in result.reasons)
 
 
 @pytest.mark.parametrize("key", FLAG_KEYS)
@@ -132,7 +132,7 @@ def test_a_force_policy_can_change_the_child_minimum(tmp_path: Path) -> None:
         .replace('child_minimum = "medium"', 'child_minimum = "high"')
     )
     path = tmp_path / "force.toml"
-    path.write_text(text.replace('version = "2026-11-27.1"', 'version = "force-1"'))
+    path.write_text(text.replace('version = "2026-11-27.2"', 'version = "force-1"'))
     policy = load_policy(path)
     result = suggest(policy, 15, RiskAnswers())
     assert (result.grade, result.policy_version) == (RiskGrade.high, "force-1")

@@ -41,9 +41,11 @@ from harbour.web import (
     page_number,
     page_router,
     render,
+    templates,
 )
 
 pages = page_router()
+templates.env.filters["profile_rows"] = service.profile_rows
 
 SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -823,6 +825,7 @@ def person_timeline(
             "person": person,
             "episodes": history,
             "hours": {e.id: service.hours_missing(e) for e in history},
+            "places": service.place_labels(session, [e.found_place_id for e in history]),
             "tasks": person_tasks,
             "owners": tasks.owner_names(session, person_tasks),
             "kinds": tasks.KINDS,

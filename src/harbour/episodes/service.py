@@ -8,8 +8,9 @@ is not held to them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -72,6 +73,11 @@ def _words(grade: RiskGrade | str) -> str:
 def _check_version(episode: Episode, version: int) -> None:
     if version != episode.version:
         raise Conflict(STALE)
+
+
+def _check_open(episode: Episode) -> None:
+    if episode.status is EpisodeStatus.closed:
+        raise Conflict("This episode is closed: nothing more can be added to it.")
 
 
 def _touch(episode: Episode) -> None:
@@ -210,7 +216,8 @@ def report(session: Session, actor: Actor, person: Person, data: ReportInput) ->
         clothing=data.clothing,
         intentions=data.intentions,
         recorded_by_id=actor.id,
-        owner_id=actor.id,
+        # Whoever can grade owns what they report; a call handler's report goes to the hub.
+        owner_id=actor.id if access.can(actor, "episode.grade") else None,
     )
     session.add(episode)
     session.flush()
@@ -227,6 +234,10 @@ def report(session: Session, actor: Actor, person: Person, data: ReportInput) ->
         episode.id,
         after={"person_id": person.id, "reported_at": now.isoformat(), "status": "missing"},
     )
+    if episode.owner_id is None:
+        hub = tasks.users_with_roles(session, episode.organisation_id, [Role.hub_officer])
+        text = f"New missing report: {person.display_name} needs grading and an owner."
+        tasks.notify(session, hub, text, f"/episodes/{episode.id}")
     check_triggers(session, actor, episode, person, [])
     return episode
 
@@ -270,6 +281,7 @@ def add_information(
     """Add an item of information with who gave it, their contact and when."""
     access.require(actor, "episode.update", episode)
     _check_version(episode, version)
+    _check_open(episode)
     if topic not in TOPICS:
         raise ValidationFailed("Choose what the information is about", field_errors={"topic": ""})
     item = _add_item(session, actor, episode, topic, text, given_by, contact, given_at)
@@ -293,11 +305,14 @@ class PastEpisode:
 
 @dataclass
 class Link:
+    """A link to a person, place, phone or vehicle; repeated sightings are counted, not listed."""
+
     kind: str
     what: str
     href: str | None
     source: str | None
     observed_at: datetime | None
+    times: int = 1
 
 
 @dataclass
@@ -358,6 +373,15 @@ def complete_answers(
         if answers.previous_episodes_90d is None:
             fill["previous_episodes_90d"] = recent
     return answers.model_copy(update=fill)
+
+
+def place_labels(session: Session, ids: list[int | None]) -> dict[int, str]:
+    """Labels of places by id (for lists of episodes)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    found = session.scalars(select(Place).where(Place.id.in_(wanted)))
+    return {place.id: _place_label(place, None) or "" for place in found}
 
 
 def force_data(
@@ -434,27 +458,51 @@ def _add_links(session: Session, actor: Actor, person: Person, data: ForceData) 
             .limit(60)
         )
     )
+    grouped: dict[tuple[str, str], Link] = {}  # newest sighting first, so it is kept
     for link, other, place, vehicle in links:
         kind = link.type.value.replace("_", " ")
         source = link.source_text or (
             f"episode {link.source_episode_id}" if link.source_episode_id else None
         )
         if other is not None:
-            data.associates.append(
-                Link(kind, other.display_name, f"/people/{other.id}", source, link.observed_at)
-            )
+            found = Link(kind, other.display_name, f"/people/{other.id}", source, link.observed_at)
+            target = data.associates
         elif place is not None:
-            data.places.append(
-                Link(kind, _place_label(place, None) or "", None, source, link.observed_at)
-            )
+            found = Link(kind, _place_label(place, None) or "", None, source, link.observed_at)
+            target = data.places
         elif vehicle is not None:
-            data.phones_vehicles.append(
-                Link(kind, f"Vehicle {vehicle.registration}", None, source, link.observed_at)
-            )
+            found = Link(kind, f"Vehicle {vehicle.registration}", None, source, link.observed_at)
+            target = data.phones_vehicles
         elif link.object_phone:
-            data.phones_vehicles.append(
-                Link(kind, f"Phone {link.object_phone}", None, source, link.observed_at)
-            )
+            found = Link(kind, f"Phone {link.object_phone}", None, source, link.observed_at)
+            target = data.phones_vehicles
+        else:
+            continue
+        seen = grouped.get((kind, found.what))
+        if seen is None:
+            grouped[(kind, found.what)] = found
+            target.append(found)
+        else:
+            seen.times += 1
+
+
+def profile_rows(profile: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A Philomena or Herbert profile (any fields) as labelled lines a person can read."""
+    rows = []
+    for key, value in (profile or {}).items():
+        words = re.sub(r"(\d+)", r" \1 ", key.removesuffix("_at")).replace("_", " ")
+        label = " ".join(words.split()).capitalize()
+        items = value if isinstance(value, list) else [value]
+        shown = []
+        for item in items:
+            if isinstance(item, bool):
+                shown.append("Yes" if item else "No")
+            elif isinstance(item, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", item):
+                shown.append(date.fromisoformat(item).strftime("%-d %B %Y"))
+            elif item is not None:
+                shown.append(str(item))
+        rows.append((label, "; ".join(shown) or "Not recorded"))
+    return rows
 
 
 def prefilled_answers(
@@ -1213,6 +1261,7 @@ def record_action(
     """Record a PNC circulation or removal, a notification to social care, or a transfer."""
     access.require(actor, "episode.update", episode)
     _check_version(episode, version)
+    _check_open(episode)
     errors: dict[str, str] = {}
     if kind not in ACTIONS:
         errors["kind"] = "Select what was done"
@@ -1253,8 +1302,7 @@ def hand_over(session: Session, actor: Actor, episode: Episode, owner: User, ver
     """Make someone else the episode's owner and tell them at once."""
     access.require(actor, "episode.update", episode)
     _check_version(episode, version)
-    if episode.status is EpisodeStatus.closed:
-        raise Conflict("This episode is closed.")
+    _check_open(episode)
     before = episode.owner_id
     episode.owner_id = owner.id
     session.add(
@@ -1296,6 +1344,7 @@ def open_enquiry(
 ) -> Task:
     """Open a line of enquiry on the episode, owned by the person who will do it."""
     access.require(actor, "episode.update", episode)
+    _check_open(episode)
     return tasks.open_task(
         session,
         actor,

@@ -146,8 +146,8 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
     floor = RiskGrade.very_low  # what serious factors demand: mitigation cannot go below it
     reasons: list[Reason] = []
 
-    def add(factor: str, effect: str) -> None:
-        reasons.append(Reason(factor=factor, effect=effect))
+    def add(factor: str, effect: str, source: str | None = None) -> None:
+        reasons.append(Reason(factor=factor, effect=effect, source=source))
 
     for key, rule in policy.factors.items():
         answer = _answer(answers, key)
@@ -155,20 +155,20 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
             grade = _raise(grade, rule.grade)
             if rule.serious:
                 floor = _raise(floor, rule.grade)
-            add(key, f"{rule.label}: at least {_words(rule.grade)} ({rule.source})")
+            add(key, f"{rule.label}: at least {_words(rule.grade)}", rule.source)
         elif answer is None and rule.serious:
             add(key, f"Not known yet — ask: {rule.label} would make it {_words(rule.grade)}")
     for key, rule in policy.counts.items():
         value = getattr(answers, key)
         if value is not None and rule.threshold is not None and value >= rule.threshold:
             grade = _raise(grade, rule.grade)
-            add(key, f"{rule.label} ({value:g}): at least {_words(rule.grade)} ({rule.source})")
+            add(key, f"{rule.label} ({value:g}): at least {_words(rule.grade)}", rule.source)
     for rule in policy.combinations:
         if rule.all_of and all(_answer(answers, key) for key in rule.all_of):
             grade = _raise(grade, rule.grade)
             if rule.serious:
                 floor = _raise(floor, rule.grade)
-            add("+".join(rule.all_of), f"{rule.label}: {_words(rule.grade)} ({rule.source})")
+            add("+".join(rule.all_of), f"{rule.label}: {_words(rule.grade)}", rule.source)
     child = age_years is not None and age_years < policy.child_age
     if age_years is not None and age_years < policy.young_child_age:
         grade = floor = _raise(grade, RiskGrade.high)
@@ -180,7 +180,7 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
         lowest = max(ORDER.index(grade) - rule.steps, ORDER.index(floor), ORDER.index(minimum))
         lowered = ORDER[min(lowest, ORDER.index(grade))]
         if lowered != grade:
-            add(key, f"{rule.label}: lowers it to {_words(lowered)} ({rule.source})")
+            add(key, f"{rule.label}: lowers it to {_words(lowered)}", rule.source)
             grade = lowered
         else:
             add(key, f"{rule.label}: cannot lower it below {_words(grade)}")

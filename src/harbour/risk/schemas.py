@@ -52,6 +52,7 @@ class SuggestRequest(BaseModel):
 class Reason(BaseModel):
     factor: str
     effect: str
+    source: str | None = None  # where the rule comes from (docs/risk-policy.md lists them)
 
 
 class Suggestion(BaseModel):

@@ -67,6 +67,7 @@ class AreaGenerator:
         self.out = Output()
         self.counter = 0
         self.places: dict[str, list[str]] = {}
+        self.place_labels: dict[str, str] = {}  # how a carer would describe the place
         self.years = max((end - start).days / 365.25, 0.1)
         self.homes: dict[str, str] = {}
         self.latest_found: dict[str, datetime] = {}
@@ -126,6 +127,9 @@ class AreaGenerator:
         record.update(postcode=self.postcode(), borough=self.borough, lat=lat, lon=lon)
         self.out.records["place"].append(record)
         self.places.setdefault(kind, []).append(pid)
+        self.place_labels[pid] = ", ".join(
+            str(record[k]) for k in ("name", "address") if k in record
+        )
         return pid
 
     def venues(self) -> None:
@@ -278,7 +282,11 @@ class AreaGenerator:
                 "part1_completed_at": (kid.born + timedelta(days=365 * 12)).isoformat(),
                 "description": f"{r.choice(('slim', 'medium', 'tall'))} build, "
                 f"{r.choice(('short dark', 'long dark', 'fair', 'braided'))} hair",
-                "places_frequented": r.sample(self.places["fast_food"] + self.places["park"], 2),
+                # A profile is free text written by carers: places by name, not by record id.
+                "places_frequented": [
+                    self.place_labels[pid]
+                    for pid in r.sample(self.places["fast_food"] + self.places["park"], 2)
+                ],
             }
         if kid.network is not None:
             record["flags"] = [r.choice(("cse_risk", "cce_risk"))]

@@ -36,6 +36,7 @@ def _tasks_page(
         "tasks/list.html",
         {
             "tasks": mine,
+            "people": service.person_names(session, mine),
             "kinds": service.KINDS,
             "colleagues": service.colleagues(session, actor),
             "errors": errors,

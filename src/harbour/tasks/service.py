@@ -14,6 +14,7 @@ from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.auth.models import User
 from harbour.errors import Conflict, ValidationFailed
+from harbour.people.models import Person
 from harbour.tasks.models import Notification, Task
 
 SUBJECT = "task"
@@ -171,8 +172,22 @@ def open_task(
         after={"kind": kind, "title": task.title, "owner": owner_id, "trigger": trigger},
     )
     if owner_id is not None and owner_id != actor.id:
-        notify(session, [owner_id], f"New task for you: {task.title}", _link(task))
+        notify(session, [owner_id], f"New task for you: {_named(session, task)}", _link(task))
     return task
+
+
+def _named(session: Session, task: Task) -> str:
+    """The task's title with the person it concerns: 'Collect CCTV (SMITH, Amy)'."""
+    person = session.get(Person, task.person_id) if task.person_id else None
+    return f"{task.title} ({person.display_name})" if person else task.title
+
+
+def person_names(session: Session, tasks: Iterable[Task]) -> dict[int, str]:
+    """The display names of the people the tasks concern, by person id."""
+    ids = {t.person_id for t in tasks if t.person_id}
+    if not ids:
+        return {}
+    return {p.id: p.display_name for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
 def _link(task: Task) -> str:
@@ -218,7 +233,7 @@ def hand_over(session: Session, actor: Actor, task: Task, owner: User, version: 
         before={"owner": before},
         after={"owner": owner.id},
     )
-    text = f"{actor.display_name} handed you a task: {task.title}"
+    text = f"{actor.display_name} handed you a task: {_named(session, task)}"
     notify(session, [owner.id], text, _link(task))
     return task
 

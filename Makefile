@@ -48,8 +48,8 @@ run: demo
 	$(BIN)/harbour serve --host $(HOST) --port $(PORT)
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks migrations
-	$(BIN)/ruff format --check src tests benchmarks migrations
+	$(BIN)/ruff check src tests benchmarks migrations scripts
+	$(BIN)/ruff format --check src tests benchmarks migrations scripts
 
 typecheck: setup
 	$(BIN)/mypy

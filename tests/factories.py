@@ -20,6 +20,7 @@ from harbour.people.models import Person
 from harbour.people.schemas import PersonCreate
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
+from harbour.triage.models import Call
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -130,3 +131,32 @@ def make_episode(
             ),
         )
     return episode
+
+
+def make_call(
+    session: Session,
+    owner: User,
+    person: Person | None = None,
+    *,
+    narrative: str = "Caller is worried about her neighbour, who has not been seen for two days.",
+    caller_type: str | None = "public",
+    **fields: object,
+) -> Call:
+    """Record a live call (awaiting a decision) as `owner`, about `person` if given."""
+    from harbour.triage import calls
+    from harbour.triage.schemas import CallerType
+
+    data = {
+        "caller": "Jo Example",
+        "caller_type": CallerType(caller_type) if caller_type else None,
+        "caller_relationship": "neighbour",
+        "caller_contact": "07700 900111",
+        "location_text": "12 Example Road",
+        "narrative": narrative,
+    } | fields
+    return calls.record_call(
+        session,
+        actor_of(owner),
+        calls.CallInput(**data),  # type: ignore[arg-type]
+        person_id=person.id if person else None,
+    )

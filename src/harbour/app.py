@@ -34,6 +34,8 @@ from harbour.people import routes as people_routes
 from harbour.risk import routes as risk_routes
 from harbour.settings import get_settings
 from harbour.tasks import routes as task_routes
+from harbour.triage import board_pages as call_boards
+from harbour.triage import pages as call_pages
 from harbour.triage import routes as triage_routes
 
 log = structlog.get_logger("harbour.http")
@@ -55,6 +57,7 @@ CONTENT_SECURITY_POLICY = (
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Home", "/", None),
     ("Report missing", "/episodes/new", "episode.report"),
+    ("Calls", "/calls", "call.record"),
     ("Reviews", "/reviews", "risk.review"),
     ("Tasks", "/tasks", "task.update"),
     ("People", "/people", "person.view"),
@@ -72,6 +75,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     people_routes.pages,
     episode_routes.pages,
     task_routes.pages,
+    call_boards.pages,  # before the call pages: /calls/decided is not a call's id
+    call_pages.pages,
     people_routes.api,
     audit_routes.pages,
     audit_routes.api,

@@ -17,6 +17,8 @@ from harbour import clock
 from harbour.actor import Actor, Role
 from harbour.episodes import service as episodes
 from harbour.people import service as people
+from harbour.triage import boards as call_boards
+from harbour.triage.pages import labels as call_labels
 from harbour.web import current_actor, get_session, page_router, render
 
 pages = page_router()
@@ -63,6 +65,9 @@ def home(
     review_rows, review_total = (
         episodes.review_board(session, actor, per_page=10) if _REVIEWS in boards else ([], 0)
     )
+    call_rows, call_total = (
+        call_boards.awaiting(session, actor, per_page=10) if _CALLS in boards else ([], 0)
+    )
     return render(
         request,
         "home.html",
@@ -74,6 +79,10 @@ def home(
             "review_board": _REVIEWS,
             "rows": review_rows,
             "total": review_total,
+            "calls_board": _CALLS,
+            "call_rows": call_rows,
+            "call_total": call_total,
+            **call_labels(),
         },
     )
 

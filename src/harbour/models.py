@@ -16,7 +16,7 @@ from harbour.links.models import Association
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
 from harbour.tasks.models import Notification, Task
-from harbour.triage.models import Call
+from harbour.triage.models import Call, CallDecision
 
 metadata = Base.metadata
 
@@ -26,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Call",
+    "CallDecision",
     "Episode",
     "EpisodeAction",
     "EpisodeCompanion",

@@ -74,6 +74,26 @@ class Settings(BaseSettings):
     repeat_trigger_count: int = Field(default=3, ge=2)
     repeat_trigger_days: int = Field(default=90, ge=1)
     long_missing_hours: float = Field(default=24, gt=0)
+    # Calls (Right Care Right Person). Police hand a person detained under s136 over to the
+    # health setting within one hour of arrival, unless agreed otherwise case by case (RCRP
+    # National Partnership Agreement; shared domain notes, R4).
+    s136_handover_minutes: int = Field(default=60, ge=1)
+    # The response grades a call handler gives a police attendance (local practice): code, label.
+    call_response_grades: dict[str, str] = {
+        "immediate": "Immediate (emergency)",
+        "priority": "Priority",
+        "scheduled": "Scheduled (appointment)",
+    }
+    # The period the RCRP outcomes board shows until a supervisor chooses another, in days.
+    call_outcomes_days: int = Field(default=28, ge=1, le=366)
+    # Identity resolution (docs/operations.md). Two records join one cluster when the model's
+    # match probability is at least this: 0.95 is Splink's tutorial default, a match weight of
+    # about +4.2, so a pair needs clearly more agreement than chance would give.
+    identity_match_threshold: float = Field(default=0.95, gt=0, lt=1)
+    # Random pairs sampled to estimate u: 2 million put about 20 pairs in a level as rare as one
+    # in 100,000 (its weight known to a third of a bit); more is steadier and slower.
+    identity_u_max_pairs: int = Field(default=2_000_000, ge=10_000)
+    identity_seed: int = 42  # the same seed trains the same model on the same file
     log_level: str = "INFO"
     log_json: bool = True
 

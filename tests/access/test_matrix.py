@@ -24,6 +24,7 @@ from tests.factories import (
     actor_of,
     api_token,
     csrf_from,
+    make_call,
     make_episode,
     make_org,
     make_person,
@@ -81,6 +82,18 @@ def _review_form(ids: dict[str, int]) -> dict[str, str]:
 
 def _found_form(ids: dict[str, int]) -> dict[str, str]:
     return _version_form(ids) | {"found_text": "At a friend's home", "outcome": "found_safe"}
+
+
+def _call_form(_: dict[str, int]) -> dict[str, str]:
+    return {
+        "caller": "Matrix Caller",
+        "caller_type": "family",
+        "narrative": "Matrix narrative: she has not come home from school.",
+    }
+
+
+def _call_version_form(ids: dict[str, int]) -> dict[str, str]:
+    return {"version": str(ids["call_version"])}
 
 
 MATRIX: dict[tuple[str, str], Case] = {
@@ -223,6 +236,44 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/people/{person_id}/episodes"): Case(
         R.hub_officer, wrong=R.administrator, wrong_status=404, scoped=True
     ),
+    # Calls. A call's pages answer the justification page (200) to a permitted role that has not
+    # given one yet, after the role and scope checks.
+    ("GET", "/calls"): Case(R.call_handler, wrong=R.analyst),
+    ("GET", "/partials/calls"): Case(R.officer, wrong=R.analyst),
+    ("GET", "/calls/new"): Case(R.call_handler, wrong=R.analyst),
+    ("POST", "/calls/new"): Case(R.call_handler, wrong=R.analyst, form=_call_form),
+    ("GET", "/calls/decided"): Case(R.sergeant, wrong=R.call_handler),
+    ("GET", "/calls/{call_id}"): Case(
+        R.call_handler, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("POST", "/calls/{call_id}/justify"): Case(
+        R.officer,
+        wrong=R.administrator,
+        wrong_status=404,
+        scoped=True,
+        form=lambda _: {"reason": "risk_assessment"},
+    ),
+    ("POST", "/calls/{call_id}/suggest"): Case(
+        R.call_handler, wrong=R.analyst, scoped=True, form=lambda _: {"crime": "yes"}
+    ),
+    ("POST", "/calls/{call_id}/decide"): Case(
+        R.call_handler, wrong=R.analyst, scoped=True, form=_call_version_form
+    ),
+    ("POST", "/calls/{call_id}/confirm"): Case(
+        R.sergeant,
+        wrong=R.call_handler,
+        scoped=True,
+        form=lambda ids: _call_version_form(ids) | {"note": "Matrix agreement"},
+    ),
+    ("POST", "/calls/{call_id}/handover"): Case(
+        R.officer, wrong=R.analyst, scoped=True, form=_call_version_form
+    ),
+    ("POST", "/calls/{call_id}/person"): Case(
+        R.call_handler,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: _call_version_form(ids) | {"person_id": str(ids["person_id"])},
+    ),
     ("GET", "/notifications"): Case(ANY),
     ("POST", "/notifications/read"): Case(ANY),
 }
@@ -258,6 +309,7 @@ def world(session: Session) -> World:
     )
     target_user = make_user(session, R.officer, team=team)
     token, _ = credentials.create_token(session, actor_of(owner), owner, name="owned")
+    call = make_call(session, owner)
     other_org = make_org(session)
     other_team = make_team(session, other_org)
     other_owner = make_user(session, R.hub_officer, team=other_team)
@@ -276,6 +328,7 @@ def world(session: Session) -> World:
     other_token, _ = credentials.create_token(
         session, actor_of(other_owner), other_owner, name="theirs"
     )
+    other_call = make_call(session, other_owner)
     session.commit()
     return World(
         team=team,
@@ -291,6 +344,8 @@ def world(session: Session) -> World:
             "review_id": review.id,
             "task_id": task.id,
             "task_version": task.version,
+            "call_id": call.id,
+            "call_version": call.version,
         },
         other_ids={
             "person_id": other_person.id,
@@ -302,6 +357,8 @@ def world(session: Session) -> World:
             "review_id": other_review.id,
             "task_id": other_task.id,
             "task_version": other_task.version,
+            "call_id": other_call.id,
+            "call_version": other_call.version,
         },
     )
 

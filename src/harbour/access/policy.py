@@ -90,6 +90,17 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         ),
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
+    # Calls for service: record a call, decide it (RCRP, THRIVE, NDM). Viewing one is
+    # person.view, as for an episode; supervisors audit the RCRP outcomes.
+    "call.record": {
+        **dict.fromkeys((R.call_handler, R.officer, R.hub_officer), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "call.decide": {
+        **dict.fromkeys((R.call_handler, R.officer, R.hub_officer), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "call.outcomes": dict.fromkeys(_SUPERVISORS, S.organisation),
     # Loading historical records (`harbour import`) and generating synthetic data.
     "data.import": {R.administrator: S.all},
     # Accounts.

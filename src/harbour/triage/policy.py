@@ -94,13 +94,13 @@ def _first(rules: Iterable[Rule], signals: set[str], category: Category | None) 
     return next((r for r in rules if r.matches(signals, category)), None)
 
 
-def suggest(
+def _read(
     rules: Rules,
     narrative: str,
-    caller_type: CallerType | None = None,
-    answers: TriageAnswers | None = None,
-) -> TriageSuggestion:
-    """Suggest the category and RCRP outcome of a call, with every reason and highlight."""
+    caller_type: CallerType | None,
+    answers: TriageAnswers | None,
+) -> tuple[list[Mention], dict[str, list[Mention]], set[str], dict[str, bool]]:
+    """Read the narrative's mentions and signals, add the caller type's, apply the answers."""
     answers = answers or TriageAnswers()
     mentions = reading.read(rules, narrative)
     evidence: dict[str, list[Mention]] = {}
@@ -117,7 +117,28 @@ def suggest(
             signals.discard(key)
     if given.get("missing"):
         signals.discard("whereabouts_known")  # the handler says nobody knows where they are
+    return mentions, evidence, signals, given
 
+
+def read_answers(
+    rules: Rules,
+    narrative: str,
+    caller_type: CallerType | None = None,
+    answers: TriageAnswers | None = None,
+) -> TriageAnswers:
+    """Answer the RCRP questions as the narrative reads, the handler's answers overriding it."""
+    _, _, signals, _ = _read(rules, narrative, caller_type, answers)
+    return TriageAnswers(**{key: key in signals for key in TriageAnswers.model_fields})
+
+
+def suggest(
+    rules: Rules,
+    narrative: str,
+    caller_type: CallerType | None = None,
+    answers: TriageAnswers | None = None,
+) -> TriageSuggestion:
+    """Suggest the category and RCRP outcome of a call, with every reason and highlight."""
+    mentions, evidence, signals, given = _read(rules, narrative, caller_type, answers)
     reasons = [_question(narrative, key, signals, given, mentions) for key in QUESTIONS]
     reasons += _facts(narrative, signals, given, evidence, caller_type)
 

@@ -1,0 +1,447 @@
+"""Harbour's record-linkage model: Splink comparisons, blocking rules and unsupervised training.
+
+The model is Splink's Fellegi-Sunter model; this module only says what to compare and how to
+train it. `settings(fields, link)` builds Splink settings for the identifying fields a source
+holds, on any Splink backend (DuckDB here, Spark for national volumes): every level is from
+Splink's level library or plain SQL marked as DuckDB's, which Splink translates. `train` estimates
+u by random sampling and m by expectation maximisation, without labels.
+
+Compared with Splink's stock comparisons, Harbour's add the errors seen in police records of
+people: nicknames and other names (Bob for Robert, a double-barrelled surname used in part),
+given and family names written the wrong way round, a date of birth with day and month swapped,
+a year out by one or only partly known, and UK postcodes compared by sector and district.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.exceptions import EMTrainingException
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from harbour.errors import ValidationFailed
+from harbour.identity.schemas import IdentityField
+
+F = IdentityField
+log = logging.getLogger(__name__)
+SQL = "duckdb"  # the dialect of the SQL written here; Splink translates it for other backends
+
+
+class NothingToLearn(ValidationFailed):
+    """The records hold no pairs for EM to learn from (too few, or nothing shared)."""
+
+
+def _level(sql: str, label: str) -> cll.CustomLevel:
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str=SQL)
+
+
+def _given_name() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_description="Given name, with nicknames, other names and swaps",
+        comparison_levels=[
+            cll.NullLevel("given_name"),
+            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True),
+            cll.JaroWinklerLevel("given_name", 0.92),
+            cll.ArrayIntersectLevel("given_forms", 1).configure(
+                label_for_charts="Nickname, other name or one of several given names"
+            ),
+            cll.JaroWinklerLevel("given_name", 0.88),
+            _level(
+                "given_name_l = family_name_r OR given_name_r = family_name_l",
+                "Given name written as the other's family name",
+            ),
+            _level("given_mp_l = given_mp_r", "Sounds alike (Metaphone)"),
+            _level(
+                "(length(given_name_l) = 1 OR length(given_name_r) = 1) "
+                "AND substr(given_name_l, 1, 1) = substr(given_name_r, 1, 1)",
+                "Initial agrees",
+            ),
+            cll.JaroWinklerLevel("given_name", 0.7),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_name() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="family_name",
+        comparison_description="Family name, with other names, double-barrelled names and swaps",
+        comparison_levels=[
+            cll.NullLevel("family_name"),
+            cll.ExactMatchLevel("family_name", term_frequency_adjustments=True),
+            cll.JaroWinklerLevel("family_name", 0.92),
+            cll.ArrayIntersectLevel("family_forms", 1).configure(
+                label_for_charts="Other name or part of a double-barrelled name"
+            ),
+            cll.JaroWinklerLevel("family_name", 0.88),
+            _level(
+                "family_name_l = given_name_r OR family_name_r = given_name_l",
+                "Family name written as the other's given name",
+            ),
+            _level("family_mp_l = family_mp_r", "Sounds alike (Metaphone)"),
+            cll.JaroWinklerLevel("family_name", 0.7),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _family_name_only() -> ComparisonCreator:
+    """The family-name comparison for sources with no given name (no swap level)."""
+    return cl.NameComparison("family_name")
+
+
+def _date_of_birth() -> ComparisonCreator:
+    full = "dob_day_l IS NOT NULL AND dob_day_r IS NOT NULL"
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="Date of birth: exact, swapped, mistyped, year out by one, partial",
+        comparison_levels=[
+            cll.NullLevel("dob_year"),
+            _level(f"dob_l = dob_r AND {full}", "Exact match"),
+            _level(
+                f"{full} AND dob_year_l = dob_year_r AND dob_day_l = dob_month_r "
+                "AND dob_month_l = dob_day_r",
+                "Day and month swapped",
+            ),
+            _level(f"{full} AND levenshtein(dob_l, dob_r) <= 1", "One digit differs"),
+            _level(
+                f"{full} AND abs(dob_year_l - dob_year_r) = 1 AND dob_month_l = dob_month_r "
+                "AND dob_day_l = dob_day_r",
+                "Year out by one",
+            ),
+            _level(
+                "(dob_day_l IS NULL OR dob_day_r IS NULL) AND dob_year_l = dob_year_r "
+                "AND (dob_month_l IS NULL OR dob_month_r IS NULL OR dob_month_l = dob_month_r)",
+                "Partial date agrees",
+            ),
+            _level(
+                f"{full} AND dob_year_l = dob_year_r AND dob_month_l = dob_month_r",
+                "Same month and year",
+            ),
+            _level("abs(dob_year_l - dob_year_r) <= 2", "Within two years"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Home postcode: exact, one character, sector, district",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode", term_frequency_adjustments=True),
+            cll.DamerauLevenshteinLevel("postcode", 1).configure(
+                label_for_charts="One character differs or two swapped"
+            ),
+            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same sector"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _text(column: str, description: str, *, tf: bool = False) -> ComparisonCreator:
+    # Jaro-Winkler rather than edit distance: as telling on addresses and far cheaper on long text.
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column, term_frequency_adjustments=tf),
+            cll.JaroWinklerLevel(column, 0.94),
+            cll.JaroWinklerLevel(column, 0.88),
+            cll.JaroWinklerLevel(column, 0.7),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _phone() -> ComparisonCreator:
+    return cl.CustomComparison(
+        output_column_name="phone",
+        comparison_description="Phone number: exact, one digit, last eight digits",
+        comparison_levels=[
+            cll.NullLevel("phone"),
+            cll.ExactMatchLevel("phone"),
+            cll.DamerauLevenshteinLevel("phone", 1).configure(
+                label_for_charts="One digit differs or two swapped"
+            ),
+            _level("right(phone_l, 8) = right(phone_r, 8)", "Last eight digits agree"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def comparisons(fields: Iterable[IdentityField]) -> list[ComparisonCreator]:
+    """Return Harbour's comparisons for the fields a source holds."""
+    have = set(fields)
+    out: list[ComparisonCreator] = []
+    if F.given_name in have:
+        out.append(_given_name())
+    if F.family_name in have:
+        out.append(_family_name() if F.given_name in have else _family_name_only())
+    if F.date_of_birth in have:
+        out.append(_date_of_birth())
+    if F.sex in have:
+        out.append(cl.ExactMatch("sex"))
+    if F.postcode in have:
+        out.append(_postcode())
+    if F.address in have:
+        out.append(_text("address", "Address: exact, mistyped, similar"))
+    if F.town in have:
+        out.append(_text("town", "Town: exact, mistyped, similar", tf=True))
+    if F.phone in have:
+        out.append(_phone())
+    if F.email in have:
+        out.append(cl.EmailComparison("email"))
+    return out
+
+
+def different_people_sql(fields: Iterable[IdentityField]) -> str | None:
+    """Return the SQL condition on a scored pair that marks it as two different people.
+
+    Fellegi-Sunter adds up fields as if independent, but a household shares a family name, an
+    address, a postcode, a town and often a phone: two sisters agree on all of them, enough to
+    outweigh a different given name and date of birth. So a pair whose given names clearly
+    differ (no level above Jaro-Winkler 0.7: not a nickname, swap, initial or typo) *and* whose
+    dates of birth clearly differ (another month or year, and none of the known errors) is
+    never joined automatically, whatever its score; it is counted as held apart. The gamma
+    values are Splink's level numbers, counted up from 0 for the last ("else") level.
+    """
+    have = set(fields)
+    if not {F.given_name, F.date_of_birth} <= have:
+        return None
+    return "gamma_given_name IN (0, 1) AND gamma_dob IN (0, 1)"
+
+
+def blocking_rules(fields: Iterable[IdentityField]) -> list[BlockingRuleCreator]:
+    """Return the rules that choose which pairs are scored: phonetic names, birth date, postcode.
+
+    Each rule pairs keys that fail for different reasons, so that a true pair is missed only if
+    every rule has a missing or mistyped half: both names sound alike (in either order); a family
+    or given name sounds alike on the same date of birth (a changed or misspelt other name); the
+    same postcode with the year of birth, the family name's sound or the given initial (names or
+    dates mistyped); the same address, email or phone.
+    """
+    have = set(fields)
+    rules: list[BlockingRuleCreator] = []
+    if {F.given_name, F.family_name} <= have:
+        rules.append(block_on("names_key"))
+    if F.date_of_birth in have:
+        if F.family_name in have:
+            rules.append(block_on("family_sx", "dob"))
+        if F.given_name in have:
+            rules.append(block_on("given_sx", "dob"))
+        if F.postcode in have:
+            rules.append(block_on("postcode", "dob_year"))
+        if F.town in have:
+            rules.append(block_on("town", "dob"))
+    if F.postcode in have:
+        if F.family_name in have:
+            rules.append(block_on("postcode", "family_sx"))
+        if F.given_name in have:
+            rules.append(block_on("postcode", "substr(given_name, 1, 1)"))
+    for field in (F.address, F.email, F.phone):
+        if field in have:
+            rules.append(block_on(field.value))
+    if not rules:
+        for field, column in ((F.family_name, "family_sx"), (F.given_name, "given_sx")):
+            if field in have:
+                rules.append(block_on(column))
+    return rules
+
+
+def em_rules(fields: Iterable[IdentityField]) -> list[BlockingRuleCreator]:
+    """Return the blocking rules of the EM passes: each field is estimated in at least one.
+
+    A pass cannot estimate the fields its rule blocks on, so one pass blocks on the names and the
+    next on the date of birth (or postcode, email, phone when there is no date of birth).
+    """
+    have = set(fields)
+    out: list[BlockingRuleCreator] = []
+    if {F.given_name, F.family_name} <= have:
+        out.append(block_on("given_name", "family_name"))
+    elif F.family_name in have:
+        out.append(block_on("family_name"))
+    elif F.given_name in have:
+        out.append(block_on("given_name"))
+    for field, column in (
+        (F.date_of_birth, "dob"),
+        (F.postcode, "postcode"),
+        (F.email, "email"),
+        (F.phone, "phone"),
+    ):
+        if field in have:
+            out.append(block_on(column))
+            break
+    return out
+
+
+def settings(fields: Iterable[IdentityField], *, link: bool) -> SettingsCreator:
+    """Return Splink settings for Harbour's model over these fields (dedupe, or link two files)."""
+    wanted = list(fields)
+    return SettingsCreator(
+        link_type="link_and_dedupe" if link else "dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=list[ComparisonCreator | dict[str, Any]](comparisons(wanted)),
+        blocking_rules_to_generate_predictions=list[BlockingRuleCreator | dict[str, Any]](
+            blocking_rules(wanted)
+        ),
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+def train(
+    tables: Sequence[SplinkDataFrame],
+    fields: Iterable[IdentityField],
+    *,
+    link: bool,
+    u_max_pairs: float,
+    seed: int,
+    on_step: Callable[[str], None] = lambda _step: None,
+) -> dict[str, Any]:
+    """Train the model on the records themselves and return its Splink settings dictionary.
+
+    u (how often each level occurs between different people) comes from random pairs; m (how
+    often within one person) from EM passes, without labels. The prior (the chance that two
+    records picked at random match) is EM's own estimate on the first pass, which needs no
+    guess at how many true pairs a deterministic rule would find.
+
+    Each EM pass starts from the estimates so far with m floored (`smoothed`). When the records
+    separate cleanly, EM drives the m of a level seen only between different people towards
+    zero, and Splink 5 stops with an error once one underflows to exactly zero; the pass is then
+    run again with fewer iterations (EM has nearly converged after a few). A level estimated by
+    both passes takes the mean of the two, as Splink's median of two does.
+    """
+    wanted = list(fields)
+    linker = Linker(list(tables), settings(wanted, link=link), log_level=None)
+    on_step("estimate u")
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+    current = _fresh(linker.misc.save_model_to_json())
+    estimates: dict[tuple[int, int], list[float]] = {}
+    on_step("estimate m")
+    passes = 0
+    for index, rule in enumerate(em_rules(wanted)):
+        start = smoothed(current, fill_untrained=False)
+        for iterations in EM_ITERATIONS:
+            linker = Linker(list(tables), start | {"max_iterations": iterations}, log_level=None)
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    populate_probability_two_random_records_match_from_trained_values=passes == 0,
+                )
+            except EMTrainingException:
+                log.info("EM pass %s found no pairs to learn from: skipped", index)
+                break
+            except ValueError as exc:
+                if "underflow" not in str(exc) or iterations == EM_ITERATIONS[-1]:
+                    raise
+                log.info("EM pass %s underflowed after %s iterations: retrying", index, iterations)
+                continue
+            passes += 1
+            current = _fresh(linker.misc.save_model_to_json())
+            break
+        else:
+            continue
+        for key, (before, after) in _m_values(start, current).items():
+            if after != before:
+                estimates.setdefault(key, []).append(after)
+    if not passes:
+        raise NothingToLearn(
+            "the records give the model nothing to learn from: no two of them share the names or "
+            "date of birth its training pairs on. Train on a larger file (--save-model) and score "
+            "this one with --model"
+        )
+    for (c, level), values in estimates.items():
+        levels = current["comparisons"][c]["comparison_levels"]
+        levels[level]["m_probability"] = sum(values) / len(values)
+    return without_matches_in_u(smoothed(current), u_floor=0.5 / u_max_pairs)
+
+
+def _fresh(splink_settings: dict[str, Any]) -> dict[str, Any]:
+    """Drop the linker's id so that the next linker caches its tables under its own names."""
+    out = json.loads(json.dumps(splink_settings))
+    out.pop("linker_uid", None)
+    return dict(out)
+
+
+def _m_values(
+    before: dict[str, Any], after: dict[str, Any]
+) -> dict[tuple[int, int], tuple[Any, Any]]:
+    out = {}
+    for c, (old, new) in enumerate(zip(before["comparisons"], after["comparisons"], strict=True)):
+        pairs = zip(old["comparison_levels"], new["comparison_levels"], strict=True)
+        for level, (a, b) in enumerate(pairs):
+            if not a.get("is_null_level"):
+                out[(c, level)] = (a.get("m_probability"), b.get("m_probability"))
+    return out
+
+
+# The least share of true pairs that any level is taken to hold. EM sees a few thousand true
+# pairs in a training pass, so a level it never (or almost never) saw among them is rare, not
+# impossible: without a floor, a nickname level unseen in training would weigh -60 and veto
+# every other field. One in a thousand is the "rule of three" bound for ~3,000 true pairs.
+M_FLOOR = 0.001
+
+
+def without_matches_in_u(splink_settings: dict[str, Any], *, u_floor: float) -> dict[str, Any]:
+    """Return settings with u corrected for the true pairs among the random pairs that gave it.
+
+    u is counted over random pairs as if none matched, but a share (the prior) of them do, and
+    they fall mostly in the strongest levels. When two small files are linked the prior is large
+    enough that most random pairs agreeing on a whole address are the same person: u is then
+    the mixture `prior * m + (1 - prior) * u`, solved here for u (never below `u_floor`, half a
+    pair in the sample).
+    """
+    out = _fresh(splink_settings)
+    prior = float(out.get("probability_two_random_records_match") or 0)
+    for comparison in out["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or not isinstance(m, int | float):
+                continue
+            if isinstance(u, int | float):
+                level["u_probability"] = max((u - prior * m) / (1 - prior), u_floor)
+            else:
+                # Never seen in the random sample. If EM never saw it either (m at its floor),
+                # the records hold no such case: weigh it at nothing rather than at a guess.
+                level["u_probability"] = m if m <= M_FLOOR else u_floor
+    return out
+
+
+# EM passes are tried with Splink's default cap of 25 iterations, then fewer (see `train`).
+EM_ITERATIONS = (25, 8, 3, 1)
+
+
+def smoothed(
+    splink_settings: dict[str, Any], m_floor: float = M_FLOOR, *, fill_untrained: bool = True
+) -> dict[str, Any]:
+    """Return settings with every trained m at least `m_floor` (and untrained ones set to it)."""
+    out = _fresh(splink_settings)
+    comparisons = []
+    for comparison in splink_settings["comparisons"]:
+        levels = []
+        for level in comparison["comparison_levels"]:
+            level = dict(level)
+            if not level.get("is_null_level"):
+                m = level.get("m_probability")
+                if isinstance(m, int | float):
+                    level["m_probability"] = max(m, m_floor)
+                elif fill_untrained:
+                    level["m_probability"] = m_floor
+            levels.append(level)
+        comparisons.append({**comparison, "comparison_levels": levels})
+    out["comparisons"] = comparisons
+    out.pop("max_iterations", None)
+    return out

@@ -1,0 +1,316 @@
+"""Resolve records of people into clusters, one a person, with Harbour's model on Splink's DuckDB.
+
+`resolve` trains the model on the records themselves (or uses a saved one), scores the blocked
+pairs and joins every pair at or above the threshold into clusters (connected components).
+`dedupe` is what `harbour identity dedupe` runs: read one file (or two to link), resolve, write
+one row a record. Nothing here touches Harbour's database: an analyst's extract stays in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import splink
+from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from harbour.identity import model, prepare
+from harbour.identity.files import FileProblem, Mapping, Source, read_source, write_clusters
+from harbour.identity.schemas import DedupeSummary, IdentityField, ModelMetadata
+from harbour.settings import get_settings
+
+MODEL_FORMAT_VERSION = 1
+# Bumped whenever the comparisons, blocking rules or training change what a model means.
+MODEL_VERSION = "2026-11-27.1"
+STEPS = ("read", "prepare", "estimate u", "estimate m", "score pairs", "cluster", "write")
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """A saved model: what it says about itself and Splink's settings with trained parameters."""
+
+    metadata: ModelMetadata
+    splink_settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Each record's cluster (numbered from 1 in input order), the summary and the model."""
+
+    rows: list[tuple[str, str, int]]  # (source, id, cluster)
+    summary: DedupeSummary
+    model: TrainedModel
+    pairs: list[tuple[int, int, float]]  # (record, record, match probability) at or above
+
+
+@contextmanager
+def _splink_warnings_silenced() -> Iterator[None]:
+    """Keep Splink's advice to notebook users off an analyst's terminal for one run."""
+    logger = logging.getLogger("splink")
+    before = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+def fields_present(
+    sources: Sequence[Source], mapped: Sequence[IdentityField]
+) -> list[IdentityField]:
+    """Return the mapped fields that hold a value in some record (an empty one is not used)."""
+    used = []
+    for field in IdentityField:
+        if field in mapped and any(
+            getattr(r, field.value) for source in sources for r in source.records
+        ):
+            used.append(field)
+    return used
+
+
+def resolve(
+    sources: Sequence[Source],
+    fields: Sequence[IdentityField],
+    *,
+    threshold: float | None = None,
+    trained: TrainedModel | None = None,
+    on_progress: Progress = _quiet,
+) -> Resolution:
+    """Cluster the records of one source (dedupe) or two (link), training on them unless given."""
+    settings = get_settings()
+    cut = threshold if threshold is not None else settings.identity_match_threshold
+    if not 0 < cut < 1:
+        raise FileProblem(f"the threshold must be a probability between 0 and 1, not {cut}")
+    if trained is not None:
+        fields = trained.metadata.fields
+    if not fields:
+        raise FileProblem("no mapped field holds any value: nothing to compare")
+    started = time.perf_counter()
+    link = len(sources) == 2
+    total = len(STEPS)
+    on_progress("prepare", 1, total)
+    db_api = DuckDBAPI()
+    tables = [
+        db_api.register(prepare.table(s.records, fields), dataset_display_name=f"source_{i}")
+        for i, s in enumerate(sources)
+    ]
+    with _splink_warnings_silenced():
+        if trained is None:
+            steps = {"estimate u": 2, "estimate m": 3}
+            trained_settings = model.train(
+                tables,
+                fields,
+                link=link,
+                u_max_pairs=settings.identity_u_max_pairs,
+                seed=settings.identity_seed,
+                on_step=lambda step: on_progress(step, steps[step], total),
+            )
+        else:
+            trained_settings = model.smoothed(trained.splink_settings)
+        # Matching columns keep each comparison's level (gamma_*) for the different-people rule.
+        linker = Linker(
+            tables, trained_settings | {"retain_matching_columns": True}, log_level=None
+        )
+        on_progress("score pairs", 4, total)
+        scored = linker.inference.predict(threshold_match_probability=cut)
+        held_apart = 0
+        predictions = scored
+        different = model.different_people_sql(fields)
+        if different:  # SQL written in model.py over a table Splink named: nothing from input
+            table = scored.physical_name
+            count = f"SELECT count(*) AS n FROM {table} WHERE {different}"  # noqa: S608
+            keep = f"SELECT * FROM {table} WHERE NOT ({different})"  # noqa: S608
+            held_apart = int(_query(linker, count).as_record_list()[0]["n"])
+            predictions = _query(linker, keep)
+        on_progress("cluster", 5, total)
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=cut
+        )
+        pair_rows = predictions.as_record_list()
+        cluster_rows = clustered.as_record_list()
+    pairs, rows = _number(sources, tables, pair_rows, cluster_rows)
+    summary = _summary(sources, rows, pairs, fields, cut, time.perf_counter() - started)
+    summary.pairs_held_apart = held_apart
+    metadata = trained.metadata if trained else _metadata(sources, fields, link, cut)
+    return Resolution(rows, summary, TrainedModel(metadata, trained_settings), pairs)
+
+
+def _query(linker: Linker, sql: str) -> SplinkDataFrame:
+    result: SplinkDataFrame = linker.misc.query_sql(sql)  # type: ignore[no-untyped-call]
+    return result
+
+
+def _number(
+    sources: Sequence[Source],
+    tables: Sequence[Any],
+    pair_rows: list[dict[str, Any]],
+    cluster_rows: list[dict[str, Any]],
+) -> tuple[list[tuple[int, int, float]], list[tuple[str, str, int]]]:
+    """Renumber clusters 1, 2, … in input order and name records by (source, id)."""
+    table_index = {t.templated_name: i for i, t in enumerate(tables)}
+    offsets = [0]
+    for source in sources[:-1]:
+        offsets.append(offsets[-1] + len(source.records))
+
+    def position(row: dict[str, Any], side: str = "") -> int:
+        dataset = row.get(f"source_dataset{side}")
+        index = table_index.get(dataset, 0) if dataset is not None else 0
+        return offsets[index] + int(row[f"unique_id{side}"])
+
+    cluster_of = {position(row): row["cluster_id"] for row in cluster_rows}
+    number: dict[Any, int] = {}
+    rows = []
+    for index, source in enumerate(sources):
+        for i, record in enumerate(source.records):
+            key = cluster_of[offsets[index] + i]
+            number.setdefault(key, len(number) + 1)
+            rows.append((source.name, record.id, number[key]))
+    pairs = [
+        (position(r, "_l"), position(r, "_r"), float(r["match_probability"])) for r in pair_rows
+    ]
+    return pairs, rows
+
+
+def _summary(
+    sources: Sequence[Source],
+    rows: list[tuple[str, str, int]],
+    pairs: list[tuple[int, int, float]],
+    fields: Sequence[IdentityField],
+    threshold: float,
+    seconds: float,
+) -> DedupeSummary:
+    sizes: dict[int, int] = {}
+    for _, _, cluster in rows:
+        sizes[cluster] = sizes.get(cluster, 0) + 1
+    formats = {s.date_format for s in sources if s.date_format}
+    return DedupeSummary(
+        records=len(rows),
+        clusters=len(sizes),
+        records_in_clusters=sum(n for n in sizes.values() if n > 1),
+        largest_cluster=max(sizes.values(), default=0),
+        pairs_linked=len(pairs),
+        threshold=threshold,
+        unreadable_dates=sum(s.unreadable_dates for s in sources),
+        date_format=", ".join(sorted(formats)) or None,
+        fields=list(fields),
+        seconds=round(seconds, 2),
+    )
+
+
+def _metadata(
+    sources: Sequence[Source], fields: Sequence[IdentityField], link: bool, threshold: float
+) -> ModelMetadata:
+    return ModelMetadata(
+        format_version=MODEL_FORMAT_VERSION,
+        model_version=MODEL_VERSION,
+        trained_at=datetime.now(UTC),
+        splink_version=splink.__version__,
+        fields=list(fields),
+        link=link,
+        records=sum(len(s.records) for s in sources),
+        threshold=threshold,
+    )
+
+
+def save_model(trained: TrainedModel, path: Path) -> None:
+    """Write the model as JSON: Harbour's metadata beside Splink's settings and parameters."""
+    document = {
+        **trained.metadata.model_dump(mode="json"),
+        "splink_settings": trained.splink_settings,
+    }
+    try:
+        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise FileProblem(f"{path} could not be written: {exc.strerror}") from exc
+
+
+def load_model(path: Path) -> TrainedModel:
+    """Read a model written by `save_model`; refuse a file of another format or version."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FileProblem(f"{path} could not be read: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise FileProblem(f"{path} is not JSON: {exc}") from exc
+    if not isinstance(document, dict) or document.get("format") != "harbour-identity-model":
+        raise FileProblem(f"{path} is not a Harbour identity model")
+    if document.get("format_version") != MODEL_FORMAT_VERSION:
+        raise FileProblem(
+            f"{path} is a model of format {document.get('format_version')}; this Harbour reads "
+            f"format {MODEL_FORMAT_VERSION}: train it again"
+        )
+    splink_settings = document.pop("splink_settings")
+    return TrainedModel(ModelMetadata.model_validate(document), splink_settings)
+
+
+def chart(trained: TrainedModel, path: Path) -> None:
+    """Write the model's match-weight chart: a web page (.html) or a Vega-Lite spec (.json)."""
+    creator = SettingsCreator.from_path_or_dict(dict(trained.splink_settings))
+    figure = creator.get_settings("duckdb").match_weights_chart()  # type: ignore[no-untyped-call]
+    try:
+        if path.suffix.lower() == ".json":
+            path.write_text(json.dumps(figure.chart_dict, indent=2) + "\n", encoding="utf-8")
+        else:
+            path.write_text(figure.to_html(inline=True), encoding="utf-8")
+    except OSError as exc:
+        raise FileProblem(f"{path} could not be written: {exc.strerror}") from exc
+
+
+def dedupe(
+    path: Path,
+    *,
+    id_column: str,
+    mapping: Mapping,
+    out: Path,
+    link: Path | None = None,
+    date_format: str | None = None,
+    threshold: float | None = None,
+    trained: TrainedModel | None = None,
+    on_progress: Progress = _quiet,
+) -> Resolution:
+    """Resolve a CSV file (linked with another if given) and write its clusters to `out`."""
+    on_progress("read", 0, len(STEPS))
+    paths = [path] if link is None else [path, link]
+    sources = [
+        read_source(p, id_column=id_column, mapping=mapping, date_format=date_format) for p in paths
+    ]
+    if link is not None and sources[0].name == sources[1].name:
+        sources[1] = Source(
+            sources[1].name + " (2)",
+            sources[1].records,
+            sources[1].unreadable_dates,
+            sources[1].date_format,
+        )
+    if trained is not None:
+        missing = [f.value for f in trained.metadata.fields if f not in mapping]
+        if missing:
+            raise FileProblem(f"the model compares {', '.join(missing)}: map them with --map")
+        if trained.metadata.link != (link is not None):
+            raise FileProblem(
+                "the model was trained to link two files" if trained.metadata.link
+                else "the model was trained on one file: it cannot link two"
+            )  # fmt: skip
+        fields: list[IdentityField] = list(trained.metadata.fields)
+    else:
+        fields = fields_present(sources, list(mapping))
+    resolution = resolve(
+        sources, fields, threshold=threshold, trained=trained, on_progress=on_progress
+    )
+    on_progress("write", 6, len(STEPS))
+    write_clusters(out, resolution.rows, link=link is not None)
+    on_progress("write", 7, len(STEPS))
+    return resolution

@@ -82,6 +82,7 @@ def test_age_never_goes_backwards(born: date, days: int) -> None:
 
 def test_every_template_compiles() -> None:
     """A template with a syntax error fails here, not in front of an officer."""
+    import harbour.app  # noqa: F401  (the page modules register their filters on import)
     from harbour.web import TEMPLATES_DIR, templates
 
     names = [str(p.relative_to(TEMPLATES_DIR)) for p in TEMPLATES_DIR.rglob("*.html")]

@@ -105,3 +105,14 @@ def test_a_missing_file_or_repeated_ids_stop_the_command(small: Path, tmp_path: 
     result = runner.invoke(app, _dedupe(small, tmp_path / "o.csv"))
     assert result.exit_code == 1
     assert "repeats 1 value(s)" in " ".join(result.output.split())
+
+
+def test_a_file_too_small_to_learn_from_asks_for_a_saved_model(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("ref,name,surname,dob\n1,Ann,Smith,2010-01-02\n2,Bob,Jones,2011-03-04\n")
+    result = runner.invoke(
+        app, _dedupe(path, tmp_path / "o.csv", mapping="given_name=name,family_name=surname,"
+                     "date_of_birth=dob")
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "nothing to learn from" in " ".join(result.output.split())

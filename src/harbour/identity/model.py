@@ -334,26 +334,11 @@ def train(
     passes = 0
     for index, rule in enumerate(em_rules(wanted)):
         start = smoothed(current, fill_untrained=False)
-        for iterations in EM_ITERATIONS:
-            linker = Linker(list(tables), start | {"max_iterations": iterations}, log_level=None)
-            try:
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule,
-                    populate_probability_two_random_records_match_from_trained_values=passes == 0,
-                )
-            except EMTrainingException:
-                log.info("EM pass %s found no pairs to learn from: skipped", index)
-                break
-            except ValueError as exc:
-                if "underflow" not in str(exc) or iterations == EM_ITERATIONS[-1]:
-                    raise
-                log.info("EM pass %s underflowed after %s iterations: retrying", index, iterations)
-                continue
-            passes += 1
-            current = _fresh(linker.misc.save_model_to_json())
-            break
-        else:
+        trained = _em_pass(tables, start, rule, index=index, first=passes == 0)
+        if trained is None:
             continue
+        passes += 1
+        current = trained
         for key, (before, after) in _m_values(start, current).items():
             if after != before:
                 estimates.setdefault(key, []).append(after)
@@ -367,6 +352,33 @@ def train(
         levels = current["comparisons"][c]["comparison_levels"]
         levels[level]["m_probability"] = sum(values) / len(values)
     return without_matches_in_u(smoothed(current), u_floor=0.5 / u_max_pairs)
+
+
+def _em_pass(
+    tables: Sequence[SplinkDataFrame],
+    start: dict[str, Any],
+    rule: BlockingRuleCreator,
+    *,
+    index: int,
+    first: bool,
+) -> dict[str, Any] | None:
+    """Run one EM pass from `start`; None if its rule pairs no records at all."""
+    for iterations in EM_ITERATIONS:
+        linker = Linker(list(tables), start | {"max_iterations": iterations}, log_level=None)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, populate_probability_two_random_records_match_from_trained_values=first
+            )
+        except EMTrainingException:
+            log.info("EM pass %s found no pairs to learn from: skipped", index)
+            return None
+        except ValueError as exc:
+            if "underflow" not in str(exc) or iterations == EM_ITERATIONS[-1]:
+                raise
+            log.info("EM pass %s underflowed after %s iterations: retrying", index, iterations)
+            continue
+        return _fresh(linker.misc.save_model_to_json())
+    return None
 
 
 def _fresh(splink_settings: dict[str, Any]) -> dict[str, Any]:

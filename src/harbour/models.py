@@ -8,6 +8,7 @@ from harbour.episodes.models import (
     EpisodeAction,
     EpisodeCompanion,
     EpisodeInformation,
+    EpisodePhoto,
     Grading,
     Review,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "EpisodeAction",
     "EpisodeCompanion",
     "EpisodeInformation",
+    "EpisodePhoto",
     "Grading",
     "ImportRef",
     "LoginAttempt",

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from harbour import clock, db, timefmt
 from harbour.actor import Actor
@@ -304,6 +305,22 @@ async def form_data(request: Request) -> dict[str, str]:
     """Return a posted form's text fields (the last value of each; see `form_lists` for lists)."""
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+UPLOAD_LIMIT = 10 * 1024 * 1024  # read no more of one uploaded file than this
+
+
+async def form_files(request: Request) -> dict[str, bytes]:
+    """Return the uploaded files of a multipart form by field name (empty ones left out); a
+    file larger than UPLOAD_LIMIT is cut there, so the caller's size check still refuses it."""
+    form = await request.form()
+    files: dict[str, bytes] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile) and value.filename:
+            content = await value.read(UPLOAD_LIMIT + 1)
+            if content:
+                files[key] = content
+    return files
 
 
 async def form_lists(request: Request) -> dict[str, list[str]]:

@@ -402,3 +402,79 @@ def test_a_sergeant_does_a_review_through_the_page(client: TestClient, session: 
         },
     )
     assert again.status_code == 409  # the episode moved on: the stale form is refused
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # the signature is what Harbour checks
+
+
+def test_a_photo_is_uploaded_shown_only_with_a_reason_and_checked(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    episode = make_episode(session, hub, last_seen_text="Park")
+    session.commit()
+    sign_in(client, hub.username)
+    url = f"/episodes/{episode.id}"
+    token = csrf_from(client.get("/").text)
+    early = client.post(
+        f"{url}/photos",
+        data={"csrf_token": token, "version": str(episode.version)},
+        files={"photo": ("p.png", PNG, "image/png")},
+    )
+    assert "Why are you viewing this record?" in early.text  # asked why before anything else
+    _justify(client, episode.person_id, url)
+    fake = client.post(
+        f"{url}/photos",
+        data={"csrf_token": token, "version": str(episode.version)},
+        files={"photo": ("p.png", b"<svg onload=alert(1)>", "image/png")},
+    )
+    assert fake.status_code == 422 and "must be a JPEG, PNG or WebP image" in fake.text
+    saved = client.post(
+        f"{url}/photos",
+        data={"csrf_token": token, "version": str(episode.version), "photo_given_by": "Mum"},
+        files={"photo": ("p.png", PNG, "image/png")},
+    )
+    assert saved.status_code == 303
+    page = client.get(url).text
+    match = re.search(r'src="(/episodes/\d+/photos/\d+)"', page)
+    assert match is not None and "Given by Mum" in page
+    image = client.get(match.group(1))
+    assert image.status_code == 200 and image.content == PNG
+    assert image.headers["content-type"] == "image/png"
+    assert image.headers["cache-control"] == "private, no-store"
+    client.cookies.clear()
+    other = make_user(
+        session,
+        Role.hub_officer,
+        team=make_team(session, session.get(Organisation, hub.organisation_id)),
+    )
+    session.commit()
+    sign_in(client, other.username)
+    assert client.get(match.group(1)).status_code == 403  # no reason given in this sign-in
+
+
+def test_a_report_can_carry_a_photo(client: TestClient, session: Session) -> None:
+    officer = make_user(session, Role.officer)
+    person = make_person(session, officer, given_name="Pip")
+    session.commit()
+    sign_in(client, officer.username)
+    _justify(client, person.id, f"/episodes/new/{person.id}")
+    token = csrf_from(client.get(f"/episodes/new/{person.id}").text)
+    form = {
+        "csrf_token": token,
+        "reporter_name": "Al",
+        "reporter_relationship": "father",
+        "last_seen_text": "Home",
+    }
+    refused = client.post(
+        f"/episodes/new/{person.id}", data=form, files={"photo": ("x.gif", b"GIF89a", "image/gif")}
+    )
+    assert refused.status_code == 422 and "JPEG, PNG or WebP" in refused.text
+    assert session.scalar(select(Episode).where(Episode.person_id == person.id)) is None
+    saved = client.post(
+        f"/episodes/new/{person.id}", data=form, files={"photo": ("p.png", PNG, "image/png")}
+    )
+    assert saved.status_code == 303
+    episode = session.scalar(select(Episode).where(Episode.person_id == person.id))
+    assert episode is not None
+    assert [p.given_by for p in service.photos(session, episode)] == ["Al (father)"]

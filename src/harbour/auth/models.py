@@ -64,6 +64,7 @@ class User(Timestamps, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))  # for notifications by email
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)

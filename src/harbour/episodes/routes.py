@@ -20,7 +20,7 @@ from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.episodes import clocks, service
 from harbour.episodes.models import Episode, Review
-from harbour.errors import HarbourError
+from harbour.errors import Forbidden, HarbourError
 from harbour.forms import Fields
 from harbour.people import service as people
 from harbour.people.models import Person
@@ -36,6 +36,7 @@ from harbour.web import (
     RecordId,
     current_actor,
     form_data,
+    form_files,
     form_lists,
     get_session,
     page_number,
@@ -51,6 +52,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 FormDep = Annotated[dict[str, str], Depends(form_data)]
 ListsDep = Annotated[dict[str, list[str]], Depends(form_lists)]
+FilesDep = Annotated[dict[str, bytes], Depends(form_files)]
 
 GRADES = {
     "very_low": "Very low (no apparent risk)",
@@ -154,7 +156,12 @@ def _report_page(
 
 @pages.post("/episodes/new/{person_id}")
 def report(
-    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+    request: Request,
+    person_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    files: FilesDep,
 ) -> Response:
     service.check_can_report(actor)
     person = people.find_for_view(session, actor, person_id)
@@ -185,6 +192,11 @@ def report(
     try:
         fields.check()
         episode = service.report(session, actor, person, data)
+        if "photo" in files:
+            source = f"{data.reporter_name} ({data.reporter_relationship})"
+            service.add_photo(
+                session, actor, episode, files["photo"], given_by=source, version=episode.version
+            )
     except HarbourError as exc:
         return _report_page(request, session, person, form, _failed(request, exc))
     if service.permissions(actor, episode)["grade"]:
@@ -245,6 +257,7 @@ def _episode_page(
             "hours": service.hours_missing(episode),
             "blockers": service.closure_blockers(session, episode, person, recorded),
             "actions": recorded,
+            "photos": service.photos(session, episode),
             "action_kinds": service.ACTIONS,
             "tasks": episode_tasks,
             "owners": tasks.owner_names(session, episode_tasks),
@@ -802,6 +815,7 @@ def briefing(
             "force": service.force_data(session, actor, person, exclude=episode.id),
             "gradings": service.gradings(session, episode),
             "information": service.information(session, episode),
+            "photos": service.photos(session, episode),
         },
     )
 
@@ -832,6 +846,62 @@ def person_timeline(
             "outcomes": service.OUTCOMES,
             "can_report": service.permissions_to_report(actor),
         },
+    )
+
+
+@pages.post("/episodes/{episode_id}/photos")
+def add_photo(
+    request: Request,
+    episode_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    files: FilesDep,
+) -> Response:
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, "episode.update")
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    fields = Fields(form)
+    try:
+        given_by = fields.text("photo_given_by", "Who gave the photograph", limit=200)
+        fields.check()
+        service.add_photo(
+            session,
+            actor,
+            episode,
+            files.get("photo", b""),
+            given_by=given_by,
+            version=_version(form),
+        )
+    except HarbourError as exc:
+        errors = _failed(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"/episodes/{episode_id}?saved=photo", status_code=303)
+
+
+@pages.get("/episodes/{episode_id}/photos/{photo_id}")
+def show_photo(
+    request: Request,
+    episode_id: RecordId,
+    photo_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+) -> Response:
+    """The photograph itself, for pages that already asked why the record is being viewed."""
+    episode = service.find(session, actor, episode_id)
+    reason = audit.justification_for(session, actor.session_id, people.SUBJECT, episode.person_id)
+    if reason is None:
+        raise Forbidden("Open the episode first and say why you are viewing it.")
+    found = service.photo(session, episode, photo_id)
+    service.record_view(session, actor, episode, reason)
+    return Response(
+        found.data,
+        media_type=found.content_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
     )
 
 

@@ -141,3 +141,9 @@ def test_a_production_install_can_be_set_up_from_nothing(
     assert "Hub" in listed.output
     missing = runner.invoke(app, ["teams", "create", "X", "--organisation", "Nowhere"])
     assert missing.exit_code == 1
+
+
+def test_reviews_escalate_reports_how_many(connection: Connection, session: Session) -> None:
+    result = runner.invoke(app, ["reviews", "escalate"])
+    assert result.exit_code == 0, result.output
+    assert "overdue reviews escalated" in result.output

@@ -36,10 +36,12 @@ teams_app = typer.Typer(help="Teams within organisations (audited).")
 risk_app = typer.Typer(help="The APP risk grading policy.")
 triage_app = typer.Typer(help="Call triage: the Right Care Right Person narrative assist.")
 identity_app = typer.Typer(help="Identity resolution: find the records that describe one person.")
+reviews_app = typer.Typer(help="Supervision reviews of missing episodes.")
 app.add_typer(db_app, name="db")
 app.add_typer(risk_app, name="risk")
 app.add_typer(triage_app, name="triage")
 app.add_typer(identity_app, name="identity")
+app.add_typer(reviews_app, name="reviews")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(teams_app, name="teams")
 app.add_typer(users_app, name="users")
@@ -142,6 +144,9 @@ def users_create(
     password: Annotated[
         str | None, typer.Option(help="Password (asked for, hidden, when not given)")
     ] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Email address for notifications (none: no email)")
+    ] = None,
 ) -> None:
     """Create a user account."""
     if password is None:
@@ -167,6 +172,7 @@ def users_create(
                 team=team_row,
                 password=password,
                 display_name=name,
+                email=email,
             )
             console.print(f"Created [bold]{user.username}[/] ({role.label}, {org.name}).")
     except HarbourError as exc:
@@ -469,6 +475,20 @@ def demo_setup() -> None:
         table.add_row(row.username, row.role.label, f"{row.organisation} / {row.team}")
     console.print(table)
     console.print(f"Every demo user's password is [bold]{demo.DEMO_PASSWORD}[/]", soft_wrap=True)
+
+
+@reviews_app.command("escalate")
+def reviews_escalate() -> None:
+    """Tell the next rank up about reviews that have become overdue (run every minute).
+
+    For example, from cron: * * * * * harbour reviews escalate. Each overdue review is escalated
+    once; several runs at the same time do not notify twice.
+    """
+    from harbour.episodes import service as episodes
+
+    with db.unit_of_work() as session:
+        count = episodes.escalate_overdue(session, system_actor(Channel.job, name="escalation"))
+    console.print(f"{count} overdue {'review' if count == 1 else 'reviews'} escalated.")
 
 
 @risk_app.command("suggest")

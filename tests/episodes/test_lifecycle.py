@@ -434,3 +434,22 @@ def test_reviews_are_due_at_data_so_overdue_is_a_query(session: Session, hub: Us
         Review.due_at < T0 + timedelta(hours=5),
     )
     assert len(session.scalars(overdue).all()) == 1
+
+
+def test_an_overdue_review_is_escalated_once_to_the_next_rank(session: Session, hub: User) -> None:
+    from harbour.actor import Channel, system_actor
+    from harbour.tasks import service as tasks
+
+    superintendent = _colleague(session, hub, Role.superintendent)
+    job = system_actor(Channel.job, name="escalation")
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _adult(session, hub))
+        person = service.person_of(session, episode)
+        service.grade(session, actor_of(hub), episode, person, _grading(RiskGrade.high, 1))
+        assert service.escalate_overdue(session, job) == 0  # nothing is overdue yet
+        advance(timedelta(minutes=61))
+        assert service.escalate_overdue(session, job) == 1
+        assert service.escalate_overdue(session, job) == 0  # once only
+    told = tasks.notifications(session, actor_of(superintendent))
+    assert len(told) == 1 and "it is escalated to you (superintendent)" in told[0].text
+    assert told[0].text.startswith(f"Overdue: the inspector review of {person.display_name}")

@@ -149,6 +149,7 @@ class Review(Base):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     done_by_name: Mapped[str | None] = mapped_column(String(200))
     cancelled_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]  # when the next rank was told it is overdue
     decision: Mapped[str | None] = mapped_column(String(20))  # confirmed, changed
     grade_after: Mapped[RiskGrade | None] = mapped_column(_enum(RiskGrade, "risk_grade"))
     plan: Mapped[str | None] = mapped_column(Text)

@@ -710,6 +710,47 @@ def start_imported_clocks(session: Session) -> int:
     return scheduled
 
 
+def escalate_overdue(session: Session, actor: Actor) -> int:
+    """Tell the next rank up about every review that has become overdue since the last run
+    (a job, `harbour reviews escalate`, run every minute). Each review is escalated once;
+    concurrent runs skip rows another run holds. Return how many were escalated."""
+    now = clock.now()
+    overdue = session.scalars(
+        select(Review)
+        .join(Episode, Episode.id == Review.episode_id)
+        .where(
+            Review.done_at.is_(None),
+            Review.cancelled_at.is_(None),
+            Review.escalated_at.is_(None),
+            Review.due_at < now,
+            Episode.status == EpisodeStatus.missing,
+        )
+        .order_by(Review.due_at)
+        .with_for_update(skip_locked=True, of=Review)
+    ).all()
+    for review in overdue:
+        episode = session.get(Episode, review.episode_id)
+        assert episode is not None
+        rank = clocks.escalated(Role(review.rank), review.due_at, now)
+        person = person_of(session, episode)
+        text = (
+            f"Overdue: the {review.rank} review of {person.display_name} was due at "
+            f"{timefmt.absolute(review.due_at)}; it is escalated to you ({rank.value})."
+        )
+        readers = tasks.users_with_roles(session, episode.organisation_id, [rank])
+        tasks.notify(session, [*readers, episode.owner_id], text, f"/episodes/{episode.id}")
+        review.escalated_at = now
+        audit.record(
+            session,
+            actor,
+            "escalate",
+            SUBJECT,
+            episode.id,
+            after={"review": review.id, "to": rank.value},
+        )
+    return len(overdue)
+
+
 # -- reviews ----------------------------------------------------------------------------------
 
 

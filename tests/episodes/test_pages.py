@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbour import clock
+from harbour import clock, timefmt
 from harbour.actor import Role
 from harbour.auth.models import Organisation
 from harbour.episodes import service
@@ -478,3 +478,47 @@ def test_a_report_can_carry_a_photo(client: TestClient, session: Session) -> Non
     episode = session.scalar(select(Episode).where(Episode.person_id == person.id))
     assert episode is not None
     assert [p.given_by for p in service.photos(session, episode)] == ["Al (father)"]
+
+
+def test_found_out_of_area_through_the_page_opens_a_screening(
+    client: TestClient, session: Session
+) -> None:
+    from harbour.places.models import Place, PlaceType
+    from harbour.tasks import service as tasks
+
+    hub = make_user(session, Role.hub_officer)
+    org_id = hub.organisation_id
+    home = Place(type=PlaceType.home, name="Home", borough="Lambeth", organisation_id=org_id)
+    away = Place(type=PlaceType.park, name="Park", borough="Croydon", organisation_id=org_id)
+    session.add_all([home, away])
+    session.flush()
+    child = make_person(session, hub, date_of_birth=date(2012, 5, 5))
+    child.home_place_id = home.id
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, child, last_seen_text="Home")
+        session.commit()
+        advance(timedelta(minutes=10))
+        sign_in(client, hub.username)
+        url = f"/episodes/{episode.id}"
+        _justify(client, child.id, url)
+        page = client.get(url).text
+        assert '<option value="Croydon">' in page
+        now = timefmt.local(clock.now() - timedelta(minutes=5))
+        found = client.post(
+            f"{url}/found",
+            data={
+                "csrf_token": csrf_from(page),
+                "version": str(episode.version),
+                "found_at_day": str(now.day),
+                "found_at_month": str(now.month),
+                "found_at_year": str(now.year),
+                "found_at_time": f"{now:%H:%M}",
+                "found_text": "Bus garage",
+                "found_by": "PC 8",
+                "outcome": "found_safe",
+                "found_borough": "Croydon",
+            },
+        )
+        assert found.status_code == 303
+    screening = tasks.open_task_of_kind(session, child.id, "exploitation_screening")
+    assert screening is not None and screening.trigger == "Found in Croydon; lives in Lambeth"

@@ -271,6 +271,7 @@ def _episode_page(
             "rhi_statuses": service.RHI_STATUSES,
             "indicators": EXPLOITATION_INDICATORS,
             "rhi_hours": get_settings().return_interview_hours,
+            "boroughs": service.boroughs(session, actor) if episode.found_at is None else [],
             "may": may,
             "may_review": {r.id: service.can_review(actor, episode, r) for r in reviews},
             "now": clock.now(),
@@ -610,6 +611,9 @@ def _found(session: Session, actor: Actor, episode: Episode, fields: Fields, ver
         condition=fields.text("condition", "Their condition", limit=5000),
         outcome=fields.form.get("outcome"),
         version=version,
+        borough=fields.choice(
+            "found_borough", "The borough", service.boroughs(session, actor), required=False
+        ),
     )
     fields.check()
     service.record_found(session, actor, episode, data)

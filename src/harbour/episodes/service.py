@@ -36,7 +36,7 @@ from harbour.episodes.models import (
 from harbour.errors import Conflict, NotFound, ValidationFailed
 from harbour.links.models import Association
 from harbour.people.models import FLAGS, Person
-from harbour.places.models import Place, Vehicle
+from harbour.places.models import Place, PlaceType, Vehicle
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import ORDER, current_policy, suggest
 from harbour.risk.questions import EXPLOITATION_INDICATORS
@@ -965,6 +965,19 @@ class FoundInput:
     condition: str | None
     outcome: str | None
     version: int
+    borough: str | None = None  # where found, so that "found out of area" can be seen
+
+
+def boroughs(session: Session, actor: Actor) -> list[str]:
+    """The boroughs of the places the actor's organisation holds, for choosing where found."""
+    return list(
+        session.scalars(
+            select(Place.borough)
+            .where(Place.organisation_id == actor.organisation_id, Place.borough.is_not(None))
+            .distinct()
+            .order_by(Place.borough)
+        )
+    )
 
 
 def record_found(session: Session, actor: Actor, episode: Episode, data: FoundInput) -> Episode:
@@ -991,6 +1004,17 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     episode.status = EpisodeStatus.found
     episode.found_at = data.found_at
     episode.found_text = data.found_text
+    if data.borough:
+        # The place found, as a place of its own: the network and the out-of-area trigger see it.
+        place = Place(
+            type=PlaceType.other,
+            name=(data.found_text or "")[:200],
+            borough=data.borough[:60],
+            organisation_id=episode.organisation_id,
+        )
+        session.add(place)
+        session.flush()
+        episode.found_place_id = place.id
     episode.found_with_text = data.found_with_text
     episode.found_by = data.found_by
     episode.found_condition = data.condition

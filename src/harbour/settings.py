@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     # in 100,000 (its weight known to a third of a bit); more is steadier and slower.
     identity_u_max_pairs: int = Field(default=2_000_000, ge=10_000)
     identity_seed: int = 42  # the same seed trains the same model on the same file
+    # Email notifications (docs/operations.md): off until an SMTP server is named. Emails carry
+    # no personal data, only the kind of notification and a link back into Harbour.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_from: str = "Harbour <harbour@localhost>"
+    smtp_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    # The address users reach Harbour at, to make absolute links in emails.
+    public_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     log_json: bool = True
 

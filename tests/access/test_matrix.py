@@ -123,6 +123,15 @@ MATRIX: dict[tuple[str, str], Case] = {
         wrong_status=404,  # a sergeant cannot see other accounts at all
         form=lambda _: {"active": "0", "reason": "matrix test"},
     ),
+    ("GET", "/admin/users/{user_id}/email"): Case(
+        R.administrator, wrong=R.sergeant, wrong_status=404
+    ),
+    ("POST", "/admin/users/{user_id}/email"): Case(
+        R.administrator,
+        wrong=R.sergeant,
+        wrong_status=404,
+        form=lambda _: {"email": "matrix@force.example"},
+    ),
     ("GET", "/people"): Case(R.hub_officer, wrong=R.administrator),
     ("GET", "/people/new"): Case(R.officer, wrong=R.auditor),
     ("POST", "/people/new"): Case(R.officer, wrong=R.auditor, form=_person_form),

@@ -1,4 +1,4 @@
-"""Account administration pages: list users, disable and re-enable accounts with a reason."""
+"""Account administration pages: list users, set their email, disable and re-enable accounts."""
 
 from __future__ import annotations
 
@@ -69,4 +69,40 @@ def set_active(
     except HarbourError as exc:
         request.state.rollback = True
         return _confirm(request, user, {"reason": exc.message}, reason)
+    return RedirectResponse(f"/admin/users?done={user.username}", status_code=303)
+
+
+def _email_page(
+    request: Request, user: User, errors: dict[str, str], email: str | None
+) -> Response:
+    return render(
+        request,
+        "admin/email.html",
+        {"user": user, "errors": errors, "email": email or ""},
+        status_code=422 if errors else 200,
+    )
+
+
+@pages.get("/{user_id}/email")
+def edit_email(
+    request: Request, user_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    user = service.get_user(session, actor, user_id, "user.manage")
+    return _email_page(request, user, {}, user.email)
+
+
+@pages.post("/{user_id}/email")
+def set_email(
+    request: Request,
+    user_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    email: Annotated[str, Form()] = "",
+) -> Response:
+    user = service.get_user(session, actor, user_id, "user.manage")
+    try:
+        service.set_email(session, actor, user, email)
+    except HarbourError as exc:
+        request.state.rollback = True
+        return _email_page(request, user, exc.field_errors or {"email": exc.message}, email)
     return RedirectResponse(f"/admin/users?done={user.username}", status_code=303)

@@ -27,6 +27,10 @@ from harbour.errors import Conflict, NotFound, ValidationFailed
 from harbour.settings import get_settings
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+# A plausible address: a name, one @, a domain with a dot; no spaces, line breaks or the
+# characters that would make an email header name several addresses.
+_EMAIL_PART = r"[^@\s.,;<>()\[\]\"\\]"
+EMAIL_RE = re.compile(rf"^(?:{_EMAIL_PART}|\.){{1,64}}@{_EMAIL_PART}+(?:\.{_EMAIL_PART}+)+$")
 
 
 def actor_for(
@@ -141,6 +145,7 @@ def create_user(
     password: str,
     team: Team | None = None,
     display_name: str | None = None,
+    email: str | None = None,
 ) -> User:
     """Create a user account."""
     access.require(actor, "user.manage")
@@ -155,9 +160,11 @@ def create_user(
     if team is not None and team.organisation_id != organisation.id:
         raise ValidationFailed(f"The team {team.name!r} is not part of {organisation.name}")
     check_password_rules(password, username)
+    address = check_email(email)
     user = User(
         username=username,
         display_name=(display_name or username).strip(),
+        email=address,
         role=role,
         organisation_id=organisation.id,
         team_id=team.id if team else None,
@@ -173,6 +180,7 @@ def _user_facts(user: User) -> dict[str, object]:
     return {
         "username": user.username,
         "display_name": user.display_name,
+        "email": user.email,
         "role": user.role.value,
         "organisation_id": user.organisation_id,
         "team_id": user.team_id,
@@ -226,6 +234,42 @@ def set_active(session: Session, actor: Actor, user: User, *, active: bool, reas
         before=before,
         after=_user_facts(user),
         justification=reason,
+    )
+    return user
+
+
+def check_email(email: str | None) -> str | None:
+    """Return a plausible email address, tidied, or None for none; refuse anything else."""
+    address = (email or "").strip()
+    if not address:
+        return None
+    if len(address) > 254 or not EMAIL_RE.match(address):
+        raise ValidationFailed(
+            "Enter an email address like name@force.example",
+            field_errors={
+                "email": "Enter an email address like name@force.example, or leave it empty"
+            },
+        )
+    return address
+
+
+def set_email(session: Session, actor: Actor, user: User, email: str | None) -> User:
+    """Set or clear the address Harbour emails the user's notifications to (audited)."""
+    access.require(actor, "user.manage", user)
+    address = check_email(email)
+    if address == user.email:
+        return user
+    before = user.email
+    user.email = address
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "set_email",
+        "user",
+        user.id,
+        before={"email": before},
+        after={"email": address},
     )
     return user
 

@@ -15,6 +15,7 @@ from harbour.audit import service as audit
 from harbour.auth.models import User
 from harbour.errors import Conflict, ValidationFailed
 from harbour.people.models import Person
+from harbour.tasks import mail
 from harbour.tasks.models import Notification, Task
 
 SUBJECT = "task"
@@ -41,12 +42,19 @@ STALE = "Someone else changed this task after you opened it. Reload it and try a
 
 
 def notify(session: Session, user_ids: Iterable[int | None], text: str, link: str | None) -> int:
-    """Leave a message for each user (once each); return how many were left."""
+    """Leave a message for each user (once each); return how many were left.
+
+    Users with an email address are also emailed, once the transaction commits (`mail`).
+    """
     now = clock.now()
     unique = sorted({u for u in user_ids if u is not None})
-    for user_id in unique:
-        session.add(Notification(user_id=user_id, text=text[:500], link=link, created_at=now))
-    return len(unique)
+    made = [
+        Notification(user_id=user_id, text=text[:500], link=link, created_at=now)
+        for user_id in unique
+    ]
+    session.add_all(made)
+    mail.queue(session, made)
+    return len(made)
 
 
 def unread_count(session: Session, actor: Actor | None) -> int:

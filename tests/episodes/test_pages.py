@@ -522,3 +522,48 @@ def test_found_out_of_area_through_the_page_opens_a_screening(
         assert found.status_code == 303
     screening = tasks.open_task_of_kind(session, child.id, "exploitation_screening")
     assert screening is not None and screening.trigger == "Found in Croydon; lives in Lambeth"
+
+
+def test_a_stale_save_shows_what_changed_and_keeps_what_was_typed(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    org = session.get(Organisation, hub.organisation_id)
+    colleague = make_user(session, Role.hub_officer, team=make_team(session, org))
+    episode = make_episode(session, hub, last_seen_text="Park")
+    session.commit()
+    sign_in(client, hub.username)
+    url = f"/episodes/{episode.id}"
+    _justify(client, episode.person_id, url)
+    page = client.get(url).text
+    read = str(episode.version)
+    person = service.person_of(session, episode)
+    service.grade(
+        session,
+        actor_of(colleague),
+        episode,
+        person,
+        service.GradingInput(
+            service.RiskAnswers(),
+            RiskGrade.high,
+            "Threats made",
+            None,
+            "Considered; not met",
+            episode.version,
+        ),
+    )
+    session.commit()
+    stale = client.post(
+        f"{url}/information",
+        data={
+            "csrf_token": csrf_from(page),
+            "version": read,
+            "topic": "other",
+            "text": "Seen near the canal",
+            "given_by": "A neighbour",
+        },
+    )
+    assert stale.status_code == 409
+    assert "What changed since you opened this page" in stale.text
+    assert f"<strong>Grade</strong> by {colleague.display_name}" in stale.text
+    assert "Seen near the canal" in stale.text  # what the officer typed is still there

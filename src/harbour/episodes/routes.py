@@ -236,6 +236,13 @@ def _episode_page(
 ) -> Response:
     reviews = service.reviews(session, episode)
     episode_tasks = tasks.tasks_of(session, actor, episode_id=episode.id)
+    # Someone saved first: show what they did, so the officer can decide what to do with theirs.
+    stale = bool(errors) and errors.get("form") == service.STALE
+    changes = (
+        audit.subject_history(session, service.SUBJECT, episode.id, limit=5, changes_only=True)
+        if stale
+        else []
+    )
     recorded = service.actions(session, episode)
     may = service.permissions(actor, episode)
     return render(
@@ -257,6 +264,7 @@ def _episode_page(
             "hours": service.hours_missing(episode),
             "blockers": service.closure_blockers(session, episode, person, recorded),
             "actions": recorded,
+            "changes": changes,
             "photos": service.photos(session, episode),
             "action_kinds": service.ACTIONS,
             "tasks": episode_tasks,

@@ -37,11 +37,13 @@ risk_app = typer.Typer(help="The APP risk grading policy.")
 triage_app = typer.Typer(help="Call triage: the Right Care Right Person narrative assist.")
 identity_app = typer.Typer(help="Identity resolution: find the records that describe one person.")
 reviews_app = typer.Typer(help="Supervision reviews of missing episodes.")
+network_app = typer.Typer(help="The entity network: exploitation alerts with their evidence.")
 app.add_typer(db_app, name="db")
 app.add_typer(risk_app, name="risk")
 app.add_typer(triage_app, name="triage")
 app.add_typer(identity_app, name="identity")
 app.add_typer(reviews_app, name="reviews")
+app.add_typer(network_app, name="network")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(teams_app, name="teams")
 app.add_typer(users_app, name="users")
@@ -650,6 +652,64 @@ def identity_chart(
     except HarbourError as exc:
         raise _fail(exc.message) from exc
     console.print(f"Match-weight chart written to {out}")
+
+
+@network_app.command("alerts")
+def network_alerts(
+    output: Annotated[str, typer.Option("--format", help="json (the only format so far)")] = "json",
+    min_score: Annotated[
+        float | None,
+        typer.Option(help="List alerts at or above this score (default: setting)", min=0, max=1),
+    ] = None,
+) -> None:
+    """Print the network alerts, highest score first, with their children and evidence."""
+    import json
+
+    from harbour.network import service as network
+
+    if output != "json":
+        raise _fail("--format must be json")
+    with db.unit_of_work() as session:
+        listed = network.analyse(session).listed(min_score)
+    typer.echo(json.dumps(listed, ensure_ascii=False, indent=1))
+
+
+@network_app.command("analyse")
+def network_analyse(
+    min_score: Annotated[
+        float | None,
+        typer.Option(help="Show alerts at or above this score (default: setting)", min=0, max=1),
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many alerts to show", min=1)] = 20,
+) -> None:
+    """Rebuild the whole network from the database and summarise the alerts."""
+    import time
+    from collections import Counter
+
+    from harbour.network import service as network
+
+    started = time.perf_counter()
+    with db.unit_of_work() as session:
+        result = network.analyse(session)
+        listed = result.listed(min_score)
+    seconds = time.perf_counter() - started
+    kinds = Counter(alert["kind"] for alert in listed)
+    console.print(
+        f"{len(result.g.nodes):,} entities, {len(result.g.links):,} links, "
+        f"{len(listed):,} alerts ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or '-'})"
+        f" in {seconds:.1f} s"
+    )
+    table = Table(title="Highest-scoring network alerts")
+    for column in ("score", "kind", "subject", "children", "why"):
+        table.add_column(column, justify="right" if column in ("score", "children") else "left")
+    for alert in listed[:top]:
+        subject = alert["subject"]
+        table.add_row(
+            f"{alert['score']:.2f}", alert["kind"],
+            f"{subject['type']} {subject['external_id']}", str(len(alert["children"])),
+            alert["reason"],
+        )  # fmt: skip
+    console.print(table)
 
 
 @app.command()

@@ -103,6 +103,23 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_from: str = "Harbour <harbour@localhost>"
     smtp_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    # Exploitation network alerts (docs/operations.md, docs/decisions/0011). Children counted for
+    # a common associate, a hotspot or a cluster; for a shared phone or vehicle.
+    network_min_children: int = Field(default=3, ge=2)
+    network_min_shared_children: int = Field(default=2, ge=2)
+    # How much a link through a phone or vehicle, or through a place, counts against a direct one.
+    # An adult within this many years of a child's age is their peer, not an older associate.
+    network_peer_age_years: float = Field(default=2, ge=0)
+    network_object_weight: float = Field(default=0.7, gt=0, le=1)
+    network_place_weight: float = Field(default=0.5, gt=0, le=1)
+    # A kind of place is busy when its median place sees this many unrelated children found or
+    # last seen there (schools, stations): it does not join people into links or clusters.
+    network_busy_place_children: float = Field(default=2, gt=0)
+    # The least base rate a hotspot is weighed against, so that rare kinds of place need more than
+    # one or two children.
+    network_base_rate_floor: float = Field(default=0.5, gt=0)
+    # Alerts below this score are not listed unless asked (--min-score).
+    network_alert_min_score: float = Field(default=0.5, ge=0, le=1)
     # The address users reach Harbour at, to make absolute links in emails.
     public_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"

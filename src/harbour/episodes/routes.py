@@ -237,7 +237,7 @@ def _episode_page(
     reviews = service.reviews(session, episode)
     episode_tasks = tasks.tasks_of(session, actor, episode_id=episode.id)
     # Someone saved first: show what they did, so the officer can decide what to do with theirs.
-    stale = bool(errors) and errors.get("form") == service.STALE
+    stale = errors is not None and errors.get("form") == service.STALE
     changes = (
         audit.subject_history(session, service.SUBJECT, episode.id, limit=5, changes_only=True)
         if stale

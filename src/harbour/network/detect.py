@@ -1,0 +1,244 @@
+"""Detection on the entity network: pure functions from a graph and thresholds to scored alerts.
+
+Every score is in 0..1 and comes with the links that produced it, so that a supervisor can check
+it record by record:
+
+- common associate: an adult linked to several children who are not their family, carers or
+  professionals; direct links count 1, links through a shared phone or vehicle and through a
+  quiet place count less (settings);
+- hotspot: a place where several unrelated children were found or last seen, weighed against the
+  median place of its kind (a school is busy, a flat is not); children who live there, or who
+  went there with or to a known friend who lives there, are explained and not counted;
+- shared phone / vehicle: used by several children;
+- network: a connected cluster of children, adults, phones, vehicles and hotspot places once
+  family, carer and professional links and busy places are taken out; scored by its alerts.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import igraph as ig
+
+from harbour.network.graph import PROTECTIVE, VISITS, EntityGraph, Link, Node
+from harbour.settings import Settings
+
+
+@dataclass
+class Alert:
+    kind: str  # common_associate, hotspot, shared_phone, shared_vehicle, network
+    subject: Node  # a cluster's subject is Node("cluster", its id)
+    score: float
+    children: list[int]  # person vertices
+    members: list[int]  # other vertices involved
+    evidence: list[Link] = field(default_factory=list)
+    reason: str = ""
+
+
+def _strength(count: float) -> float:
+    """0 for one child, rising towards 1: 2 -> 0.39, 3 -> 0.63, 4 -> 0.78, 6 -> 0.92."""
+    return max(0.0, 1 - math.exp(-(count - 1) / 2))
+
+
+@dataclass
+class _Context:
+    g: EntityGraph
+    s: Settings
+    around: dict[int, list[Link]]
+    visits: dict[int, dict[int, list[Link]]]  # place -> unexplained child -> links
+    base: dict[str, float]  # place type -> median unexplained children per place
+
+    def busy(self, place: int) -> bool:
+        kind = self.g.place_type.get(place, "")
+        return self.base.get(kind, 0.0) >= self.s.network_busy_place_children
+
+
+def _visits(g: EntityGraph) -> dict[int, dict[int, list[Link]]]:
+    residents = g.residents()
+    companions: dict[int, set[int]] = defaultdict(set)
+    known: dict[int, set[int]] = defaultdict(set)  # person -> people they are known to be with
+    for link in g.links:
+        if link.type == "found_with":
+            companions[link.record_id].add(link.b)
+        if link.type == "associate" or link.type in PROTECTIVE:
+            known[link.a].add(link.b)
+            known[link.b].add(link.a)
+    out: dict[int, dict[int, list[Link]]] = defaultdict(lambda: defaultdict(list))
+    for link in g.links:
+        if link.type not in VISITS or link.a not in g.children:
+            continue
+        living = residents.get(link.b, set())
+        if link.a in living or g.home.get(link.a) == link.b:
+            continue
+        with_them = companions.get(link.record_id, set()) if link.record == "episode" else set()
+        if living & (known[link.a] | with_them):
+            continue  # at a known friend's or relative's home
+        out[link.b][link.a].append(link)
+    return out
+
+
+def _context(g: EntityGraph, s: Settings) -> _Context:
+    around = g.by_vertex()
+    visits = _visits(g)
+    per_type: dict[str, list[int]] = defaultdict(list)
+    for place, kind in g.place_type.items():
+        per_type[kind].append(len(visits.get(place, {})))
+    base = {kind: float(statistics.median(counts)) for kind, counts in per_type.items()}
+    return _Context(g, s, around, visits, base)
+
+
+def _other(link: Link, v: int) -> int:
+    return link.b if link.a == v else link.a
+
+
+def _children_of(c: _Context, adult: int) -> tuple[dict[int, float], dict[int, list[Link]]]:
+    """The children an adult is linked to, each with its strongest link's weight and evidence."""
+    g, s = c.g, c.s
+    weight: dict[int, float] = {}
+    evidence: dict[int, list[Link]] = defaultdict(list)
+    born = g.born.get(adult)
+
+    def count(child: int, w: float, links: list[Link]) -> None:
+        if child == adult or child not in g.children:
+            return
+        if frozenset((adult, child)) in g.protective:
+            return
+        theirs = g.born.get(child)
+        if born and theirs and abs((theirs - born).days) < s.network_peer_age_years * 365.25:
+            return  # a peer, not an older associate
+        child = g.same_as.get(child, child)
+        weight[child] = max(weight.get(child, 0.0), w)
+        evidence[child].extend(links)
+
+    for link in c.around.get(adult, []):
+        if link.type in PROTECTIVE:
+            continue
+        other = _other(link, adult)
+        kind = g.nodes[other].kind
+        if kind == "person":
+            count(other, 1.0, [link])
+        elif kind in ("phone", "vehicle"):
+            for second in c.around.get(other, []):
+                count(_other(second, other), s.network_object_weight, [link, second])
+        elif kind == "place" and not c.busy(other):
+            for child, links in c.visits.get(other, {}).items():
+                count(child, s.network_place_weight, [link, *links])
+    return weight, evidence
+
+
+def common_associates(c: _Context) -> list[Alert]:
+    g, s = c.g, c.s
+    alerts = []
+    for adult in sorted(g.adults):
+        weight, evidence = _children_of(c, adult)
+        if len(weight) < s.network_min_children:
+            continue
+        effective = sum(weight.values())
+        direct = sum(1 for w in weight.values() if w == 1.0)
+        alerts.append(
+            Alert(
+                "common_associate", g.nodes[adult], round(_strength(effective), 3),
+                sorted(weight), [],
+                [link for child in sorted(weight) for link in evidence[child]],
+                f"linked to {len(weight)} children who are not their family or in their care "
+                f"({direct} directly, {len(weight) - direct} through phones, vehicles or places)",
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def hotspots(c: _Context) -> list[Alert]:
+    g, s = c.g, c.s
+    alerts = []
+    for place, seen in c.visits.items():
+        if len(seen) < s.network_min_children:
+            continue
+        kind = g.place_type.get(place, "place")
+        base = max(c.base.get(kind, 0.0), s.network_base_rate_floor)
+        specific = max(0.0, 1 - base / len(seen)) ** 2  # twice the usual: a quarter
+        alerts.append(
+            Alert(
+                "hotspot", g.nodes[place], round(_strength(len(seen)) * specific, 3),
+                sorted(seen), [], [link for child in sorted(seen) for link in seen[child]],
+                f"{len(seen)} unrelated children found or last seen here; a {kind} usually sees "
+                f"{c.base.get(kind, 0.0):g}",
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def shared_objects(c: _Context) -> list[Alert]:
+    g, s = c.g, c.s
+    alerts = []
+    for v, node in enumerate(g.nodes):
+        if node.kind not in ("phone", "vehicle"):
+            continue
+        links = c.around.get(v, [])
+        adults = sorted({link.a for link in links if link.a in g.adults})
+        children = sorted(
+            {
+                link.a
+                for link in links
+                if link.a in g.children
+                and not any(frozenset((link.a, a)) in g.protective for a in adults)
+            }
+        )
+        if len(children) < s.network_min_shared_children:
+            continue
+        score = _strength(len(children) + 0.5 * min(len(adults), 2))
+        alerts.append(
+            Alert(
+                f"shared_{node.kind}", node, round(score, 3), children, adults,
+                [link for link in links if link.a in children or link.a in adults],
+                f"{node.kind} linked to {len(children)} children and {len(adults)} adults",
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def networks(c: _Context, found: list[Alert]) -> list[Alert]:
+    g, s = c.g, c.s
+    flagged = {g.index[a.subject]: a for a in found}
+    keep = []
+    for link in g.links:
+        if link.type in PROTECTIVE or link.type == "lives_at":
+            continue
+        if g.nodes[link.b].kind == "place" and (
+            link.b not in flagged or c.busy(link.b) or flagged[link.b].kind != "hotspot"
+        ):
+            continue
+        keep.append(link)
+    graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in keep])
+    alerts = []
+    for component in graph.connected_components():
+        children = sorted(v for v in component if v in g.children)
+        adults = [v for v in component if v in g.adults]
+        if len(children) < s.network_min_children or not adults:
+            continue
+        inside = [flagged[v] for v in component if v in flagged]
+        if not inside:
+            continue
+        miss = math.prod(1 - a.score for a in inside)
+        members = sorted(set(component) - set(children))
+        chosen = set(component)
+        alerts.append(
+            Alert(
+                "network", Node("cluster", f"cluster-{g.nodes[min(children)].key}"),
+                round(1 - miss, 3), children, members,
+                [link for link in keep if link.a in chosen],
+                f"{len(children)} children and {len(members)} adults, places, phones or "
+                f"vehicles joined by {len(inside)} alerts",
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def detect(g: EntityGraph, s: Settings) -> list[Alert]:
+    """Every alert, highest score first."""
+    c = _context(g, s)
+    found = common_associates(c) + hotspots(c) + shared_objects(c)
+    found += networks(c, found)
+    return sorted(found, key=lambda a: (-a.score, a.kind, str(a.subject.key)))

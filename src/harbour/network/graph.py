@@ -1,0 +1,174 @@
+"""The entity network: every person, place, phone and vehicle Harbour holds, and every link between
+them with its source record and time, read from the database into an igraph graph.
+
+Links come from associations (their own type), from episodes (the missing person last seen at or
+found at a place, found with a companion), from a person's home and from the phones on a person's
+record. The graph is rebuilt from the database each time: an in-memory copy is only a cache.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import igraph as ig
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harbour.episodes.models import Episode, EpisodeCompanion
+from harbour.links.models import Association
+from harbour.people.models import Person, PersonPhone
+from harbour.places.models import Place
+
+# Links that say who looks after or is related to a person: never a sign of exploitation.
+PROTECTIVE = frozenset({"family", "carer", "professional"})
+# Links that put a child at a place on a missing episode.
+VISITS = frozenset({"last_seen_at", "found_at", "seen_at"})
+
+
+@dataclass(frozen=True, order=True)
+class Node:
+    """A vertex: `kind` is person, place, phone or vehicle; `key` its row id (a phone: number)."""
+
+    kind: str
+    key: str | int
+
+
+@dataclass(frozen=True)
+class Link:
+    """One edge with its evidence: which record said so, and when."""
+
+    a: int  # vertex index of the subject (always a person)
+    b: int  # vertex index of the object
+    type: str
+    record: str  # association, episode or person
+    record_id: int
+    observed_at: datetime | None
+
+
+@dataclass
+class EntityGraph:
+    nodes: list[Node] = field(default_factory=list)
+    index: dict[Node, int] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    children: set[int] = field(default_factory=set)  # vertex indexes of persons under 18
+    adults: set[int] = field(default_factory=set)  # everyone else (unknown age included)
+    born: dict[int, date] = field(default_factory=dict)  # person vertex -> date of birth
+    # Person vertex -> the first record with the same name and date of birth: duplicates that
+    # identity resolution has not merged yet are counted once.
+    same_as: dict[int, int] = field(default_factory=dict)
+    place_type: dict[int, str] = field(default_factory=dict)
+    home: dict[int, int] = field(default_factory=dict)  # person vertex -> home place vertex
+    protective: set[frozenset[int]] = field(default_factory=set)  # family/carer pairs
+    graph: ig.Graph = field(default_factory=ig.Graph)
+
+    def vertex(self, kind: str, key: str | int) -> int:
+        node = Node(kind, key)
+        found = self.index.get(node)
+        if found is None:
+            found = self.index[node] = len(self.nodes)
+            self.nodes.append(node)
+        return found
+
+    def by_vertex(self) -> dict[int, list[Link]]:
+        """Every link touching each vertex."""
+        out: dict[int, list[Link]] = defaultdict(list)
+        for link in self.links:
+            out[link.a].append(link)
+            out[link.b].append(link)
+        return out
+
+    def residents(self) -> dict[int, set[int]]:
+        """Place vertex -> the person vertices who live there."""
+        out: dict[int, set[int]] = defaultdict(set)
+        for person, place in self.home.items():
+            out[place].add(person)
+        return out
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def build(session: Session, as_of: datetime) -> EntityGraph:
+    """Read the whole network from the database."""
+    g = EntityGraph()
+    first: dict[int, datetime] = {}  # a person who went missing as a child stays a child here
+    episodes = session.execute(
+        select(
+            Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
+            Episode.last_seen_place_id, Episode.found_at, Episode.found_place_id,
+        )
+    ).all()  # fmt: skip
+    for row in episodes:
+        if row.person_id not in first or row.reported_at < first[row.person_id]:
+            first[row.person_id] = row.reported_at
+    first_record: dict[tuple[str, str, date], int] = {}
+    for pid, born, home, given, family in session.execute(
+        select(
+            Person.id, Person.date_of_birth, Person.home_place_id, Person.given_name,
+            Person.family_name,
+        ).order_by(Person.id)
+    ):  # fmt: skip
+        v = g.vertex("person", pid)
+        if born is not None and given and family:
+            key = (given.casefold(), family.casefold(), born)
+            g.same_as[v] = first_record.setdefault(key, v)
+        on = first.get(pid, as_of).date()
+        (g.children if born is not None and _age(born, on) < 18 else g.adults).add(v)
+        if born is not None:
+            g.born[v] = born
+        if home is not None:
+            g.home[v] = g.vertex("place", home)
+            g.links.append(Link(v, g.home[v], "lives_at", "person", pid, None))
+    for pid, place_type in session.execute(select(Place.id, Place.type)):
+        g.place_type[g.vertex("place", pid)] = str(place_type)
+    for pid, number in session.execute(select(PersonPhone.person_id, PersonPhone.number)):
+        v = g.vertex("person", pid)
+        g.links.append(Link(v, g.vertex("phone", number), "owns_phone", "person", pid, None))
+    for a in session.execute(
+        select(
+            Association.id, Association.subject_id, Association.object_person_id,
+            Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
+            Association.type, Association.observed_at,
+        )
+    ):  # fmt: skip
+        if a.object_person_id is not None:
+            other = g.vertex("person", a.object_person_id)
+        elif a.object_place_id is not None:
+            other = g.vertex("place", a.object_place_id)
+        elif a.object_vehicle_id is not None:
+            other = g.vertex("vehicle", a.object_vehicle_id)
+        else:
+            other = g.vertex("phone", a.object_phone)
+        subject = g.vertex("person", a.subject_id)
+        kind = str(a.type)
+        g.links.append(Link(subject, other, kind, "association", a.id, a.observed_at))
+        if kind in PROTECTIVE:
+            g.protective.add(frozenset((subject, other)))
+    by_episode: dict[int, int] = {}
+    for row in episodes:
+        v = g.vertex("person", row.person_id)
+        by_episode[row.id] = v
+        if row.last_seen_place_id is not None:
+            place = g.vertex("place", row.last_seen_place_id)
+            seen = row.last_seen_at or row.reported_at
+            g.links.append(Link(v, place, "last_seen_at", "episode", row.id, seen))
+        if row.found_place_id is not None:
+            place = g.vertex("place", row.found_place_id)
+            g.links.append(Link(v, place, "found_at", "episode", row.id, row.found_at))
+    found = {row.id: row.found_at for row in episodes}
+    for episode_id, pid in session.execute(
+        select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
+    ):
+        child = by_episode[episode_id]
+        g.links.append(
+            Link(
+                child, g.vertex("person", pid), "found_with", "episode",
+                episode_id, found[episode_id],
+            )
+        )  # fmt: skip
+    g.graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in g.links])
+    g.graph.es["type"] = [link.type for link in g.links]
+    return g

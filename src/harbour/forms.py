@@ -109,3 +109,19 @@ class Fields:
         """Raise every message found so far, if there is any."""
         if self.errors:
             raise ValidationFailed("Check the details you entered", field_errors=dict(self.errors))
+
+
+def form_version(form: Mapping[str, str]) -> int:
+    """The record version a form was read at (-1 if missing, so a stale check refuses it)."""
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def form_number(value: str | None) -> int | None:
+    """A chosen id from a select or hidden field, or None if blank or not a number."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -27,7 +27,7 @@ from starlette.datastructures import UploadFile
 
 from harbour import clock, db, timefmt
 from harbour.actor import Actor
-from harbour.errors import Conflict, Forbidden, NotAuthenticated, ValidationFailed
+from harbour.errors import Conflict, Forbidden, HarbourError, NotAuthenticated, ValidationFailed
 from harbour.settings import get_settings
 
 # Record ids in paths: positive and within a 32-bit integer column on every database.
@@ -332,6 +332,23 @@ async def form_lists(request: Request) -> dict[str, list[str]]:
 def client_ip(request: Request) -> str:
     """Return the client's address (the proxy's X-Forwarded-For is trusted via uvicorn)."""
     return request.client.host if request.client else "unknown"
+
+
+def form_failure(request: Request, exc: HarbourError) -> dict[str, str]:
+    """For a form page: roll the request back and return the messages to show again.
+
+    Only "check what you entered" (422) and "someone saved first" (409) are shown on the form;
+    anything else is raised on to the error pages.
+    """
+    if exc.status_code not in (409, 422):
+        raise exc
+    request.state.rollback = True
+    return exc.field_errors or {"form": exc.message}
+
+
+def failure_status(errors: dict[str, str]) -> int:
+    """409 when the only problem is that someone saved first, else 422."""
+    return 409 if "form" in errors and len(errors) == 1 else 422
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:

@@ -21,7 +21,7 @@ from harbour.audit import service as audit
 from harbour.episodes import clocks, service
 from harbour.episodes.models import Episode, Review
 from harbour.errors import Forbidden, HarbourError
-from harbour.forms import Fields
+from harbour.forms import Fields, form_number, form_version
 from harbour.people import service as people
 from harbour.people.models import Person
 from harbour.people.routes import justify_page
@@ -35,7 +35,9 @@ from harbour.tasks import service as tasks
 from harbour.web import (
     RecordId,
     current_actor,
+    failure_status,
     form_data,
+    form_failure,
     form_files,
     form_lists,
     get_session,
@@ -61,18 +63,6 @@ GRADES = {
     "high": "High",
 }
 YES_NO_UNKNOWN = {"yes": "Yes", "no": "No", "unknown": "Not known"}
-
-
-def _failed(request: Request, exc: HarbourError) -> dict[str, str]:
-    """Roll the request back and return the messages to show (409/422 only)."""
-    if exc.status_code not in (409, 422):
-        raise exc
-    request.state.rollback = True
-    return exc.field_errors or {"form": exc.message}
-
-
-def _status(errors: dict[str, str]) -> int:
-    return 409 if "form" in errors and len(errors) == 1 else 422
 
 
 def _justified(
@@ -150,7 +140,7 @@ def _report_page(
         request,
         "episodes/report.html",
         {"person": person, "values": values, "errors": errors, "current": current},
-        status_code=_status(errors) if errors else 200,
+        status_code=failure_status(errors) if errors else 200,
     )
 
 
@@ -198,7 +188,7 @@ def report(
                 session, actor, episode, files["photo"], given_by=source, version=episode.version
             )
     except HarbourError as exc:
-        return _report_page(request, session, person, form, _failed(request, exc))
+        return _report_page(request, session, person, form, form_failure(request, exc))
     if service.permissions(actor, episode)["grade"]:
         return RedirectResponse(f"/episodes/{episode.id}/grade?reported=1", status_code=303)
     return RedirectResponse(f"/episodes/{episode.id}?saved=reported", status_code=303)
@@ -284,7 +274,7 @@ def _episode_page(
             "may_review": {r.id: service.can_review(actor, episode, r) for r in reviews},
             "now": clock.now(),
         },
-        status_code=(_status(errors) if errors else 200),
+        status_code=(failure_status(errors) if errors else 200),
     )
 
 
@@ -314,21 +304,14 @@ def add_information(
             given_by=given_by or "",
             contact=contact,
             given_at=given_at,
-            version=_version(form),
+            version=form_version(form),
         )
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _episode_page(
             request, session, actor, episode, person, reason, errors=errors, values=form
         )
     return RedirectResponse(f"/episodes/{episode_id}?saved=information", status_code=303)
-
-
-def _version(form: dict[str, str]) -> int:
-    try:
-        return int(form.get("version", ""))
-    except ValueError:
-        return -1
 
 
 # -- grading ----------------------------------------------------------------------------------
@@ -392,7 +375,7 @@ def _grading_page(
             "reported": reported,
             "history": service.gradings(session, episode),
         },
-        status_code=_status(errors) if errors else 200,
+        status_code=failure_status(errors) if errors else 200,
     )
 
 
@@ -468,7 +451,7 @@ def save_grading(
         rationale=fields.text("rationale", "Your rationale", limit=10_000),
         below_reason=fields.text("below_reason", "Why the grade is lower", limit=10_000),
         cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
-        version=_version(form),
+        version=form_version(form),
     )
     try:
         if errors:
@@ -476,7 +459,7 @@ def save_grading(
         fields.check()
         grading = service.grade(session, actor, episode, person, data)
     except HarbourError as exc:
-        problems = _failed(request, exc)
+        problems = form_failure(request, exc)
         shown = data.answers.model_dump(exclude_none=True)
         return _grading_page(request, session, actor, episode, person, shown, form, problems)
     saved = "graded-below" if grading.below_reason else "graded"
@@ -519,7 +502,7 @@ def _review_page(
             "child": service.is_child(person, episode),
             "escalated_to": clocks.escalated(Role(review.rank), review.due_at, clock.now()),
         },
-        status_code=_status(errors) if errors else 200,
+        status_code=failure_status(errors) if errors else 200,
     )
 
 
@@ -572,13 +555,13 @@ def save_review(
         plan=fields.text("plan", "The investigation plan", limit=20_000),
         reporter_contact=fields.text("reporter_contact", "Contact with the reporter", limit=5000),
         cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
-        version=_version(form),
+        version=form_version(form),
     )
     try:
         fields.check()
         service.record_review(session, actor, episode, person, review, data)
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _review_page(request, session, episode, person, review_id, form, errors)
     return RedirectResponse(f"/episodes/{episode_id}?saved=review", status_code=303)
 
@@ -687,9 +670,9 @@ def close(
         return opened
     episode, person, reason = opened
     try:
-        service.close(session, actor, episode, person, _version(form))
+        service.close(session, actor, episode, person, form_version(form))
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _episode_page(request, session, actor, episode, person, reason, errors=errors)
     return RedirectResponse(f"/episodes/{episode_id}?saved=closed", status_code=303)
 
@@ -726,10 +709,10 @@ def record_action(
             reference=reference,
             details=details,
             at=at,
-            version=_version(form),
+            version=form_version(form),
         )
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _episode_page(
             request, session, actor, episode, person, reason, errors=errors, values=form
         )
@@ -746,10 +729,10 @@ def hand_over(
         return opened
     episode, person, reason = opened
     try:
-        owner = tasks.find_colleague(session, actor, _number(form.get("owner_id")))
-        service.hand_over(session, actor, episode, owner, _version(form))
+        owner = tasks.find_colleague(session, actor, form_number(form.get("owner_id")))
+        service.hand_over(session, actor, episode, owner, form_version(form))
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _episode_page(
             request, session, actor, episode, person, reason, errors=errors, values=form
         )
@@ -770,7 +753,7 @@ def open_enquiry(
         title = fields.text("title", "The enquiry", required=True, limit=200)
         details = fields.text("task_details", "Details", limit=5000)
         due_at = _due(fields)
-        owner = _number(form.get("task_owner_id"))
+        owner = form_number(form.get("task_owner_id"))
         if owner is not None:
             tasks.find_colleague(session, actor, owner)
         fields.check()
@@ -784,7 +767,7 @@ def open_enquiry(
             due_at=due_at,
         )
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _episode_page(
             request, session, actor, episode, person, reason, errors=errors, values=form
         )
@@ -797,13 +780,6 @@ def _due(fields: Fields) -> datetime | None:
         "due_hours", "When it is due", ["1", "4", "12", "24", "72"], required=False
     )
     return clock.now() + timedelta(hours=int(hours)) if hours else None
-
-
-def _number(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @pages.get("/episodes/{episode_id}/briefing")
@@ -885,10 +861,10 @@ def add_photo(
             episode,
             files.get("photo", b""),
             given_by=given_by,
-            version=_version(form),
+            version=form_version(form),
         )
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _episode_page(
             request, session, actor, episode, person, reason, errors=errors, values=form
         )
@@ -935,9 +911,9 @@ def return_step(
         return opened
     episode, person, reason = opened
     try:
-        STEPS[step](session, actor, episode, Fields(form, lists), _version(form))
+        STEPS[step](session, actor, episode, Fields(form, lists), form_version(form))
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _episode_page(
             request, session, actor, episode, person, reason, errors=errors, values=form
         )

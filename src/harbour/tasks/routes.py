@@ -10,8 +10,17 @@ from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
 from harbour.errors import HarbourError
+from harbour.forms import form_number, form_version
 from harbour.tasks import service
-from harbour.web import RecordId, current_actor, form_data, get_session, page_router, render
+from harbour.web import (
+    RecordId,
+    current_actor,
+    form_data,
+    form_failure,
+    get_session,
+    page_router,
+    render,
+)
 
 pages = page_router()
 
@@ -51,13 +60,6 @@ def my_tasks(request: Request, session: SessionDep, actor: ActorDep) -> Response
     return _tasks_page(request, session, actor, {})
 
 
-def _version(form: dict[str, str]) -> int:
-    try:
-        return int(form.get("version", ""))
-    except ValueError:
-        return -1
-
-
 def _back(form: dict[str, str], task_id: int) -> str:
     """Go back where the form came from: the episode page or the task list."""
     back = form.get("back", "")
@@ -72,12 +74,10 @@ def complete(
 ) -> Response:
     task = service.find(session, actor, task_id, "task.update")
     try:
-        service.complete(session, actor, task, form.get("result", ""), _version(form))
+        service.complete(session, actor, task, form.get("result", ""), form_version(form))
     except HarbourError as exc:
-        if exc.status_code not in (409, 422):
-            raise
-        request.state.rollback = True
-        errors = {f"result-{task_id}": exc.field_errors.get("result", exc.message)}
+        problem = form_failure(request, exc)
+        errors = {f"result-{task_id}": next(iter(problem.values()))}
         return _tasks_page(request, session, actor, errors, exc.status_code)
     return RedirectResponse(_back(form, task_id), status_code=303)
 
@@ -88,17 +88,11 @@ def hand_over(
 ) -> Response:
     task = service.find(session, actor, task_id, "task.update")
     try:
-        owner_id = int(form.get("owner_id") or 0)
-    except ValueError:
-        owner_id = 0
-    try:
-        owner = service.find_colleague(session, actor, owner_id)
-        service.hand_over(session, actor, task, owner, _version(form))
+        owner = service.find_colleague(session, actor, form_number(form.get("owner_id")))
+        service.hand_over(session, actor, task, owner, form_version(form))
     except HarbourError as exc:
-        if exc.status_code not in (409, 422):
-            raise
-        request.state.rollback = True
-        errors = {f"owner-{task_id}": exc.field_errors.get("owner_id", exc.message)}
+        problem = form_failure(request, exc)
+        errors = {f"owner-{task_id}": next(iter(problem.values()))}
         return _tasks_page(request, session, actor, errors, exc.status_code)
     return RedirectResponse(_back(form, task_id), status_code=303)
 

@@ -19,7 +19,7 @@ from harbour import clock
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.errors import HarbourError, ValidationFailed
-from harbour.forms import Fields
+from harbour.forms import Fields, form_number, form_version
 from harbour.people import service as people
 from harbour.people.models import Person
 from harbour.people.schemas import PersonCreate
@@ -29,8 +29,10 @@ from harbour.triage.schemas import CallerType, Outcome, TriageAnswers
 from harbour.web import (
     RecordId,
     current_actor,
+    failure_status,
     field_errors,
     form_data,
+    form_failure,
     get_session,
     page_router,
     render,
@@ -50,32 +52,6 @@ OUTCOME_COLOURS = {
     Outcome.refer_partner: "#00703c",
     Outcome.advice_only: "#505a5f",
 }
-
-
-def _failed(request: Request, exc: HarbourError) -> dict[str, str]:
-    """Roll the request back and return the messages to show (409/422 only)."""
-    if exc.status_code not in (409, 422):
-        raise exc
-    request.state.rollback = True
-    return exc.field_errors or {"form": exc.message}
-
-
-def _status(errors: dict[str, str]) -> int:
-    return 409 if "form" in errors and len(errors) == 1 else 422
-
-
-def _version(form: dict[str, str]) -> int:
-    try:
-        return int(form.get("version", ""))
-    except ValueError:
-        return -1
-
-
-def _number(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def labels() -> dict[str, Any]:
@@ -121,7 +97,7 @@ def _new_person(fields: Fields) -> PersonCreate | None:
 
 def _chosen(session: Session, actor: Actor, value: str | None) -> Person | None:
     """The person a new call is about, chosen from the search (the view is logged)."""
-    person_id = _number(value)
+    person_id = form_number(value)
     if person_id is None:
         return None
     return people.view_person(session, actor, person_id, "Recording a call about them")
@@ -145,7 +121,7 @@ def _new_call_page(
         "calls/new.html",
         {"q": q or "", "matches": matches, "chosen": chosen, "values": values, "errors": errors}
         | labels(),
-        status_code=_status(errors) if errors else 200,
+        status_code=failure_status(errors) if errors else 200,
     )
 
 
@@ -198,7 +174,7 @@ def record_call(request: Request, session: SessionDep, actor: ActorDep, form: Fo
             new_person=new_person,
         )
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _new_call_page(
             request, session, actor, q=None, chosen=chosen, values=form, errors=errors
         )
@@ -300,7 +276,7 @@ def _call_page(
             "now": now,
             **labels(),
         },
-        status_code=_status(errors) if errors else 200,
+        status_code=failure_status(errors) if errors else 200,
     )
 
 
@@ -328,7 +304,7 @@ def justify(
     try:
         calls.justify(session, actor, call, form.get("reason"), form.get("details"))
     except HarbourError as exc:
-        return _justify_page(request, call_id, _failed(request, exc))
+        return _justify_page(request, call_id, form_failure(request, exc))
     return RedirectResponse(f"/calls/{call_id}", status_code=303)
 
 
@@ -365,7 +341,7 @@ def _decision_input(fields: Fields, form: dict[str, str]) -> decisions.DecisionI
         engagement=text("engagement", "Engagement"),
         rationale=text("rationale", "Rationale", 10_000),
         caller_told=text("caller_told", "What you told the caller"),
-        version=_version(form),
+        version=form_version(form),
         partner=form.get("partner") or None,
         partner_accepted_by=fields.text(
             "partner_accepted_by", "Who accepted the handover", limit=200
@@ -395,7 +371,7 @@ def decide(
         fields.check()
         decision = decisions.decide(session, actor, call, data)
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _call_page(request, session, actor, call, reason, values=form, errors=errors)
     if decision.needs_supervisor:
         saved = "supervisor"
@@ -418,9 +394,9 @@ def confirm(
     note = fields.text("note", "Why you agree", limit=5000)
     try:
         fields.check()
-        decisions.confirm(session, actor, call, note, _version(form))
+        decisions.confirm(session, actor, call, note, form_version(form))
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _call_page(request, session, actor, call, reason, posted=form, errors=errors)
     return RedirectResponse(f"/calls/{call_id}?saved=confirmed", status_code=303)
 
@@ -446,10 +422,10 @@ def hand_over(
             accepted_by=accepted_by,
             accepted_at=accepted_at,
             reference=reference,
-            version=_version(form),
+            version=form_version(form),
         )
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _call_page(request, session, actor, call, reason, posted=form, errors=errors)
     return RedirectResponse(f"/calls/{call_id}?saved=handover", status_code=303)
 
@@ -463,7 +439,7 @@ def link_person(
         return opened
     call, reason = opened
     fields = Fields(form)
-    person_id = _number(form.get("person_id"))
+    person_id = form_number(form.get("person_id"))
     new_person = None if person_id else _new_person(fields)
     try:
         fields.check()
@@ -472,9 +448,9 @@ def link_person(
                 "Choose the person", field_errors={"new_given_name": "Enter the person's name"}
             )
         calls.link_person(
-            session, actor, call, _version(form), person_id=person_id, new_person=new_person
+            session, actor, call, form_version(form), person_id=person_id, new_person=new_person
         )
     except HarbourError as exc:
-        errors = _failed(request, exc)
+        errors = form_failure(request, exc)
         return _call_page(request, session, actor, call, reason, posted=form, errors=errors)
     return RedirectResponse(f"/calls/{call_id}?saved=person", status_code=303)

@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from harbour import clock, timefmt
+from harbour import clock
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.episodes import clocks, service
@@ -92,13 +92,31 @@ def _open(
     return episode, service.person_of(session, episode), found
 
 
-def _values_with_time(values: dict[str, str], **times: Any) -> dict[str, str]:
-    """Fill a form's date-and-time inputs from stored times (when nothing was posted)."""
-    filled = dict(values)
-    for name, when in times.items():
-        for part, text in timefmt.local_parts(when).items():
-            filled.setdefault(f"{name}_{part}", text)
-    return filled
+def _act(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    episode_id: int,
+    action: str,
+    saved: str,
+    form: dict[str, str],
+    work: Callable[[Episode, Person], object],
+) -> Response:
+    """Do one change to an episode from a form on its page: refused, the page comes back with
+    the messages and what was typed; done, the page reloads with a success banner."""
+    here = f"/episodes/{episode_id}"
+    opened = _open(request, session, actor, episode_id, here, action)
+    if isinstance(opened, Response):
+        return opened
+    episode, person, reason = opened
+    try:
+        work(episode, person)
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        return _episode_page(
+            request, session, actor, episode, person, reason, errors=errors, values=form
+        )
+    return RedirectResponse(f"{here}?saved={saved}", status_code=303)
 
 
 # -- starting a report ------------------------------------------------------------------------
@@ -282,18 +300,13 @@ def _episode_page(
 def add_information(
     request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.update")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    fields = Fields(form)
-    topic = fields.choice("topic", "What the information is about", service.TOPICS)
-    text = fields.text("text", "The information", required=True, limit=10_000)
-    given_by = fields.text("given_by", "Who gave it", required=True, limit=200)
-    contact = fields.text("given_by_contact", "Their contact details", limit=200)
-    given_at = fields.when("given_at", "When it was given") or clock.now()
-    try:
+    def work(episode: Episode, person: Person) -> None:
+        fields = Fields(form)
+        topic = fields.choice("topic", "What the information is about", service.TOPICS)
+        text = fields.text("text", "The information", required=True, limit=10_000)
+        given_by = fields.text("given_by", "Who gave it", required=True, limit=200)
+        contact = fields.text("given_by_contact", "Their contact details", limit=200)
+        given_at = fields.when("given_at", "When it was given") or clock.now()
         fields.check()
         service.add_information(
             session,
@@ -306,12 +319,8 @@ def add_information(
             given_at=given_at,
             version=form_version(form),
         )
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _episode_page(
-            request, session, actor, episode, person, reason, errors=errors, values=form
-        )
-    return RedirectResponse(f"/episodes/{episode_id}?saved=information", status_code=303)
+
+    return _act(request, session, actor, episode_id, "episode.update", "information", form, work)
 
 
 # -- grading ----------------------------------------------------------------------------------
@@ -664,17 +673,10 @@ STEPS: dict[ReturnStep, Step] = {
 def close(
     request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.close")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    try:
+    def work(episode: Episode, person: Person) -> None:
         service.close(session, actor, episode, person, form_version(form))
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _episode_page(request, session, actor, episode, person, reason, errors=errors)
-    return RedirectResponse(f"/episodes/{episode_id}?saved=closed", status_code=303)
+
+    return _act(request, session, actor, episode_id, "episode.close", "closed", form, work)
 
 
 def _owner_name(session: Session, episode: Episode) -> str | None:
@@ -690,13 +692,8 @@ def _owner_name(session: Session, episode: Episode) -> str | None:
 def record_action(
     request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.update")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    fields = Fields(form)
-    try:
+    def work(episode: Episode, person: Person) -> None:
+        fields = Fields(form)
         reference = fields.text("reference", "The reference", limit=200)
         details = fields.text("action_details", "Details", limit=2000)
         at = fields.when("action_at", "When")
@@ -711,45 +708,27 @@ def record_action(
             at=at,
             version=form_version(form),
         )
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _episode_page(
-            request, session, actor, episode, person, reason, errors=errors, values=form
-        )
-    return RedirectResponse(f"/episodes/{episode_id}?saved=action", status_code=303)
+
+    return _act(request, session, actor, episode_id, "episode.update", "action", form, work)
 
 
 @pages.post("/episodes/{episode_id}/handover")
 def hand_over(
     request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.update")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    try:
+    def work(episode: Episode, person: Person) -> None:
         owner = tasks.find_colleague(session, actor, form_number(form.get("owner_id")))
         service.hand_over(session, actor, episode, owner, form_version(form))
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _episode_page(
-            request, session, actor, episode, person, reason, errors=errors, values=form
-        )
-    return RedirectResponse(f"/episodes/{episode_id}?saved=handover", status_code=303)
+
+    return _act(request, session, actor, episode_id, "episode.update", "handover", form, work)
 
 
 @pages.post("/episodes/{episode_id}/tasks")
 def open_enquiry(
     request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.update")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    fields = Fields(form)
-    try:
+    def work(episode: Episode, person: Person) -> None:
+        fields = Fields(form)
         title = fields.text("title", "The enquiry", required=True, limit=200)
         details = fields.text("task_details", "Details", limit=5000)
         due_at = _due(fields)
@@ -766,12 +745,8 @@ def open_enquiry(
             owner_id=owner,
             due_at=due_at,
         )
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _episode_page(
-            request, session, actor, episode, person, reason, errors=errors, values=form
-        )
-    return RedirectResponse(f"/episodes/{episode_id}?saved=task", status_code=303)
+
+    return _act(request, session, actor, episode_id, "episode.update", "task", form, work)
 
 
 def _due(fields: Fields) -> datetime | None:
@@ -846,13 +821,8 @@ def add_photo(
     form: FormDep,
     files: FilesDep,
 ) -> Response:
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.update")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    fields = Fields(form)
-    try:
+    def work(episode: Episode, person: Person) -> None:
+        fields = Fields(form)
         given_by = fields.text("photo_given_by", "Who gave the photograph", limit=200)
         fields.check()
         service.add_photo(
@@ -863,12 +833,8 @@ def add_photo(
             given_by=given_by,
             version=form_version(form),
         )
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _episode_page(
-            request, session, actor, episode, person, reason, errors=errors, values=form
-        )
-    return RedirectResponse(f"/episodes/{episode_id}?saved=photo", status_code=303)
+
+    return _act(request, session, actor, episode_id, "episode.update", "photo", form, work)
 
 
 @pages.get("/episodes/{episode_id}/photos/{photo_id}")
@@ -905,16 +871,8 @@ def return_step(
     lists: ListsDep,
 ) -> Response:
     """Record a step of the return: found, the safe-and-well check, the return interview."""
-    here = f"/episodes/{episode_id}"
-    opened = _open(request, session, actor, episode_id, here, "episode.update")
-    if isinstance(opened, Response):
-        return opened
-    episode, person, reason = opened
-    try:
+
+    def work(episode: Episode, person: Person) -> None:
         STEPS[step](session, actor, episode, Fields(form, lists), form_version(form))
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _episode_page(
-            request, session, actor, episode, person, reason, errors=errors, values=form
-        )
-    return RedirectResponse(f"/episodes/{episode_id}?saved={step.value}", status_code=303)
+
+    return _act(request, session, actor, episode_id, "episode.update", step.value, form, work)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from alembic.config import Config
@@ -493,31 +493,43 @@ def reviews_escalate() -> None:
     console.print(f"{count} overdue {'review' if count == 1 else 'reviews'} escalated.")
 
 
-@risk_app.command("suggest")
-def risk_suggest(
-    file: Annotated[str, typer.Argument(help='A JSON file, or "-" for standard input')],
-) -> None:
-    """Print the policy's suggested grade and reasons for {"age_years": N, "answers": {...}}."""
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+RequestModel = TypeVar("RequestModel", bound="BaseModel")
+
+
+def _read_request(file: str, model: type[RequestModel], invalid: str) -> RequestModel:
+    """Read a JSON request from a file or standard input ("-"), or stop with what is wrong."""
     import sys
 
     from pydantic import ValidationError
-
-    from harbour.risk import service as risk
-    from harbour.risk.policy import PolicyError
-    from harbour.risk.schemas import SuggestRequest
 
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except OSError as exc:
         raise _fail(f"{file} could not be read: {exc.strerror}") from exc
     try:
-        request = SuggestRequest.model_validate_json(text)
-        suggestion = risk.suggest_grade(None, request)
+        return model.model_validate_json(text)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
         )
-        raise _fail(f"The answers are not valid: {problems}") from exc
+        raise _fail(f"{invalid}: {problems}") from exc
+
+
+@risk_app.command("suggest")
+def risk_suggest(
+    file: Annotated[str, typer.Argument(help='A JSON file, or "-" for standard input')],
+) -> None:
+    """Print the policy's suggested grade and reasons for {"age_years": N, "answers": {...}}."""
+    from harbour.risk import service as risk
+    from harbour.risk.policy import PolicyError
+    from harbour.risk.schemas import SuggestRequest
+
+    request = _read_request(file, SuggestRequest, "The answers are not valid")
+    try:
+        suggestion = risk.suggest_grade(None, request)
     except PolicyError as exc:
         raise _fail(f"The risk policy could not be read: {exc}") from exc
     typer.echo(suggestion.model_dump_json(indent=2))
@@ -528,26 +540,13 @@ def triage_suggest(
     file: Annotated[str, typer.Argument(help='A JSON file, or "-" for standard input')],
 ) -> None:
     """Print the RCRP suggestion for {"narrative": "...", "caller_type": ..., "answers": {...}}."""
-    import sys
-
-    from pydantic import ValidationError
-
     from harbour.triage import service as triage
     from harbour.triage.rules import RulesError
     from harbour.triage.schemas import TriageRequest
 
+    request = _read_request(file, TriageRequest, "The call is not valid")
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"{file} could not be read: {exc.strerror}") from exc
-    try:
-        request = TriageRequest.model_validate_json(text)
         suggestion = triage.suggest_outcome(None, request)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
-        )
-        raise _fail(f"The call is not valid: {problems}") from exc
     except RulesError as exc:
         raise _fail(f"The triage rules could not be read: {exc}") from exc
     typer.echo(suggestion.model_dump_json(indent=2))

@@ -6,17 +6,20 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("HARBOUR_CHROMIUM", "/usr/bin/chromium")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -35,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cli = [sys.executable, "-m", "harbour.cli"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "demo", "setup"], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [*cli, "serve", "--port", str(port)],
         env=env,
@@ -43,16 +46,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
+    try:
+        _wait_until_ready(base)
+    except RuntimeError:
         process.kill()
-        raise RuntimeError("Harbour did not start within 30 seconds")
+        raise
     yield base
     process.terminate()
     process.wait(timeout=10)
@@ -94,3 +92,67 @@ def serious_violations(page: Page) -> list[str]:
         for v in violations
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def _wait_until_ready(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("Harbour did not start within 30 seconds")
+
+
+@contextmanager
+def server_in_thread() -> Iterator[str]:
+    """Serve Harbour with uvicorn in a thread of this process (so that `clock.frozen` in the test
+    moves the server's clock too), on the test database; yield its base URL."""
+    import uvicorn
+
+    from harbour.app import create_app
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(base)
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Sign in as a demo user on this page."""
+    from harbour.demo import DEMO_PASSWORD
+
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def signed_in(browser: Browser, base: str, username: str) -> tuple[BrowserContext, Page]:
+    """A new browser context signed in as a demo user."""
+    context = browser.new_context(base_url=base)
+    page = context.new_page()
+    sign_in(page, username)
+    return context, page
+
+
+def fill_when(page: Page, name: str, minutes_ago: int) -> None:
+    """Fill a date-and-time input with Harbour's clock's local time, minutes ago."""
+    from harbour import clock, timefmt
+
+    at = timefmt.local(clock.now() - timedelta(minutes=minutes_ago))
+    page.locator(f"#{name}_day").fill(str(at.day))
+    page.locator(f"#{name}_month").fill(str(at.month))
+    page.locator(f"#{name}_year").fill(str(at.year))
+    page.locator(f"#{name}_time").fill(f"{at:%H:%M}")

@@ -12,22 +12,17 @@ The server runs in this process (uvicorn in a thread), like the missing-episode 
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
-import httpx
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine, select
 
-from harbour import clock, db, demo, timefmt
+from harbour import clock, db, demo
 from harbour.actor import Channel, system_actor
 from harbour.auth.models import User
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import fill_when, serious_violations, server_in_thread, signed_in
 from tests.factories import make_person
 
 pytestmark = pytest.mark.browser
@@ -41,12 +36,6 @@ ASSESSMENT = {
     "Vulnerability": "Mental health need; a voluntary patient",
     "Engagement": "The ward keeps trying his phone and his family",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed() -> None:
@@ -68,37 +57,9 @@ def _seed() -> None:
 
 @pytest.fixture(scope="module")
 def live(engine: Engine) -> Iterator[str]:
-    from harbour.app import create_app
-
     _seed()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def _as(browser: Browser, base: str, username: str) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=base)
-    page = context.new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return context, page
+    with server_in_thread() as base:
+        yield base
 
 
 def _assess(page: Page, rationale: str, told: str) -> None:
@@ -108,18 +69,10 @@ def _assess(page: Page, rationale: str, told: str) -> None:
     page.get_by_label("What you told the caller").fill(told)
 
 
-def _fill_when(page: Page, name: str, minutes_ago: int) -> None:
-    at = timefmt.local(clock.now() - timedelta(minutes=minutes_ago))
-    page.locator(f"#{name}_day").fill(str(at.day))
-    page.locator(f"#{name}_month").fill(str(at.month))
-    page.locator(f"#{name}_year").fill(str(at.year))
-    page.locator(f"#{name}_time").fill(f"{at:%H:%M}")
-
-
 def test_a_walk_out_goes_to_the_nhs_and_a_missing_child_becomes_an_episode(
     browser: Browser, live: str
 ) -> None:
-    handler, page = _as(browser, live, "call_handler")
+    handler, page = signed_in(browser, live, "call_handler")
 
     # A walk-out from a mental health unit, with no immediate risk.
     page.get_by_role("link", name="Calls", exact=True).click()
@@ -151,7 +104,7 @@ def test_a_walk_out_goes_to_the_nhs_and_a_missing_child_becomes_an_episode(
         "No"
     ).check()
     page.get_by_label("Who at the partner accepted it").fill("Dana Reeve, nurse in charge")
-    _fill_when(page, "partner_accepted_at", 1)
+    fill_when(page, "partner_accepted_at", 1)
     _assess(
         page,
         "No crime and no real and immediate risk; the ward keeps its duty of care (RCRP).",
@@ -210,7 +163,7 @@ def test_a_walk_out_goes_to_the_nhs_and_a_missing_child_becomes_an_episode(
     handler.close()
 
     # A sergeant sees both outcomes on the calls board.
-    sergeant, page = _as(browser, live, "sergeant")
+    sergeant, page = signed_in(browser, live, "sergeant")
     page.get_by_role("link", name="Calls", exact=True).click()
     table = page.get_by_test_id("outcomes-table")
     expect(table.get_by_role("row").filter(has_text="Missing person")).to_contain_text("1")

@@ -10,25 +10,26 @@ The server runs in this process (uvicorn in a thread) so that `clock.frozen` mov
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine, select
 
-from harbour import clock, db, demo, timefmt
+from harbour import clock, db, demo
 from harbour.actor import Channel, system_actor
 from harbour.auth.models import User
 from harbour.episodes import service as episodes
 from harbour.episodes.models import EpisodeStatus
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import (
+    fill_when,
+    serious_violations,
+    server_in_thread,
+    sign_in,
+    signed_in,
+)
 from tests.factories import actor_of, make_episode, make_person
 
 pytestmark = pytest.mark.browser
@@ -38,12 +39,6 @@ pytestmark = pytest.mark.browser
 class Live:
     base: str
     advance: object  # moves Harbour's clock on
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed() -> None:
@@ -83,42 +78,10 @@ def _seed() -> None:
 
 @pytest.fixture(scope="module")
 def live(engine: Engine) -> Iterator[Live]:
-    from harbour.app import create_app
-
     with clock.frozen(clock.now()) as advance:
         _seed()
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield Live(base, advance)
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def _as(browser: Browser, live: Live, username: str) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=live.base)
-    page = context.new_page()
-    _sign_in(page, username)
-    return context, page
-
-
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        with server_in_thread() as base:
+            yield Live(base, advance)
 
 
 def _justify(page: Page) -> None:
@@ -127,17 +90,9 @@ def _justify(page: Page) -> None:
     page.get_by_role("button", name="Continue to the record").click()
 
 
-def _fill_when(page: Page, name: str, minutes_ago: int) -> None:
-    at = timefmt.local(clock.now() - timedelta(minutes=minutes_ago))
-    page.locator(f"#{name}_day").fill(str(at.day))
-    page.locator(f"#{name}_month").fill(str(at.month))
-    page.locator(f"#{name}_year").fill(str(at.year))
-    page.locator(f"#{name}_time").fill(f"{at:%H:%M}")
-
-
 def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> None:
     # A call handler takes the report.
-    handler, page = _as(browser, live, "call_handler")
+    handler, page = signed_in(browser, live.base, "call_handler")
     page.get_by_role("link", name="Report missing").click()
     page.get_by_label("Name").fill("maya bright")
     page.get_by_role("button", name="Search").click()
@@ -156,7 +111,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     handler.close()
 
     # A hub officer grades her, with everything the force holds in front of them.
-    hub, page = _as(browser, live, "hub_officer")
+    hub, page = signed_in(browser, live.base, "hub_officer")
     page.goto(episode_url)
     _justify(page)
     page.get_by_role("link", name="Grade the risk").click()
@@ -179,14 +134,14 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     hub.close()
 
     # The inspector sees the review due, then overdue once an hour has passed.
-    inspector, page = _as(browser, live, "inspector")
+    inspector, page = signed_in(browser, live.base, "inspector")
     page.get_by_role("link", name="Reviews", exact=True).click()
     row = page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya")
     expect(row).to_contain_text("Inspector")
     expect(row).not_to_contain_text("Overdue")
     assert serious_violations(page) == []
     live.advance(timedelta(minutes=61))  # type: ignore[operator]
-    _sign_in(page, "inspector")  # the idle sign-in has expired meanwhile
+    sign_in(page, "inspector")  # the idle sign-in has expired meanwhile
     page.goto("/reviews")
     row = page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya")
     expect(row).to_contain_text("Overdue")
@@ -195,11 +150,11 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
 
     # She is found; the check and the return interview are recorded; the episode closes.
     live.advance(timedelta(minutes=30))  # type: ignore[operator]
-    hub, page = _as(browser, live, "hub_officer")
+    hub, page = signed_in(browser, live.base, "hub_officer")
     page.goto(episode_url)
     _justify(page)
     page.get_by_text("Record that they were found or came back").click()
-    _fill_when(page, "found_at", 20)
+    fill_when(page, "found_at", 20)
     page.get_by_label("Where", exact=True).fill("Station Road, outside the chicken shop")
     page.get_by_label("Who they were with").fill("The older male known as T")
     page.get_by_label("Found by").fill("PC 201")
@@ -208,7 +163,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     expect(page.get_by_text("Return recorded.")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("Found")
 
-    _fill_when(page, "held_at", 5)
+    fill_when(page, "held_at", 5)
     page.get_by_label("Done by").fill("PC 201")
     page.locator("#face_to_face").check()
     page.get_by_label("Where they were", exact=True).fill("A flat above the chicken shop")
@@ -217,7 +172,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     expect(page.get_by_text("Safe-and-well check recorded.")).to_be_visible()
 
     page.get_by_label("Offered and declined by the child").check()
-    _fill_when(page, "offered_at", 2)
+    fill_when(page, "offered_at", 2)
     page.get_by_label("If declined or not held: why").fill("Did not want to talk today")
     page.get_by_role("button", name="Save the return home interview").click()
     expect(page.get_by_text("Return home interview recorded.")).to_be_visible()

@@ -641,8 +641,9 @@ def _save_grading(
 def _tell_high_risk(session: Session, actor: Actor, episode: Episode) -> None:
     """Tell the episode's owner and everyone of the rank that must review it, at once."""
     person = person_of(session, episode)
-    due = min((r for r in open_reviews(session, episode)), key=lambda r: r.due_at, default=None)
-    ranks = {Role(r.rank) for r in open_reviews(session, episode) if r.kind != "senior"}
+    waiting = open_reviews(session, episode)  # soonest due first
+    due = waiting[0] if waiting else None
+    ranks = {Role(r.rank) for r in waiting if r.kind != "senior"}
     readers = tasks.users_with_roles(session, episode.organisation_id, ranks)
     owner = [episode.owner_id] if episode.owner_id != actor.id else []
     when = f"; review due by {timefmt.absolute(due.due_at)}" if due else ""

@@ -106,7 +106,7 @@ def test_deciding_through_the_page(client: TestClient, session: Session) -> None
     call = make_call(session, recorder, narrative=WALKOUT, caller_type="mental_health_unit")
     session.commit()
     sign_in(client, handler.username)
-    assert "Why are you viewing this record?" in client.get(f"/calls/{call.id}").text
+    assert "Why are you viewing this call?" in client.get(f"/calls/{call.id}").text
     _justify(client, call.id)
     page = client.get(f"/calls/{call.id}").text
     token, version = csrf_from(page), _version(page)

@@ -159,9 +159,10 @@ def justify_page(
 ) -> Response:
     return render(
         request,
-        "people/justify.html",
+        "justify.html",
         {
-            "person_id": person_id,
+            "action": f"/people/{person_id}/justify",
+            "subject": "record",
             "reasons": audit.JUSTIFICATION_REASONS,
             "errors": errors,
             "next": next_url,

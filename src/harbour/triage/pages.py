@@ -187,8 +187,16 @@ def record_call(request: Request, session: SessionDep, actor: ActorDep, form: Fo
 def _justify_page(request: Request, call_id: int, errors: dict[str, str] | None = None) -> Response:
     return render(
         request,
-        "calls/justify.html",
-        {"call_id": call_id, "reasons": audit.JUSTIFICATION_REASONS, "errors": errors or {}},
+        "justify.html",
+        {
+            "action": f"/calls/{call_id}/justify",
+            "subject": "call",
+            "caption": f"Call {call_id}",
+            "why": "A call holds personal data about the caller and the people it is about. ",
+            "details_hint": "For example, the incident reference",
+            "reasons": audit.JUSTIFICATION_REASONS,
+            "errors": errors or {},
+        },
         status_code=422 if errors else 200,
     )
 

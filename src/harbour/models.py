@@ -16,6 +16,7 @@ from harbour.interop.models import ImportRef
 from harbour.links.models import Association
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
+from harbour.resolution.models import CandidatePair, PersonMerge
 from harbour.tasks.models import Notification, Task
 from harbour.triage.models import Call, CallDecision
 
@@ -28,6 +29,7 @@ __all__ = [
     "AuditHead",
     "Call",
     "CallDecision",
+    "CandidatePair",
     "Episode",
     "EpisodeAction",
     "EpisodeCompanion",
@@ -39,6 +41,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "Person",
+    "PersonMerge",
     "PersonPhone",
     "Place",
     "Review",

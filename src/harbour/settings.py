@@ -94,6 +94,16 @@ class Settings(BaseSettings):
     # in 100,000 (its weight known to a third of a bit); more is steadier and slower.
     identity_u_max_pairs: int = Field(default=2_000_000, ge=10_000)
     identity_seed: int = 42  # the same seed trains the same model on the same file
+    # Harbour's own people: `harbour identity resolve` queues pairs at or above the review
+    # threshold for a person to decide, and merges on its own only at or above the auto-merge
+    # threshold, which is off (None) unless a force turns it on.
+    identity_review_threshold: float = Field(default=0.8, gt=0, lt=1)
+    identity_auto_merge_threshold: float | None = Field(default=None, gt=0, lt=1)
+    # The model trained on the person table, which intake look-ups score with.
+    identity_model_path: Path = VAR_DIR / "identity" / "person-model.json"
+    # Intake: how many possible matches to show, and the least probability worth showing.
+    identity_intake_limit: int = Field(default=8, ge=1, le=50)
+    identity_intake_floor: float = Field(default=0.05, ge=0, lt=1)
     # Email notifications (docs/operations.md): off until an SMTP server is named. Emails carry
     # no personal data, only the kind of notification and a link back into Harbour.
     smtp_host: str | None = None

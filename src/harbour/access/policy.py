@@ -56,6 +56,15 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys(_SUPERVISORS, S.organisation),
         R.partner_practitioner: S.team,
     },
+    # Identity: decide whether two records are one person (the review queue), merge and unmerge.
+    # Both records must be in scope; merging is done by people who work across the force's records.
+    "person.merge": {
+        **dict.fromkeys((R.hub_officer, R.analyst, R.exploitation_investigator), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    # The batch job (`harbour identity resolve`) scores every record and, only where a force has
+    # turned automatic merging on, merges the surest pairs itself.
+    "person.resolve": {R.administrator: S.all},
     # Places and vehicles: force-wide for the force; partners see those their team recorded.
     "place.view": {
         **dict.fromkeys(_FORCE_READERS, S.organisation),

@@ -457,3 +457,20 @@ def smoothed(
     out["comparisons"] = comparisons
     out.pop("max_iterations", None)
     return out
+
+
+def level_labels(splink_settings: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """Return, for each compared column, the label of each level by its gamma value.
+
+    Splink numbers a comparison's levels from 0 (the last, "else" level) upwards, with the null
+    level -1: the labels a person reads beside a pair ("Nickname, other name …", "Exact match").
+    """
+    out: dict[str, dict[int, str]] = {}
+    for comparison in splink_settings["comparisons"]:
+        levels = comparison["comparison_levels"]
+        counted = [level for level in levels if not level.get("is_null_level")]
+        labels = {-1: "Not known on one or both"}
+        for position, level in enumerate(counted):
+            labels[len(counted) - 1 - position] = str(level.get("label_for_charts", ""))
+        out[str(comparison["output_column_name"])] = labels
+    return out

@@ -69,6 +69,18 @@ def _split_aliases(aliases: Sequence[str]) -> tuple[list[str], list[str]]:
     return given, family
 
 
+def name_keys(given: str | None, family: str | None) -> tuple[str | None, str | None, str | None]:
+    """Return the Soundex codes of a given and a family name and their order-free pair.
+
+    The pair ("names_key") is the same when given and family are swapped; it is None unless both
+    names are known. Harbour's person table keeps all three, indexed, for intake look-ups.
+    """
+    given_sx = normalise.soundex(normalise.name(given))
+    family_sx = normalise.soundex(normalise.name(family))
+    pair = " ".join(sorted((given_sx, family_sx))) if given_sx and family_sx else None
+    return given_sx, family_sx, pair
+
+
 def record_columns(record: PersonRecord, fields: Iterable[IdentityField]) -> dict[str, Any]:
     """Return the model's columns for one record, for the fields in use."""
     wanted = set(fields)
@@ -87,9 +99,7 @@ def record_columns(record: PersonRecord, fields: Iterable[IdentityField]) -> dic
         out["family_sx"] = normalise.soundex(family)
         out["family_mp"] = normalise.metaphone(family)
     if {F.given_name, F.family_name} <= wanted:
-        # Both names' codes in sorted order: the same key when given and family are swapped.
-        codes = (out["given_sx"], out["family_sx"])
-        out["names_key"] = " ".join(sorted(codes)) if all(codes) else None
+        out["names_key"] = name_keys(record.given_name, record.family_name)[2]
     if F.date_of_birth in wanted:
         born = parse(record.date_of_birth, ISO) if record.date_of_birth else None
         out["dob"] = born.iso if born else None

@@ -41,10 +41,16 @@ def _quiet(_step: str, _done: int, _total: int) -> None:
 
 @dataclass(frozen=True)
 class TrainedModel:
-    """A saved model: what it says about itself and Splink's settings with trained parameters."""
+    """A saved model: what it says about itself and Splink's settings with trained parameters.
+
+    `term_frequencies` (kept for Harbour's own people) counts each value of the columns whose
+    exact match is weighed by how common the value is, so that one new record can be scored
+    against a few candidates with the same weights as in a batch run.
+    """
 
     metadata: ModelMetadata
     splink_settings: dict[str, Any]
+    term_frequencies: dict[str, dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ class Resolution:
     summary: DedupeSummary
     model: TrainedModel
     pairs: list[tuple[int, int, float]]  # (record, record, match probability) at or above
+    # Each pair's comparison levels (Splink's gamma value per compared column), in pair order.
+    levels: list[dict[str, int]]
 
 
 @contextmanager
@@ -143,10 +151,45 @@ def resolve(
         pair_rows = predictions.as_record_list()
         cluster_rows = clustered.as_record_list()
     pairs, rows = _number(sources, tables, pair_rows, cluster_rows)
+    levels = [{k[6:]: int(v) for k, v in r.items() if k.startswith("gamma_")} for r in pair_rows]
     summary = _summary(sources, rows, pairs, fields, cut, time.perf_counter() - started)
     summary.pairs_held_apart = held_apart
     metadata = trained.metadata if trained else _metadata(sources, fields, link, cut)
-    return Resolution(rows, summary, TrainedModel(metadata, trained_settings), pairs)
+    frequencies = (
+        trained.term_frequencies if trained else _term_frequencies(linker, tables, trained_settings)
+    )
+    return Resolution(
+        rows, summary, TrainedModel(metadata, trained_settings, frequencies), pairs, levels
+    )
+
+
+def _term_frequencies(
+    linker: Linker, tables: Sequence[Any], splink_settings: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Count the values of every column the model weighs by frequency, over all the records.
+
+    A value seen once is left out: a look-up gives any value not listed the frequency of one.
+    """
+    columns = sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in splink_settings["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for column in columns:  # column names come from Harbour's own model settings
+        union = " UNION ALL ".join(
+            f"SELECT {column} AS v FROM {t.physical_name}"  # noqa: S608
+            for t in tables
+        )
+        sql = f"SELECT v, count(*) AS n FROM ({union}) WHERE v IS NOT NULL GROUP BY v"  # noqa: S608
+        rows = _query(linker, sql).as_record_list()
+        total = sum(int(r["n"]) for r in rows)
+        counts = {str(r["v"]): int(r["n"]) for r in rows if int(r["n"]) > 1}
+        out[column] = {"total": total, "counts": counts}
+    return out
 
 
 def _query(linker: Linker, sql: str) -> SplinkDataFrame:
@@ -232,7 +275,10 @@ def save_model(trained: TrainedModel, path: Path) -> None:
         **trained.metadata.model_dump(mode="json"),
         "splink_settings": trained.splink_settings,
     }
+    if trained.term_frequencies is not None:
+        document["term_frequencies"] = trained.term_frequencies
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise FileProblem(f"{path} could not be written: {exc.strerror}") from exc
@@ -254,7 +300,8 @@ def load_model(path: Path) -> TrainedModel:
             f"format {MODEL_FORMAT_VERSION}: train it again"
         )
     splink_settings = document.pop("splink_settings")
-    return TrainedModel(ModelMetadata.model_validate(document), splink_settings)
+    frequencies = document.pop("term_frequencies", None)
+    return TrainedModel(ModelMetadata.model_validate(document), splink_settings, frequencies)
 
 
 def chart(trained: TrainedModel, path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from harbour.episodes.models import Episode, EpisodeStatus, Outcome
+from harbour.identity.prepare import name_keys
 from harbour.interop.schemas import (
     AssociationLine,
     CallLine,
@@ -61,6 +62,7 @@ def _person(
     row.looked_after, row.local_authority = line.looked_after, line.local_authority
     row.flags = line.flags or None
     row.philomena, row.herbert = line.philomena, line.herbert
+    row.given_sx, row.family_sx, row.names_key = name_keys(line.given_name, line.family_name)
     return row
 
 

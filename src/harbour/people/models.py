@@ -6,10 +6,11 @@ import enum
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour.db import Base, Timestamps
+from harbour.identity.prepare import name_keys
 
 
 class Sex(enum.StrEnum):
@@ -74,7 +75,12 @@ class Person(Timestamps, Base):
         "team": "team_id",
         "owner": "created_by_id",
     }
-    __table_args__ = (Index("ix_person_names", "family_name", "given_name"),)
+    __table_args__ = (
+        Index("ix_person_names", "family_name", "given_name"),
+        # Intake look-ups block on these (the identity model's blocking rules), by index.
+        Index("ix_person_family_sx_dob", "family_sx", "date_of_birth"),
+        Index("ix_person_given_sx_dob", "given_sx", "date_of_birth"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str | None] = mapped_column(String(100))
@@ -100,8 +106,18 @@ class Person(Timestamps, Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(default=1)
+    # Soundex codes of the names and their order-free pair: kept in step with the names below.
+    given_sx: Mapped[str | None] = mapped_column(String(4))
+    family_sx: Mapped[str | None] = mapped_column(String(4))
+    names_key: Mapped[str | None] = mapped_column(String(9), index=True)
+    # Set when this record was merged into another: the survivor holds its history meanwhile.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
 
     __mapper_args__ = {"version_id_col": version}
+
+    def refresh_keys(self) -> None:
+        """Recompute the name keys from the names (called before every insert and update)."""
+        self.given_sx, self.family_sx, self.names_key = name_keys(self.given_name, self.family_name)
 
     @property
     def display_name(self) -> str:
@@ -110,6 +126,12 @@ class Person(Timestamps, Base):
         if family and given:
             return f"{family}, {given}"
         return family or given or "Unnamed person"
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keys_follow_names(_mapper: object, _connection: object, person: Person) -> None:
+    person.refresh_keys()
 
 
 class PersonPhone(Base):

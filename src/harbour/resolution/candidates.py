@@ -1,0 +1,256 @@
+"""Who might this be? Candidate matches for a person while their report is being taken.
+
+Two steps, each cheap at a million persons. Blocking: the persons who share an indexed key with
+what has been typed (both names' Soundex codes in either order; a family or given name's code
+with the date of birth; a phone number; a family name's code at the home postcode), at most
+`PER_KEY` for each key. Scoring: the saved model (trained on the person table by `harbour
+identity resolve`) scores the typed record against those candidates with Splink's real-time
+comparison, whose SQL is generated once per model and reused. Without a saved model the
+candidates are listed unscored, with a note that says so.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import Select, select, union
+from sqlalchemy.orm import Session
+
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.identity import prepare
+from harbour.identity import service as identity
+from harbour.identity.dates import ISO, parse
+from harbour.identity.model import level_labels
+from harbour.identity.schemas import PersonRecord
+from harbour.people.models import Person, PersonPhone, normalise_phone
+from harbour.places.models import Place
+from harbour.resolution.batch import pair_levels
+from harbour.resolution.records import records_for
+from harbour.settings import get_settings
+
+PER_KEY = 200  # candidates taken from any one key: a common name must not flood the look-up
+# The compared fields as an officer reads them: any level above "else" agrees (exactly or
+# nearly, as its label says), "else" differs, and a field missing on either side is not listed.
+_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "dob": "Date of birth",
+    "sex": "Sex",
+    "postcode": "Postcode",
+    "address": "Address",
+    "phone": "Phone",
+}
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What has been typed about the person so far (any part may be missing)."""
+
+    given_name: str | None = None
+    family_name: str | None = None
+    date_of_birth: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY
+    sex: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+
+    def record(self) -> PersonRecord:
+        return PersonRecord(
+            id="typed",
+            given_name=self.given_name,
+            family_name=self.family_name,
+            date_of_birth=self.date_of_birth,
+            sex=self.sex,
+            postcode=self.postcode,
+            phone=normalise_phone(self.phone) if self.phone else None,
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    probability: float | None
+    agree: list[str]
+    differ: list[str]
+    levels: dict[str, dict[str, Any]]
+
+
+@dataclass
+class Lookup:
+    candidates: list[Candidate] = field(default_factory=list)
+    blocked: int = 0
+    scored: bool = False
+    note: str | None = None
+    milliseconds: float = 0.0
+
+
+def _blocking(actor: Actor, typed: Typed) -> Select[Any] | None:
+    record = typed.record()
+    given_sx, family_sx, names_key = prepare.name_keys(record.given_name, record.family_name)
+    born = parse(record.date_of_birth, ISO) if record.date_of_birth else None
+    day = None
+    if born is not None and born.month is not None and born.day is not None:
+        day = date(born.year, born.month, born.day)
+    base = select(Person.id).where(Person.merged_into_id.is_(None), access.visible(actor, Person))
+    branches: list[Select[Any]] = []
+    if names_key:
+        branches.append(base.where(Person.names_key == names_key))
+    if day is not None:
+        if family_sx:
+            branches.append(base.where(Person.family_sx == family_sx, Person.date_of_birth == day))
+        if given_sx:
+            branches.append(base.where(Person.given_sx == given_sx, Person.date_of_birth == day))
+    if record.phone:
+        branches.append(
+            base.join(PersonPhone, PersonPhone.person_id == Person.id).where(
+                PersonPhone.number == record.phone
+            )
+        )
+    if typed.postcode and family_sx:
+        branches.append(
+            base.join(Place, Place.id == Person.home_place_id).where(
+                Place.postcode == typed.postcode.strip().upper(), Person.family_sx == family_sx
+            )
+        )
+    if not branches:
+        return None
+    limited = [b.limit(PER_KEY).subquery().select() for b in branches]
+    return select(union(*limited).subquery().c[0])
+
+
+# -- the model, loaded once per process and reloaded when its file changes ----------------------
+
+_lock = threading.Lock()
+_loaded: dict[str, Any] = {}
+_local = threading.local()
+
+
+def _model() -> identity.TrainedModel | None:
+    path = Path(get_settings().identity_model_path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    with _lock:
+        if _loaded.get("key") != (str(path), stamp):
+            _loaded["model"] = identity.load_model(path)
+            _loaded["key"] = (str(path), stamp)
+            _loaded["labels"] = level_labels(_loaded["model"].splink_settings)
+        model: identity.TrainedModel = _loaded["model"]
+        return model
+
+
+def _db_api() -> Any:
+    from splink import DuckDBAPI  # imported here: Splink is only needed once a model exists
+
+    api = getattr(_local, "db_api", None)
+    if api is None:
+        api = DuckDBAPI()
+        _local.db_api = api
+    return api
+
+
+def _types(columns: dict[str, list[Any]]) -> pa.Table:
+    arrays = {}
+    for name, values in columns.items():
+        if name.endswith("_forms"):
+            kind: pa.DataType = pa.list_(pa.string())
+        elif name in ("unique_id", "dob_year", "dob_month", "dob_day"):
+            kind = pa.int64()
+        elif name.startswith("tf_"):
+            kind = pa.float64()
+        else:
+            kind = pa.string()
+        arrays[name] = pa.array(values, type=kind)
+    return pa.table(arrays)
+
+
+def _with_frequencies(
+    columns: dict[str, list[Any]], frequencies: dict[str, dict[str, Any]]
+) -> dict[str, list[Any]]:
+    for column, table in frequencies.items():
+        if column not in columns:
+            continue
+        total = max(int(table.get("total") or 1), 1)
+        counts = table.get("counts") or {}
+        columns[f"tf_{column}"] = [
+            None if value is None else counts.get(str(value), 1) / total
+            for value in columns[column]
+        ]
+    return columns
+
+
+def _score(
+    model: identity.TrainedModel, typed: PersonRecord, records: list[PersonRecord]
+) -> list[dict[str, Any]]:
+    from splink.internals.realtime import compare_records
+
+    fields = model.metadata.fields
+    frequencies = model.term_frequencies or {}
+    left = _with_frequencies(prepare.table([typed], fields), frequencies)
+    right = _with_frequencies(prepare.table(records, fields), frequencies)
+    result = compare_records(
+        _types(left),
+        _types(right),
+        model.splink_settings,
+        _db_api(),
+        sql_cache_key=f"harbour-intake-{model.metadata.model_version}-{id(model)}",
+    )
+    rows: list[dict[str, Any]] = result.as_record_list()
+    result.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    connection = _db_api()._con  # the two inputs stay registered under per-call names: let go
+    registered = connection.execute(
+        "SELECT view_name FROM duckdb_views() WHERE view_name LIKE '__splink__compare_records_%'"
+    ).fetchall()
+    for (name,) in registered:
+        connection.unregister(name)
+    return rows
+
+
+def find(session: Session, actor: Actor, typed: Typed, *, limit: int | None = None) -> Lookup:
+    """Return the likeliest persons for what has been typed, best first (only those in scope)."""
+    started = time.perf_counter()
+    settings = get_settings()
+    wanted = limit or settings.identity_intake_limit
+    lookup = Lookup()
+    query = _blocking(actor, typed)
+    if query is None:
+        lookup.note = "Type a name, a date of birth or a phone number to look for this person."
+        return lookup
+    ids = [int(i) for i in session.execute(query).scalars()]
+    lookup.blocked = len(ids)
+    records = records_for(session, ids)
+    if not records:
+        lookup.milliseconds = (time.perf_counter() - started) * 1000
+        return lookup
+    model = _model()
+    if model is None:
+        lookup.note = (
+            "No identity model has been trained yet, so these are listed by name and date of "
+            "birth only: an administrator runs `harbour identity resolve` to train one."
+        )
+        lookup.candidates = [Candidate(int(r.id), None, [], [], {}) for r in records[:wanted]]
+    else:
+        labels = level_labels(model.splink_settings)
+        scored = []
+        for row in _score(model, typed.record(), records):
+            probability = float(row["match_probability"])
+            if probability < settings.identity_intake_floor:
+                continue
+            gammas = {k[6:]: int(v) for k, v in row.items() if k.startswith("gamma_")}
+            levels = pair_levels(gammas, labels)
+            agree = [_LABELS.get(c, c) for c, g in gammas.items() if g > 0]
+            differ = [_LABELS.get(c, c) for c, g in gammas.items() if g == 0]
+            person_id = int(records[int(row["unique_id_r"])].id)
+            scored.append(Candidate(person_id, probability, agree, differ, levels))
+        scored.sort(key=lambda c: -(c.probability or 0))
+        lookup.candidates = scored[:wanted]
+        lookup.scored = True
+    lookup.milliseconds = (time.perf_counter() - started) * 1000
+    return lookup

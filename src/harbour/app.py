@@ -31,6 +31,7 @@ from harbour.episodes import routes as episode_routes
 from harbour.errors import HarbourError, NotAuthenticated
 from harbour.home import pages as home_pages
 from harbour.people import routes as people_routes
+from harbour.resolution import routes as identity_routes
 from harbour.risk import routes as risk_routes
 from harbour.settings import get_settings
 from harbour.tasks import routes as task_routes
@@ -61,6 +62,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Reviews", "/reviews", "risk.review"),
     ("Tasks", "/tasks", "task.update"),
     ("People", "/people", "person.view"),
+    ("Duplicates", "/identity/review", "person.merge"),
     ("Audit", "/audit", "audit.view"),
     ("Users", "/admin/users", "user.manage"),
     ("Your account", "/account", None),
@@ -75,6 +77,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     people_routes.pages,
     episode_routes.pages,
     task_routes.pages,
+    identity_routes.pages,
     call_boards.pages,  # before the call pages: /calls/decided is not a call's id
     call_pages.pages,
     people_routes.api,
@@ -82,6 +85,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit_routes.api,
     risk_routes.api,
     triage_routes.api,
+    identity_routes.api,
 )
 
 

@@ -19,6 +19,8 @@ from harbour.app import route_table
 from harbour.auth import credentials
 from harbour.auth.models import Team, User
 from harbour.episodes import service
+from harbour.resolution import merging
+from harbour.resolution.models import CandidatePair
 from harbour.risk.grades import RiskGrade
 from tests.factories import (
     actor_of,
@@ -293,6 +295,31 @@ MATRIX: dict[tuple[str, str], Case] = {
         scoped=True,
         form=lambda ids: _call_version_form(ids) | {"person_id": str(ids["person_id"])},
     ),
+    # Identity: the review queue, a pair side by side, merges. Both records must be in scope.
+    ("GET", "/identity/review"): Case(R.analyst, wrong=R.call_handler),
+    ("GET", "/identity/pairs/{pair_id}"): Case(R.analyst, wrong=R.officer, scoped=True),
+    ("POST", "/identity/pairs/{pair_id}"): Case(
+        R.hub_officer,
+        wrong=R.officer,
+        scoped=True,
+        form=lambda ids: {"decision": "unsure", "version": str(ids["pair_version"])},
+    ),
+    ("GET", "/people/{person_id}/merges"): Case(
+        R.officer, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("POST", "/people/{person_id}/merges"): Case(
+        R.sergeant,
+        wrong=R.officer,
+        scoped=True,
+        form=lambda ids: {"other": str(ids["twin_id"]), "reason": "Same school and phone"},
+    ),
+    ("POST", "/people/{person_id}/merges/{merge_id}/undo"): Case(
+        R.analyst,
+        wrong=R.officer,
+        scoped=True,
+        form=lambda ids: {f"undo-{ids['merge_id']}-reason": "Different dates of birth"},
+    ),
+    ("GET", "/api/v1/people-matches"): Case(R.call_handler, wrong=R.administrator),
     ("GET", "/notifications"): Case(ANY),
     ("POST", "/notifications/read"): Case(ANY),
 }
@@ -313,6 +340,29 @@ class World:
     owner: User
     ids: dict[str, int]
     other_ids: dict[str, int]
+
+
+def _identity(session: Session, owner: User, person_id: int) -> dict[str, int]:
+    """A possible duplicate of the person (queued), and a record merged into the person."""
+    twin = make_person(session, owner)
+    merged = make_person(session, owner)
+    pair = CandidatePair(
+        low_id=person_id,
+        high_id=twin.id,
+        probability=0.9,
+        levels={},
+        model_version="matrix",
+        organisation_id=owner.organisation_id,
+    )
+    session.add(pair)
+    session.flush()
+    merge = merging.merge(session, actor_of(owner), person_id, merged.id, "Matrix test merge")
+    return {
+        "twin_id": twin.id,
+        "pair_id": pair.id,
+        "pair_version": pair.version,
+        "merge_id": merge.id,
+    }
 
 
 @pytest.fixture
@@ -359,6 +409,8 @@ def world(session: Session) -> World:
         session, actor_of(other_owner), other_owner, name="theirs"
     )
     other_call = make_call(session, other_owner)
+    identity = _identity(session, owner, person.id)
+    other_identity = _identity(session, other_owner, other_person.id)
     session.commit()
     return World(
         team=team,
@@ -377,6 +429,7 @@ def world(session: Session) -> World:
             "task_version": task.version,
             "call_id": call.id,
             "call_version": call.version,
+            **identity,
         },
         other_ids={
             "person_id": other_person.id,
@@ -391,6 +444,7 @@ def world(session: Session) -> World:
             "task_version": other_task.version,
             "call_id": other_call.id,
             "call_version": other_call.version,
+            **other_identity,
         },
     )
 

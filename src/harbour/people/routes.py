@@ -33,6 +33,8 @@ from harbour.web import (
 pages = page_router(prefix="/people")
 # Episode pages ask for the person's justification and come back here afterwards.
 EPISODE_PAGE = re.compile(r"/episodes/\d{1,10}(/[a-z-]{1,30}(/\d{1,10})?)?")
+# So do the review queue's side-by-side pages and a person's merges.
+IDENTITY_PAGE = re.compile(r"/identity/pairs/\d{1,10}|/people/\d{1,10}/merges")
 api = api_router(prefix="/api/v1/people", tags=["people"])
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -213,7 +215,8 @@ def justify(
     service.find_for_view(session, actor, person_id)
     home = f"/people/{person_id}"
     allowed = next in (home, f"{home}/edit", f"{home}/episodes", f"/episodes/new/{person_id}")
-    target = next if allowed or EPISODE_PAGE.fullmatch(next) else home
+    known = EPISODE_PAGE.fullmatch(next) or IDENTITY_PAGE.fullmatch(next)
+    target = next if allowed or known else home
     try:
         text = audit.compose_reason(reason, details)
     except HarbourError as exc:

@@ -127,7 +127,7 @@ def list_people(
         raise JustificationRequired(
             "Say why you need this list of people (send the X-Justification header)."
         )
-    where = [access.visible(actor, Person)]
+    where = [access.visible(actor, Person), Person.merged_into_id.is_(None)]
     if query and query.strip():
         for word in query.split()[:5]:
             escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

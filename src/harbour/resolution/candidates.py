@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from harbour.access import service as access
 from harbour.actor import Actor
+from harbour.audit import service as audit
 from harbour.identity import prepare
 from harbour.identity import service as identity
 from harbour.identity.dates import ISO, parse
@@ -213,8 +214,37 @@ def _score(
     return rows
 
 
-def find(session: Session, actor: Actor, typed: Typed, *, limit: int | None = None) -> Lookup:
-    """Return the likeliest persons for what has been typed, best first (only those in scope)."""
+def find(
+    session: Session,
+    actor: Actor,
+    typed: Typed,
+    *,
+    justification: str,
+    limit: int | None = None,
+) -> Lookup:
+    """Return the likeliest persons for what has been typed, best first (only those in scope).
+
+    The look-up is audited as a search, with what was typed and who was shown.
+    """
+    access.require(actor, "person.view")
+    lookup = _find(session, actor, typed, limit)
+    if lookup.candidates:
+        audit.record(
+            session,
+            actor,
+            "search",
+            "person",
+            None,
+            after={
+                "typed": {k: v for k, v in vars(typed).items() if v},
+                "shown": [c.person_id for c in lookup.candidates],
+            },
+            justification=justification,
+        )
+    return lookup
+
+
+def _find(session: Session, actor: Actor, typed: Typed, limit: int | None) -> Lookup:
     started = time.perf_counter()
     settings = get_settings()
     wanted = limit or settings.identity_intake_limit

@@ -49,8 +49,10 @@ class Reference:
         """Return, for each unique constraint on this column, the constraint's other columns."""
         out = []
         for constraint in self.table.constraints:
-            if isinstance(constraint, UniqueConstraint) and self.column in constraint.columns:
-                out.append([c for c in constraint.columns if c is not self.column])
+            if isinstance(constraint, UniqueConstraint):
+                columns = list(constraint.columns)
+                if any(c is self.column for c in columns):
+                    out.append([c for c in columns if c is not self.column])
         return out
 
 

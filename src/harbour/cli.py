@@ -638,6 +638,77 @@ def identity_dedupe(
     console.print(f"Clusters written to {out}{saved}")
 
 
+@identity_app.command("resolve")
+def identity_resolve(
+    review_threshold: Annotated[
+        float | None,
+        typer.Option(help="Queue pairs at or above this match probability (default: setting)"),
+    ] = None,
+    auto_merge_above: Annotated[
+        float | None,
+        typer.Option(
+            help="Merge pairs at or above this probability without review (default: setting; "
+            "off unless set)"
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Score with this saved model instead of training on the person table"),
+    ] = None,
+) -> None:
+    """Score every person record against the others and queue possible duplicates for review.
+
+    Trains Harbour's model on the person table (unless --model is given) and saves it where
+    intake look-ups read it (HARBOUR_IDENTITY_MODEL_PATH). A pair already decided is never
+    queued again. Exit status: 0 done, 1 could not run.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from harbour.identity import service as identity
+    from harbour.resolution import batch
+
+    actor = system_actor(Channel.cli, name="identity-resolve")
+    try:
+        trained = identity.load_model(model) if model else None
+        with db.unit_of_work() as session, Progress(
+            TextColumn("{task.description:12}"), BarColumn(), MofNCompleteColumn(),
+            console=err, transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("read", total=9)
+
+            def advance(step: str, done: int, total: int) -> None:
+                progress.update(task, description=step, completed=done, total=total)
+
+            summary = batch.resolve_people(
+                session, actor, review_threshold=review_threshold,
+                auto_merge_threshold=auto_merge_above, trained=trained, on_progress=advance,
+            )  # fmt: skip
+    except HarbourError as exc:
+        raise _fail(exc.message) from exc
+    seconds = sum(summary.seconds.values())
+    table = Table(title=f"Resolved {summary.persons:,} person records in {seconds:.1f} s")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("pairs at or above the review threshold", f"{summary.pairs_scored:,}"),
+        ("newly queued for review", f"{summary.queued_new:,}"),
+        ("already queued (score refreshed)", f"{summary.queued_refreshed:,}"),
+        ("already decided (left alone)", f"{summary.already_decided:,}"),
+        ("held apart (given name and birth differ)", f"{summary.held_apart:,}"),
+        ("merged automatically", f"{summary.merged_automatically:,}"),
+        ("above the auto-merge threshold but a field differs", f"{summary.left_for_review:,}"),
+        ("review threshold", f"{summary.review_threshold:g}"),
+        (
+            "auto-merge threshold",
+            "off" if summary.auto_merge_threshold is None else f"{summary.auto_merge_threshold:g}",
+        ),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+    if summary.model_path:
+        console.print(f"Model saved to {summary.model_path}; review the queue at /identity/review")
+
+
 @identity_app.command("chart")
 def identity_chart(
     model: Annotated[Path, typer.Argument(help="A model saved by dedupe --save-model")],

@@ -48,6 +48,7 @@ class BatchSummary:
     already_decided: int = 0
     held_apart: int = 0
     merged_automatically: int = 0
+    left_for_review: int = 0  # sure enough to merge, but a field clearly differs
     review_threshold: float = 0.0
     auto_merge_threshold: float | None = None
     model_path: str | None = None
@@ -197,10 +198,18 @@ def _merge_surest(
     threshold: float,
     summary: BatchSummary,
 ) -> None:
-    """Merge pairs at or above the threshold, surest first, into the older record."""
-    for low, high, probability, _ in sorted(found, key=lambda f: -f[2]):
+    """Merge pairs at or above the threshold, surest first, into the older record.
+
+    A sure score is not enough on its own: a common name and a date of birth can outweigh a
+    different sex, home and phone. A pair with any field that clearly differs (the model's
+    "else" level) is left for a person to decide, however high its score.
+    """
+    for low, high, probability, levels in sorted(found, key=lambda f: -f[2]):
         if probability < threshold:
             break
+        if any(level["level"] == 0 for level in levels.values()):
+            summary.left_for_review += 1
+            continue
         pair = session.scalar(
             select(CandidatePair).where(CandidatePair.low_id == low, CandidatePair.high_id == high)
         )

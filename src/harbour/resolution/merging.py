@@ -115,11 +115,12 @@ def merge(
     automatic: bool = False,
 ) -> PersonMerge:
     """Merge `merged_id` into `survivor_id`; both must be in the actor's scope to merge."""
-    why = _clean(reason)
-    if survivor_id == merged_id:
-        raise ValidationFailed("A record cannot be merged into itself.")
     survivor = _person(session, actor, survivor_id, automatic=automatic)
     merged = _person(session, actor, merged_id, automatic=automatic)
+    why = _clean(reason)  # after the scope checks: out of scope is 404 whatever was typed
+    if survivor_id == merged_id:
+        message = "A record cannot be merged into itself"
+        raise ValidationFailed(message, field_errors={"other": message})
     for person in (survivor, merged):
         if person.merged_into_id is not None:
             raise Conflict(
@@ -184,18 +185,28 @@ def _move(session: Session, ref: Reference, from_id: int, to_id: int) -> list[in
         query = query.where(~exists().where(and_(twin.c[column.name] == to_id, *same)))
     ids = list(session.execute(query.order_by(table.c.id)).scalars())
     if ids:
-        session.execute(update(table).where(table.c.id.in_(ids)).values({column.name: to_id}))
+        session.execute(
+            update(table).where(table.c.id.in_(ids)).values(_repoint(table, column.name, to_id))
+        )
     return ids
+
+
+def _repoint(table: Table, column: str, person_id: int) -> dict[str, Any]:
+    """The values that re-point a row, leaving its update time as it was (not a change to it)."""
+    values: dict[str, Any] = {column: person_id}
+    if "updated_at" in table.c:
+        values["updated_at"] = table.c.updated_at
+    return values
 
 
 def unmerge(session: Session, actor: Actor, merge_id: int, reason: str) -> PersonMerge:
     """Undo a merge: every moved row goes back and the survivor's flags and names are restored."""
-    why = _clean(reason)
     record = session.get(PersonMerge, merge_id, with_for_update=True)
     if record is None:
         raise NotFound("There is no such merge.")
     survivor = _person(session, actor, record.survivor_id)
     merged = _person(session, actor, record.merged_id)
+    why = _clean(reason)
     if record.unmerged_at is not None:
         raise Conflict("This merge has already been undone.")
     if survivor.merged_into_id is not None:
@@ -211,7 +222,7 @@ def unmerge(session: Session, actor: Actor, merge_id: int, reason: str) -> Perso
         session.execute(
             update(table)
             .where(table.c.id == row_id, column == survivor.id)
-            .values({column_name: merged.id})
+            .values(_repoint(table, column_name, merged.id))
         )
     before = record.survivor_before
     survivor.flags = before.get("flags")

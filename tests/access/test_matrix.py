@@ -320,6 +320,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         form=lambda ids: {f"undo-{ids['merge_id']}-reason": "Different dates of birth"},
     ),
     ("GET", "/api/v1/people-matches"): Case(R.call_handler, wrong=R.administrator),
+    ("GET", "/partials/person-matches"): Case(R.call_handler, wrong=R.analyst),
     ("GET", "/notifications"): Case(ANY),
     ("POST", "/notifications/read"): Case(ANY),
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ from harbour.resolution import batch, candidates, service
 from harbour.resolution.models import CandidatePair, PairStatus
 from harbour.settings import get_settings
 from harbour.simulate.service import simulate
-from tests.factories import actor_of, make_org, make_team, make_user
+from tests.factories import actor_of, make_org, make_team, make_user, sign_in
 
 AS_OF = date(2026, 11, 27)
 SYSTEM = system_actor(Channel.cli)
@@ -164,6 +165,31 @@ def test_intake_finds_the_child_from_a_misspelt_name(
     stranger = actor_of(make_user(session, Role.analyst))
     typed = candidates.Typed(child.given_name, family, child.date_of_birth.isoformat())  # type: ignore[union-attr]
     assert candidates.find(session, stranger, typed, justification="x" * 10).candidates == []
+
+
+def test_the_report_page_shows_likely_matches_as_the_call_handler_types(
+    client: TestClient, session: Session, loaded: dict[str, Any]
+) -> None:
+    batch.resolve_people(session, SYSTEM)
+    org = loaded["org"]
+    handler = make_user(session, Role.call_handler, team=make_team(session, org))
+    child = session.scalars(
+        select(Person).where(Person.date_of_birth.is_not(None), Person.given_name.is_not(None))
+    ).first()
+    assert child is not None and child.date_of_birth is not None
+    session.commit()
+    sign_in(client, handler.username)
+    typed = {
+        "given_name": child.given_name,
+        "family_name": (child.family_name or "") + "e",
+        "dob_day": str(child.date_of_birth.day),
+        "dob_month": str(child.date_of_birth.month),
+        "dob_year": str(child.date_of_birth.year),
+    }
+    partial = client.get("/partials/person-matches", params=typed).text
+    assert f'href="/episodes/new/{child.id}"' in partial and "Date of birth" in partial
+    page = client.get("/episodes/new", params=typed).text  # without JavaScript, the same list
+    assert f'href="/episodes/new/{child.id}"' in page
 
 
 def test_intake_without_a_model_lists_candidates_unscored(

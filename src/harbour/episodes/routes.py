@@ -25,6 +25,7 @@ from harbour.forms import Fields, form_number, form_version
 from harbour.people import service as people
 from harbour.people.models import Person
 from harbour.people.routes import justify_page
+from harbour.resolution import candidates
 from harbour.risk import service as risk
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import current_policy
@@ -122,6 +123,51 @@ def _act(
 # -- starting a report ------------------------------------------------------------------------
 
 
+INTAKE_FIELDS = (
+    "given_name",
+    "family_name",
+    "dob_day",
+    "dob_month",
+    "dob_year",
+    "phone",
+    "postcode",
+)
+
+
+def _intake(
+    request: Request, session: Session, actor: Actor
+) -> tuple[dict[str, str], list[dict[str, Any]], candidates.Lookup | None]:
+    """Score what the call handler has typed against the people on record (identity model)."""
+    typed = {k: request.query_params.get(k, "").strip()[:100] for k in INTAKE_FIELDS}
+    if not any(typed.values()):
+        return typed, [], None
+    born = _typed_birth(typed["dob_day"], typed["dob_month"], typed["dob_year"])
+    lookup = candidates.find(
+        session,
+        actor,
+        candidates.Typed(
+            given_name=typed["given_name"] or None,
+            family_name=typed["family_name"] or None,
+            date_of_birth=born,
+            postcode=typed["postcode"] or None,
+            phone=typed["phone"] or None,
+        ),
+        justification="Taking a missing person report: looking for the person on record",
+    )
+    return typed, candidates.rows(session, lookup), lookup
+
+
+def _typed_birth(day: str, month: str, year: str) -> str | None:
+    """Read as much of a date of birth as was typed: a year, a month and year, or a whole date."""
+    if not (year.isdigit() and len(year) == 4):
+        return None
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        return year
+    if not (day.isdigit() and 1 <= int(day) <= 31):
+        return f"{year}-{int(month):02d}"
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
 @pages.get("/episodes/new")
 def start_report(
     request: Request, session: SessionDep, actor: ActorDep, q: str | None = None
@@ -130,7 +176,22 @@ def start_report(
     matches: list[Person] = []
     if q and q.strip():
         matches, _ = people.list_people(session, actor, query=q[:200], page=1, per_page=20)
-    return render(request, "episodes/start.html", {"q": q or "", "matches": matches})
+    typed, likely, lookup = _intake(request, session, actor)
+    return render(
+        request,
+        "episodes/start.html",
+        {"q": q or "", "matches": matches, "typed": typed, "likely": likely, "lookup": lookup},
+    )
+
+
+@pages.get("/partials/person-matches")
+def person_matches(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """The likely matches alone, refreshed by HTMX as the call handler types."""
+    service.check_can_report(actor)
+    typed, likely, lookup = _intake(request, session, actor)
+    return render(
+        request, "episodes/_matches.html", {"typed": typed, "likely": likely, "lookup": lookup}
+    )
 
 
 @pages.get("/episodes/new/{person_id}")

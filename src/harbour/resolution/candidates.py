@@ -284,3 +284,22 @@ def _find(session: Session, actor: Actor, typed: Typed, limit: int | None) -> Lo
         lookup.scored = True
     lookup.milliseconds = (time.perf_counter() - started) * 1000
     return lookup
+
+
+def rows(session: Session, lookup: Lookup) -> list[dict[str, Any]]:
+    """Return each candidate with the person's name and date of birth, for pages and the API."""
+    out = []
+    for candidate in lookup.candidates:
+        person = session.get_one(Person, candidate.person_id)
+        out.append(
+            {
+                "person_id": person.id,
+                "name": person.display_name,
+                "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+                "person": person,
+                "probability": candidate.probability,
+                "agree": candidate.agree,
+                "differ": candidate.differ,
+            }
+        )
+    return out

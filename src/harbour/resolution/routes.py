@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,7 +13,6 @@ from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import HarbourError, JustificationRequired, NotFound, ValidationFailed
 from harbour.forms import form_number, form_version
-from harbour.people.models import Person
 from harbour.resolution import candidates, merging, service
 from harbour.resolution.models import PersonMerge
 from harbour.web import (
@@ -252,25 +251,6 @@ class MatchesOut(BaseModel):
     milliseconds: float
 
 
-def candidate_rows(session: Session, lookup: candidates.Lookup) -> list[dict[str, Any]]:
-    """Return each candidate with the person's name and date of birth, for pages and the API."""
-    out = []
-    for candidate in lookup.candidates:
-        person = session.get_one(Person, candidate.person_id)
-        out.append(
-            {
-                "person_id": person.id,
-                "name": person.display_name,
-                "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
-                "person": person,
-                "probability": candidate.probability,
-                "agree": candidate.agree,
-                "differ": candidate.differ,
-            }
-        )
-    return out
-
-
 @api.get("/people-matches", response_model=MatchesOut)
 def api_matches(
     session: SessionDep,
@@ -290,7 +270,7 @@ def api_matches(
         raise JustificationRequired("Say why you are searching (send the X-Justification header).")
     typed = candidates.Typed(given_name, family_name, date_of_birth, sex, postcode, phone)
     lookup = candidates.find(session, actor, typed, justification=justification.strip())
-    rows = candidate_rows(session, lookup)
+    rows = candidates.rows(session, lookup)
     return MatchesOut(
         candidates=[CandidateOut(**{k: v for k, v in r.items() if k != "person"}) for r in rows],
         scored=lookup.scored,

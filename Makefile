@@ -43,6 +43,8 @@ db: setup
 demo: db
 	$(BIN)/harbour demo setup
 	$(BIN)/harbour simulate --scale demo --load --if-empty
+	$(BIN)/harbour identity resolve
+	$(BIN)/harbour network analyse --top 5
 
 run: demo
 	$(BIN)/harbour serve --host $(HOST) --port $(PORT)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -111,6 +112,8 @@ class Harbour:
             str(self.folder / "simulate"),
             "--load",
         )
+        self._cli("identity", "resolve")
+        self._cli("network", "analyse")
 
     def start(self) -> str:
         port = _free_port()
@@ -328,11 +331,11 @@ def _conflict(browser: Browser, base: str, episode_path: str, camera: Camera) ->
             page.get_by_text("Add information").click()
             page.get_by_label("Last seen", exact=True).check()
         first.get_by_label("Information", exact=True).fill("Seen at the bus station by the driver")
-        first.get_by_label("Given by").fill("Bus driver, route 42")
+        first.locator("#given_by").fill("Bus driver, route 42")
         first.get_by_role("button", name="Add", exact=True).click()
         expect(first.get_by_text("Information added.")).to_be_visible()
         second.get_by_label("Information", exact=True).fill("Her friend has not seen her")
-        second.get_by_label("Given by").fill("PC 412 Khan")
+        second.locator("#given_by").fill("PC 412 Khan")
         second.get_by_role("button", name="Add", exact=True).click()
         summary = second.locator(".govuk-error-summary")
         expect(summary).to_be_visible()
@@ -358,7 +361,7 @@ def report(page: Page, child: dict[str, Any], camera: Camera) -> str:
     """The call handler finds the child, reports her missing and hands the report to the hub.
     Return the episode's path."""
     page.get_by_role("link", name="Report missing").click()
-    page.get_by_label("Name").fill(f"{child['given']} {child['family'][:5]}".lower())
+    page.get_by_label("Name", exact=True).fill(f"{child['given']} {child['family'][:5]}".lower())
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_test_id("matches")).to_be_visible()
     camera.shot(page, "report-search", bottom=page.get_by_test_id("matches"))
@@ -587,7 +590,47 @@ def take(browser: Browser, base: str, child: dict[str, Any], camera: Camera) -> 
         page.goto(f"/people/{child['id']}/episodes")
         camera.shot(page, "timeline", top=page.locator(".govuk-caption-l").first, height=820)
 
-    # 6. The auditor reads who did what to the episode, and why.
+    # 6. Identity: the call handler describes a child with a misspelt name; the analyst
+    # compares a possible duplicate side by side.
+    with signed_in(browser, base, "call_handler") as page:
+        page.get_by_role("link", name="Report missing").click()
+        page.get_by_label("Given name").fill(child["given"])
+        page.get_by_label("Family name").fill(child["family"][:-1] + "e")
+        likely = page.get_by_test_id("likely")
+        expect(likely).to_be_visible()
+        camera.shot(page, "report-describe", top=_heading(page, "Or describe them"), bottom=likely)
+    with signed_in(browser, base, "analyst") as page:
+        page.get_by_role("link", name="Duplicates").click()
+        queue = page.get_by_test_id("queue")
+        expect(queue).to_be_visible()
+        camera.shot(page, "duplicates", top=page.locator("h1").first, bottom=queue, height=700)
+        queue.get_by_role("link").first.click()
+        for _ in range(2):  # a reason for each of the two records
+            _justify(page)
+        levels = page.get_by_test_id("levels")
+        expect(levels).to_be_visible()
+        camera.shot(page, "pair", top=page.locator("h1").first, bottom=levels, height=900)
+
+    # 7. The exploitation investigator opens the strongest alert and its network.
+    with signed_in(browser, base, "exploitation_investigator") as page:
+        page.get_by_role("link", name="Alerts", exact=True).click()
+        table = page.get_by_test_id("alerts")
+        expect(table).to_be_visible()
+        camera.shot(page, "alerts", top=page.locator("h1").first, bottom=table, height=700)
+        table.get_by_role("link").first.click()
+        expect(page.get_by_role("heading", name="Why are you viewing this alert?")).to_be_visible()
+        page.get_by_label("Safeguarding or exploitation enquiry").check()
+        page.get_by_role("button", name="Continue").click()
+        network = page.get_by_test_id("network")
+        expect(network).to_have_attribute("data-loaded", re.compile(r"\d"))
+        page.wait_for_timeout(500)  # the layout settles
+        camera.shot(page, "alert", top=page.locator(".govuk-caption-l").first, bottom=network)
+        page.goto("/network/map")
+        drawn = page.get_by_test_id("map")
+        expect(drawn).to_be_visible()
+        camera.shot(page, "map", top=page.locator("h1").first, bottom=drawn)
+
+    # 8. The auditor reads who did what to the episode, and why.
     with signed_in(browser, base, "auditor") as page:
         number = episode.rsplit("/", 1)[1]
         page.goto(f"/audit?subject_type=episode&subject_id={number}")

@@ -30,9 +30,11 @@ from harbour.auth import routes as auth_routes
 from harbour.episodes import routes as episode_routes
 from harbour.errors import HarbourError, NotAuthenticated
 from harbour.home import pages as home_pages
+from harbour.network import routes as network_routes
 from harbour.people import routes as people_routes
 from harbour.resolution import routes as identity_routes
 from harbour.risk import routes as risk_routes
+from harbour.screening import routes as screening_routes
 from harbour.settings import get_settings
 from harbour.tasks import routes as task_routes
 from harbour.triage import board_pages as call_boards
@@ -63,6 +65,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Tasks", "/tasks", "task.update"),
     ("People", "/people", "person.view"),
     ("Duplicates", "/identity/review", "person.merge"),
+    ("Alerts", "/network/alerts", "network.view"),
     ("Audit", "/audit", "audit.view"),
     ("Users", "/admin/users", "user.manage"),
     ("Your account", "/account", None),
@@ -76,8 +79,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     home_pages,
     people_routes.pages,
     episode_routes.pages,
+    screening_routes.pages,
     task_routes.pages,
     identity_routes.pages,
+    network_routes.pages,
     call_boards.pages,  # before the call pages: /calls/decided is not a call's id
     call_pages.pages,
     people_routes.api,

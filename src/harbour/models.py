@@ -14,15 +14,18 @@ from harbour.episodes.models import (
 )
 from harbour.interop.models import ImportRef
 from harbour.links.models import Association
+from harbour.network.models import AlertNote, NetworkAlert
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
 from harbour.resolution.models import CandidatePair, PersonMerge
+from harbour.screening.models import Cawn, NrmReferral, Screening
 from harbour.tasks.models import Notification, Task
 from harbour.triage.models import Call, CallDecision
 
 metadata = Base.metadata
 
 __all__ = [
+    "AlertNote",
     "ApiToken",
     "Association",
     "AuditEvent",
@@ -30,6 +33,7 @@ __all__ = [
     "Call",
     "CallDecision",
     "CandidatePair",
+    "Cawn",
     "Episode",
     "EpisodeAction",
     "EpisodeCompanion",
@@ -38,13 +42,16 @@ __all__ = [
     "Grading",
     "ImportRef",
     "LoginAttempt",
+    "NetworkAlert",
     "Notification",
+    "NrmReferral",
     "Organisation",
     "Person",
     "PersonMerge",
     "PersonPhone",
     "Place",
     "Review",
+    "Screening",
     "Task",
     "Team",
     "User",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from fastapi import FastAPI
@@ -19,9 +20,12 @@ from harbour.app import route_table
 from harbour.auth import credentials
 from harbour.auth.models import Team, User
 from harbour.episodes import service
+from harbour.network.models import NetworkAlert
+from harbour.people.models import Person
 from harbour.resolution import merging
 from harbour.resolution.models import CandidatePair
 from harbour.risk.grades import RiskGrade
+from harbour.screening import notices, referrals
 from tests.factories import (
     actor_of,
     api_token,
@@ -100,6 +104,18 @@ def _call_form(_: dict[str, int]) -> dict[str, str]:
 
 def _call_version_form(ids: dict[str, int]) -> dict[str, str]:
     return {"version": str(ids["call_version"])}
+
+
+def _screening_form(_: dict[str, int]) -> dict[str, str]:
+    return {"outcome": "no_concerns", "rationale": "Matrix screening"}
+
+
+def _referral_form(ids: dict[str, int]) -> dict[str, str]:
+    return {"version": str(ids["referral_version"])}
+
+
+def _cawn_form(ids: dict[str, int]) -> dict[str, str]:
+    return {"version": str(ids["cawn_version"])}
 
 
 MATRIX: dict[tuple[str, str], Case] = {
@@ -321,6 +337,60 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/people-matches"): Case(R.call_handler, wrong=R.administrator),
     ("GET", "/partials/person-matches"): Case(R.call_handler, wrong=R.analyst),
+    # Screening, NRM referrals and CAWNs, recorded from the child's timeline page. A permitted
+    # role that has not given this sign-in's reason for the child gets the justification page.
+    ("POST", "/people/{person_id}/screenings"): Case(
+        R.exploitation_investigator, wrong=R.analyst, scoped=True, form=_screening_form
+    ),
+    ("POST", "/people/{person_id}/nrm-referrals"): Case(
+        R.hub_officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda _: {"exploitation_types": "criminal", "first_responder": "Matrix Police"},
+    ),
+    ("POST", "/nrm-referrals/{referral_id}/reasonable-grounds"): Case(
+        R.sergeant, wrong=R.analyst, scoped=True, form=_referral_form
+    ),
+    ("POST", "/nrm-referrals/{referral_id}/conclusive-grounds"): Case(
+        R.exploitation_investigator, wrong=R.call_handler, scoped=True, form=_referral_form
+    ),
+    ("POST", "/people/{person_id}/cawns"): Case(
+        R.officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: {"adult_number": str(ids["adult_id"]), "grounds": "Matrix grounds"},
+    ),
+    ("POST", "/cawns/{cawn_id}/served"): Case(
+        R.inspector, wrong=R.administrator, wrong_status=404, scoped=True, form=_cawn_form
+    ),
+    ("POST", "/cawns/{cawn_id}/shared"): Case(
+        R.exploitation_investigator, wrong=R.partner_practitioner, scoped=True, form=_cawn_form
+    ),
+    # Exploitation network alerts: investigators, analysts and supervisors work them; hub officers
+    # read them. The graph needs an alert or a person (422 without), after the role check.
+    ("GET", "/network/alerts"): Case(R.exploitation_investigator, wrong=R.officer),
+    ("GET", "/network/alerts/{alert_id}"): Case(
+        R.analyst, wrong=R.officer, wrong_status=404, scoped=True
+    ),
+    ("POST", "/network/alerts/{alert_id}/justify"): Case(
+        R.hub_officer,
+        wrong=R.officer,
+        wrong_status=404,
+        scoped=True,
+        form=lambda _: {"reason": "safeguarding"},
+    ),
+    ("POST", "/network/alerts/{alert_id}"): Case(
+        R.exploitation_investigator,
+        wrong=R.hub_officer,
+        scoped=True,
+        form=lambda ids: {
+            "action": "note",
+            "text": "Matrix note",
+            "version": str(ids["alert_version"]),
+        },
+    ),
+    ("GET", "/network/graph"): Case(R.analyst, wrong=R.officer, allowed_status=422),
+    ("GET", "/network/map"): Case(R.sergeant, wrong=R.call_handler),
     ("GET", "/notifications"): Case(ANY),
     ("POST", "/notifications/read"): Case(ANY),
 }
@@ -343,6 +413,27 @@ class World:
     other_ids: dict[str, int]
 
 
+def _screening(session: Session, owner: User, child_id: int) -> dict[str, int]:
+    """An NRM referral and a CAWN on the child (14), the notice given to an adult."""
+    actor = actor_of(owner)
+    child = session.get(Person, child_id)
+    assert child is not None
+    adult = make_person(session, owner, date_of_birth=date(1980, 1, 1))
+    referral = referrals.refer(
+        session, actor, child, referrals.ReferralInput(["criminal"], "Matrix Police")
+    )
+    notice = notices.issue_cawn(
+        session, actor, child, notices.CawnInput(adult.id, "Matrix grounds")
+    )
+    return {
+        "adult_id": adult.id,
+        "referral_id": referral.id,
+        "referral_version": referral.version,
+        "cawn_id": notice.id,
+        "cawn_version": notice.version,
+    }
+
+
 def _identity(session: Session, owner: User, person_id: int) -> dict[str, int]:
     """A possible duplicate of the person (queued), and a record merged into the person."""
     twin = make_person(session, owner)
@@ -358,11 +449,27 @@ def _identity(session: Session, owner: User, person_id: int) -> dict[str, int]:
     session.add(pair)
     session.flush()
     merge = merging.merge(session, actor_of(owner), person_id, merged.id, "Matrix test merge")
+    alert = NetworkAlert(
+        kind="common_associate",
+        subject_type="person",
+        subject_key=str(twin.id),
+        score=0.9,
+        reason="linked to 3 children",
+        described={"evidence": []},
+        child_ids=[person_id],
+        member_keys=[f"person:{twin.id}"],
+        evidence_count=1,
+        organisation_id=owner.organisation_id,
+    )
+    session.add(alert)
+    session.flush()
     return {
         "twin_id": twin.id,
         "pair_id": pair.id,
         "pair_version": pair.version,
         "merge_id": merge.id,
+        "alert_id": alert.id,
+        "alert_version": alert.version,
     }
 
 
@@ -412,6 +519,8 @@ def world(session: Session) -> World:
     other_call = make_call(session, other_owner)
     identity = _identity(session, owner, person.id)
     other_identity = _identity(session, other_owner, other_person.id)
+    records = _screening(session, owner, episode.person_id)
+    other_records = _screening(session, other_owner, other_episode.person_id)
     session.commit()
     return World(
         team=team,
@@ -431,6 +540,7 @@ def world(session: Session) -> World:
             "call_id": call.id,
             "call_version": call.version,
             **identity,
+            **records,
         },
         other_ids={
             "person_id": other_person.id,
@@ -446,6 +556,7 @@ def world(session: Session) -> World:
             "call_id": other_call.id,
             "call_version": other_call.version,
             **other_identity,
+            **other_records,
         },
     )
 

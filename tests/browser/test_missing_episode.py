@@ -94,7 +94,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     # A call handler takes the report.
     handler, page = signed_in(browser, live.base, "call_handler")
     page.get_by_role("link", name="Report missing").click()
-    page.get_by_label("Name").fill("maya bright")
+    page.get_by_label("Name", exact=True).fill("maya bright")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Report missing BRIGHTWATER, Maya").click()
     _justify(page)

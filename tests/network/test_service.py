@@ -102,3 +102,15 @@ def test_the_command_prints_alerts_as_json(connection: Connection, loaded: dict[
     assert set(alerts[0]) >= {"kind", "subject", "score", "children", "members", "evidence"}
     summary = CliRunner().invoke(app, ["network", "analyse"])
     assert summary.exit_code == 0 and "common_associate" in summary.output
+
+
+def test_county_lines_routes_are_the_planted_ones(session: Session, loaded: dict[str, Any]) -> None:
+    alerts = [a for a in _alerts(session) if a["kind"] == "county_lines"]
+    planted = [set(n["children"]) for n in loaded["networks"] if n["county_lines"]]
+    assert planted, "the demo batch plants county-lines networks"
+    for children in planted:
+        assert any(len(children & set(a["children"])) >= len(children) // 2 for a in alerts)
+    # Every route flagged carries a planted county-lines network: none made of chance finds.
+    for alert in alerts:
+        assert any(set(alert["children"]) & children for children in planted), alert["reason"]
+        assert alert["subject"]["type"] == "cluster" and alert["evidence"]

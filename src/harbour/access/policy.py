@@ -35,6 +35,7 @@ _FORCE_READERS = (
     R.analyst,
 )
 _SUPERVISORS = (R.sergeant, R.inspector, R.superintendent)
+_EXPLOITATION_WORKERS = (R.officer, R.hub_officer, R.exploitation_investigator, *_SUPERVISORS)
 
 POLICY: Mapping[str, Mapping[Role, Scope]] = {
     # People: the children and adults Harbour holds. Partners see only their own team's records
@@ -65,6 +66,16 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     # The batch job (`harbour identity resolve`) scores every record and, only where a force has
     # turned automatic merging on, merges the surest pairs itself.
     "person.resolve": {R.administrator: S.all},
+    # Exploitation network alerts: the inbox, an alert's evidence and network view; working them
+    # (assign, annotate, link to an operation, dismiss) is for investigators and supervisors.
+    "network.view": {
+        **dict.fromkeys((R.hub_officer, R.exploitation_investigator, R.analyst), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "network.work": {
+        **dict.fromkeys((R.exploitation_investigator, R.analyst), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
     # Places and vehicles: force-wide for the force; partners see those their team recorded.
     "place.view": {
         **dict.fromkeys(_FORCE_READERS, S.organisation),
@@ -99,6 +110,12 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         ),
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
+    # Exploitation: screen a person, refer them to the National Referral Mechanism and record
+    # its decisions, issue and serve a Child Abduction Warning Notice. Viewing them is
+    # person.view (analysts read them); call handlers and partners do not record them.
+    "screening.record": dict.fromkeys(_EXPLOITATION_WORKERS, S.organisation),
+    "nrm.refer": dict.fromkeys(_EXPLOITATION_WORKERS, S.organisation),
+    "cawn.issue": dict.fromkeys(_EXPLOITATION_WORKERS, S.organisation),
     # Calls for service: record a call, decide it (RCRP, THRIVE, NDM). Viewing one is
     # person.view, as for an episode; supervisors audit the RCRP outcomes.
     "call.record": {

@@ -11,7 +11,8 @@ it record by record:
   went there with or to a known friend who lives there, are explained and not counted;
 - shared phone / vehicle: used by several children;
 - network: a connected cluster of children, adults, phones, vehicles and hotspot places once
-  family, carer and professional links and busy places are taken out; scored by its alerts.
+  family, carer and professional links and busy places are taken out; scored by its alerts;
+- county lines: several children from one area found in another, some of them repeatedly.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from harbour.settings import Settings
 
 @dataclass
 class Alert:
-    kind: str  # common_associate, hotspot, shared_phone, shared_vehicle, network
+    kind: str  # common_associate, hotspot, shared_phone, shared_vehicle, network, county_lines
     subject: Node  # a cluster's subject is Node("cluster", its id)
     score: float
     children: list[int]  # person vertices
@@ -109,7 +110,6 @@ def _children_of(c: _Context, adult: int) -> tuple[dict[int, float], dict[int, l
         theirs = g.born.get(child)
         if born and theirs and abs((theirs - born).days) < s.network_peer_age_years * 365.25:
             return  # a peer, not an older associate
-        child = g.same_as.get(child, child)
         weight[child] = max(weight.get(child, 0.0), w)
         evidence[child].extend(links)
 
@@ -236,9 +236,44 @@ def networks(c: _Context, found: list[Alert]) -> list[Alert]:
     return alerts
 
 
+def county_lines(c: _Context) -> list[Alert]:
+    """Children repeatedly found out of their home area along the same route (area to area).
+
+    A route is the borough of a child's home and the borough they were found in. It is flagged
+    when several children have been found along it and at least one of them more than once; the
+    more of them found there repeatedly, the higher the score.
+    """
+    g, s = c.g, c.s
+    routes: dict[tuple[str, str], dict[int, list[Link]]] = defaultdict(lambda: defaultdict(list))
+    for link in g.links:
+        if link.type != "found_at" or link.a not in g.children or link.a not in g.home:
+            continue
+        source, found = g.place_area.get(g.home[link.a]), g.place_area.get(link.b)
+        if source and found and source != found:
+            routes[(source, found)][link.a].append(link)
+    alerts = []
+    for (source, found), kids in sorted(routes.items()):
+        repeated = sum(1 for links in kids.values() if len(links) > 1)
+        if len(kids) < s.network_min_children or not repeated:
+            continue
+        score = _strength(len(kids)) * (0.5 + 0.5 * repeated / len(kids))
+        places = sorted({link.b for links in kids.values() for link in links})
+        alerts.append(
+            Alert(
+                "county_lines", Node("cluster", f"route {source} to {found}"[:60]),
+                round(score, 3), sorted(kids), places,
+                [link for child in sorted(kids) for link in kids[child]],
+                f"{len(kids)} children from {source} found in {found}, {repeated} of them more "
+                "than once",
+            )
+        )  # fmt: skip
+    return alerts
+
+
 def detect(g: EntityGraph, s: Settings) -> list[Alert]:
     """Every alert, highest score first."""
     c = _context(g, s)
     found = common_associates(c) + hotspots(c) + shared_objects(c)
     found += networks(c, found)
+    found += county_lines(c)
     return sorted(found, key=lambda a: (-a.score, a.kind, str(a.subject.key)))

@@ -57,8 +57,8 @@ class EntityGraph:
     born: dict[int, date] = field(default_factory=dict)  # person vertex -> date of birth
     # Person vertex -> the first record with the same name and date of birth: duplicates that
     # identity resolution has not merged yet are counted once.
-    same_as: dict[int, int] = field(default_factory=dict)
     place_type: dict[int, str] = field(default_factory=dict)
+    place_area: dict[int, str] = field(default_factory=dict)  # place vertex -> borough
     home: dict[int, int] = field(default_factory=dict)  # person vertex -> home place vertex
     protective: set[frozenset[int]] = field(default_factory=set)  # family/carer pairs
     graph: ig.Graph = field(default_factory=ig.Graph)
@@ -104,17 +104,14 @@ def build(session: Session, as_of: datetime) -> EntityGraph:
     for row in episodes:
         if row.person_id not in first or row.reported_at < first[row.person_id]:
             first[row.person_id] = row.reported_at
-    first_record: dict[tuple[str, str, date], int] = {}
-    for pid, born, home, given, family in session.execute(
-        select(
-            Person.id, Person.date_of_birth, Person.home_place_id, Person.given_name,
-            Person.family_name,
-        ).order_by(Person.id)
-    ):  # fmt: skip
+    # A record merged into another holds nothing any more (its rows follow the merge), so each
+    # child is counted once however many records they were reported under (issue 5's merges).
+    for pid, born, home in session.execute(
+        select(Person.id, Person.date_of_birth, Person.home_place_id)
+        .where(Person.merged_into_id.is_(None))
+        .order_by(Person.id)
+    ):
         v = g.vertex("person", pid)
-        if born is not None and given and family:
-            key = (given.casefold(), family.casefold(), born)
-            g.same_as[v] = first_record.setdefault(key, v)
         on = first.get(pid, as_of).date()
         (g.children if born is not None and _age(born, on) < 18 else g.adults).add(v)
         if born is not None:
@@ -122,8 +119,11 @@ def build(session: Session, as_of: datetime) -> EntityGraph:
         if home is not None:
             g.home[v] = g.vertex("place", home)
             g.links.append(Link(v, g.home[v], "lives_at", "person", pid, None))
-    for pid, place_type in session.execute(select(Place.id, Place.type)):
-        g.place_type[g.vertex("place", pid)] = str(place_type)
+    for pid, place_type, borough in session.execute(select(Place.id, Place.type, Place.borough)):
+        v = g.vertex("place", pid)
+        g.place_type[v] = str(place_type)
+        if borough:
+            g.place_area[v] = borough
     for pid, number in session.execute(select(PersonPhone.person_id, PersonPhone.number)):
         v = g.vertex("person", pid)
         g.links.append(Link(v, g.vertex("phone", number), "owns_phone", "person", pid, None))

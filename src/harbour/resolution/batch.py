@@ -7,6 +7,7 @@ only pairs at or above the auto-merge threshold, which is off unless a force tur
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,12 +56,24 @@ class BatchSummary:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def friendly(label: str) -> str:
+    """Say a Splink level's chart label in words a reviewer reads ("Exact match", …)."""
+    if label.startswith("Exact match"):
+        return "Exact match"
+    similar = re.fullmatch(r"Jaro-Winkler (?:distance|similarity) of \w+ >= ([\d.]+)", label)
+    if similar:
+        return f"Similar spelling (Jaro-Winkler at least {similar.group(1)})"
+    if label == "All other comparisons":
+        return "Differs"
+    return label
+
+
 def pair_levels(
     levels: dict[str, int], labels: dict[str, dict[int, str]]
 ) -> dict[str, dict[str, Any]]:
     """Name each compared field's level for a pair: {field: {"level": n, "label": text}}."""
     return {
-        column: {"level": gamma, "label": labels.get(column, {}).get(gamma, str(gamma))}
+        column: {"level": gamma, "label": friendly(labels.get(column, {}).get(gamma, str(gamma)))}
         for column, gamma in levels.items()
     }
 

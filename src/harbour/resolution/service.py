@@ -17,6 +17,7 @@ from harbour.errors import Conflict, NotFound, ValidationFailed
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place
 from harbour.resolution import merging
+from harbour.resolution.batch import friendly
 from harbour.resolution.models import CandidatePair, PairStatus, PersonMerge
 from harbour.resolution.records import birth_text
 
@@ -275,5 +276,6 @@ def describe_levels(levels: dict[str, Any]) -> list[tuple[str, str, bool | None]
     for column, level in levels.items():
         gamma = int(level.get("level", 0))
         agrees = None if gamma < 0 else gamma > 0
-        out.append((FIELD_NAMES.get(column, column), str(level.get("label", "")), agrees))
+        label = friendly(str(level.get("label", "")))
+        out.append((FIELD_NAMES.get(column, column), label, agrees))
     return out

@@ -1,0 +1,298 @@
+"""Keep the alerts of each rebuild, and let investigators work them.
+
+`store` folds a rebuild's alerts into the `network_alert` table, one row per kind and subject:
+new alerts are opened (and the exploitation team and the children's officers told), known ones
+refreshed, ones no longer found marked inactive, and a dismissed alert opened again only when the
+rebuild holds more evidence than it did when it was dismissed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from harbour import clock, db
+from harbour.access import service as access
+from harbour.access.policy import scope_for
+from harbour.actor import Actor, Role
+from harbour.audit import service as audit
+from harbour.auth.models import User
+from harbour.episodes.models import Episode
+from harbour.errors import Conflict, ValidationFailed
+from harbour.network.models import AlertNote, AlertStatus, NetworkAlert
+from harbour.network.service import Analysis
+from harbour.people.models import Person
+from harbour.settings import get_settings
+from harbour.tasks import service as tasks
+
+SUBJECT = "network_alert"
+KIND_LABELS = {
+    "common_associate": "Common associate",
+    "hotspot": "Hotspot",
+    "shared_phone": "Shared phone",
+    "shared_vehicle": "Shared vehicle",
+    "county_lines": "County lines",
+    "network": "Network",
+}
+
+
+@dataclass
+class StoreSummary:
+    new: int = 0
+    refreshed: int = 0
+    returned: int = 0
+    inactive: int = 0
+    notified: int = 0
+
+
+def _key(alert: NetworkAlert) -> tuple[str, str, str]:
+    return (alert.kind, alert.subject_type, alert.subject_key)
+
+
+def store(session: Session, analysis: Analysis, *, min_score: float | None = None) -> StoreSummary:
+    """Fold a rebuild's alerts (those at or above the minimum score) into the stored ones."""
+    floor = get_settings().network_alert_min_score if min_score is None else min_score
+    summary = StoreSummary()
+    existing = {_key(a): a for a in session.scalars(select(NetworkAlert))}
+    seen: set[tuple[str, str, str]] = set()
+    now = clock.now()
+    raised: list[NetworkAlert] = []
+    g = analysis.g
+    for alert in analysis.alerts:
+        if alert.score < floor:
+            continue
+        key = (alert.kind, alert.subject.kind, str(alert.subject.key))
+        if key in seen:
+            continue
+        seen.add(key)
+        described = analysis.describe(alert)
+        children = [int(g.nodes[v].key) for v in alert.children]
+        count = len(described["evidence"])
+        row = existing.get(key)
+        if row is None:
+            row = NetworkAlert(
+                kind=key[0], subject_type=key[1], subject_key=key[2], first_raised_at=now,
+                status=AlertStatus.open, organisation_id=_organisation(session, children),
+            )  # fmt: skip
+            session.add(row)
+            summary.new += 1
+            raised.append(row)
+        else:
+            summary.refreshed += 1
+            if row.status is AlertStatus.dismissed and count > (row.dismissed_evidence_count or 0):
+                row.status = AlertStatus.open
+                new = count - (row.dismissed_evidence_count or 0)
+                _note(session, row, None, "returned", f"Back after dismissal: {new} new evidence")
+                summary.returned += 1
+                raised.append(row)
+        row.score, row.reason, row.described = alert.score, alert.reason, described
+        row.child_ids, row.evidence_count = children, count
+        members = [alert.subject, *(g.nodes[v] for v in alert.members)]
+        row.member_keys = [f"{n.kind}:{n.key}" for n in members if n.kind != "cluster"]
+        row.active, row.last_raised_at = True, now
+    for key, row in existing.items():
+        if key not in seen and row.active:
+            row.active = False
+            summary.inactive += 1
+    session.flush()
+    for row in raised:
+        summary.notified += _tell(session, row)
+    return summary
+
+
+def _organisation(session: Session, children: list[int]) -> int | None:
+    if not children:
+        return None
+    return session.scalar(select(Person.organisation_id).where(Person.id == children[0]))
+
+
+def _tell(session: Session, alert: NetworkAlert) -> int:
+    """Tell the exploitation team and the officers who own the children's episodes."""
+    team = (
+        tasks.users_with_roles(session, alert.organisation_id, [Role.exploitation_investigator])
+        if alert.organisation_id is not None
+        else []
+    )
+    owners = session.scalars(
+        select(Episode.owner_id).where(
+            Episode.person_id.in_(alert.child_ids), Episode.owner_id.is_not(None)
+        )
+    ).all()
+    label = KIND_LABELS.get(alert.kind, alert.kind)
+    text = f"{label} alert: {len(alert.child_ids)} children (score {alert.score:.2f})"
+    return tasks.notify(session, [*team, *owners], text, f"/network/alerts/{alert.id}")
+
+
+def _note(
+    session: Session, alert: NetworkAlert, actor: Actor | None, kind: str, text: str
+) -> AlertNote:
+    note = AlertNote(
+        alert_id=alert.id,
+        kind=kind,
+        text=text,
+        author_id=actor.id if actor else None,
+        author_name=actor.display_name if actor else "Harbour (network rebuild)",
+        at=clock.now(),
+    )
+    session.add(note)
+    return note
+
+
+# -- the inbox and the alert page -------------------------------------------------------------
+
+
+def check_can_view(actor: Actor) -> None:
+    access.require(actor, "network.view")
+
+
+def inbox(
+    session: Session, actor: Actor, *, show: str, page: int, per_page: int
+) -> tuple[list[NetworkAlert], int]:
+    """A page of alerts: open (unassigned and assigned), mine, or dismissed; highest score first."""
+    check_can_view(actor)
+    where: list[Any] = [access.visible(actor, NetworkAlert)]
+    if show == "mine":
+        where += [
+            NetworkAlert.assignee_id == actor.id,
+            NetworkAlert.status != AlertStatus.dismissed,
+        ]
+    elif show == "dismissed":
+        where.append(NetworkAlert.status == AlertStatus.dismissed)
+    else:
+        where += [NetworkAlert.status != AlertStatus.dismissed, NetworkAlert.active.is_(True)]
+    total = session.scalar(select(func.count()).select_from(NetworkAlert).where(*where)) or 0
+    rows = list(
+        session.scalars(
+            select(NetworkAlert)
+            .where(*where)
+            .order_by(NetworkAlert.score.desc(), NetworkAlert.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return rows, total
+
+
+def find(
+    session: Session, actor: Actor, alert_id: int, action: str = "network.view"
+) -> NetworkAlert:
+    return access.fetch(session, actor, NetworkAlert, alert_id, action)
+
+
+def view(session: Session, actor: Actor, alert: NetworkAlert, justification: str) -> None:
+    audit.record(session, actor, "view", SUBJECT, alert.id, justification=justification)
+
+
+def notes(session: Session, alert: NetworkAlert) -> list[AlertNote]:
+    return list(
+        session.scalars(
+            select(AlertNote)
+            .where(AlertNote.alert_id == alert.id)
+            .order_by(AlertNote.at.desc(), AlertNote.id.desc())
+        )
+    )
+
+
+def children(session: Session, actor: Actor, alert: NetworkAlert) -> list[Person]:
+    """The alert's children the actor may see (by merged record: the one holding the history)."""
+    return list(
+        session.scalars(
+            select(Person)
+            .where(Person.id.in_(alert.child_ids), access.visible(actor, Person))
+            .order_by(Person.family_name, Person.given_name)
+        )
+    )
+
+
+# Whoever the access table lets work alerts may be given one.
+WORKERS = [role for role in Role if scope_for(role, "network.work") is not None]
+
+
+def colleagues(session: Session, actor: Actor) -> list[User]:
+    """Who an alert may be assigned to: the force's investigators, analysts and supervisors."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == actor.organisation_id,
+                User.is_active.is_(True),
+                User.role.in_(WORKERS),
+            )
+            .order_by(User.display_name)
+        )
+    )
+
+
+def act(
+    session: Session,
+    actor: Actor,
+    alert_id: int,
+    *,
+    action: str,
+    version: int,
+    text: str = "",
+    assignee_id: int | None = None,
+) -> NetworkAlert:
+    """Assign, annotate, link to an operation, dismiss or reopen an alert (audited)."""
+    alert = find(session, actor, alert_id, "network.work")
+    if version != alert.version:
+        raise Conflict("Someone changed this alert while you were looking at it: see below.")
+    words = (text or "").strip()
+    before = {"status": alert.status.value, "assignee_id": alert.assignee_id}
+    if action == "assign":
+        user = session.get(User, assignee_id) if assignee_id else None
+        if user is None or user.organisation_id != actor.organisation_id:
+            raise ValidationFailed(
+                "Choose who to assign it to", field_errors={"assignee_id": "Choose a colleague"}
+            )
+        alert.assignee_id = user.id
+        if alert.status is not AlertStatus.dismissed:
+            alert.status = AlertStatus.assigned
+        _note(session, alert, actor, "assigned", f"Assigned to {user.display_name}")
+    elif action == "note":
+        _need(words, "text", "Write the note")
+        _note(session, alert, actor, "note", words)
+    elif action == "operation":
+        _need(words, "operation", "Enter the operation's name or reference")
+        alert.operation = words[:100]
+        _note(session, alert, actor, "operation", f"Linked to operation {alert.operation}")
+    elif action == "dismiss":
+        _need(words, "reason", "Say why the alert is dismissed (at least 10 characters)", 10)
+        alert.status = AlertStatus.dismissed
+        alert.dismissed_reason = words
+        alert.dismissed_evidence_count = alert.evidence_count
+        _note(session, alert, actor, "dismissed", f"Dismissed: {words}")
+    elif action == "reopen":
+        alert.status = AlertStatus.assigned if alert.assignee_id else AlertStatus.open
+        _note(session, alert, actor, "reopened", "Reopened" + (f": {words}" if words else ""))
+    else:
+        raise ValidationFailed("Choose what to do with the alert")
+    db.flush_or_conflict(session, "Someone changed this alert while you were looking at it")
+    audit.record(
+        session,
+        actor,
+        action,
+        SUBJECT,
+        alert.id,
+        before=before,
+        after={"status": alert.status.value, "assignee_id": alert.assignee_id},
+        justification=words or None,
+    )
+    return alert
+
+
+def _need(text: str, field: str, message: str, least: int = 1) -> None:
+    if len(text) < least:
+        raise ValidationFailed(message, field_errors={field: message})
+
+
+def listed(session: Session, *, include_dismissed: bool) -> list[dict[str, Any]]:
+    """The stored alerts found by the latest rebuild, as JSON, highest score first."""
+    query = select(NetworkAlert).where(NetworkAlert.active.is_(True))
+    if not include_dismissed:
+        query = query.where(NetworkAlert.status != AlertStatus.dismissed)
+    rows = session.scalars(query.order_by(NetworkAlert.score.desc(), NetworkAlert.id))
+    return [{**row.described, "status": row.status.value, "id": row.id} for row in rows]

@@ -1,0 +1,214 @@
+"""The exploitation team's alert inbox, an alert with its evidence and network, and the graph."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Form, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from harbour import clock
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.audit import service as audit
+from harbour.errors import Forbidden, HarbourError, ValidationFailed
+from harbour.forms import form_number, form_version
+from harbour.network import alerts, geography, view
+from harbour.network.models import NetworkAlert
+from harbour.people.models import Person
+from harbour.web import (
+    RecordId,
+    current_actor,
+    failure_status,
+    form_data,
+    form_failure,
+    get_session,
+    page_router,
+    render,
+)
+
+pages = page_router()
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
+FormDep = Annotated[dict[str, str], Depends(form_data)]
+PER_PAGE = 20
+
+
+@pages.get("/network/alerts")
+def inbox(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    show: Annotated[str, Query(pattern="^(open|mine|dismissed)$")] = "open",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    rows, total = alerts.inbox(session, actor, show=show, page=page, per_page=PER_PAGE)
+    return render(
+        request,
+        "network/inbox.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "per_page": PER_PAGE,
+            "show": show,
+            "labels": alerts.KIND_LABELS,
+        },
+    )
+
+
+@pages.get("/network/map")
+def hotspot_map(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """Hotspots and county-lines routes over the force's boroughs, drawn from its own places."""
+    drawn = geography.build(session, actor)
+    return render(request, "network/map.html", {"map": drawn})
+
+
+def _justify(request: Request, alert_id: int, errors: dict[str, str]) -> Response:
+    return render(
+        request,
+        "justify.html",
+        {
+            "action": f"/network/alerts/{alert_id}/justify",
+            "subject": "alert",
+            "reasons": audit.JUSTIFICATION_REASONS,
+            "errors": errors,
+            "next": "",
+        },
+        status_code=422 if errors else 200,
+    )
+
+
+def _alert_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    alert_id: int,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    alert = alerts.find(session, actor, alert_id)
+    reason = audit.justification_for(session, actor.session_id, alerts.SUBJECT, alert_id)
+    if reason is None:
+        return _justify(request, alert_id, {})
+    alerts.view(session, actor, alert, reason)
+    return render(
+        request,
+        "network/alert.html",
+        {
+            "alert": alert,
+            "labels": alerts.KIND_LABELS,
+            "children": alerts.children(session, actor, alert),
+            "notes": alerts.notes(session, alert),
+            "colleagues": alerts.colleagues(session, actor),
+            "can_work": access.can(actor, "network.work", alert),
+            "link_types": view.LINK_TYPES,
+            "values": values,
+            "errors": errors,
+            "reason": reason,
+        },
+        status_code=failure_status(errors) if errors else 200,
+    )
+
+
+@pages.get("/network/alerts/{alert_id}")
+def alert_page(
+    request: Request, alert_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    return _alert_page(request, session, actor, alert_id, {}, {})
+
+
+@pages.post("/network/alerts/{alert_id}/justify")
+def justify(
+    request: Request,
+    alert_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    reason: Annotated[str, Form()] = "",
+    details: Annotated[str, Form()] = "",
+) -> Response:
+    alerts.find(session, actor, alert_id)
+    try:
+        text = audit.compose_reason(reason, details)
+    except HarbourError as exc:
+        request.state.rollback = True
+        return _justify(request, alert_id, exc.field_errors)
+    audit.give_justification(session, actor, alerts.SUBJECT, alert_id, text)
+    return RedirectResponse(f"/network/alerts/{alert_id}", status_code=303)
+
+
+@pages.post("/network/alerts/{alert_id}")
+def act(
+    request: Request, alert_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    action = form.get("action", "")
+    try:
+        alerts.act(
+            session,
+            actor,
+            alert_id,
+            action=action,
+            version=form_version(form),
+            text=form.get("reason") or form.get("operation") or form.get("text") or "",
+            assignee_id=form_number(form.get("assignee_id")),
+        )
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        return _alert_page(request, session, actor, alert_id, form, errors)
+    return RedirectResponse(f"/network/alerts/{alert_id}?done={action}", status_code=303)
+
+
+@pages.get("/network/graph")
+def graph(
+    session: SessionDep,
+    actor: ActorDep,
+    alert: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    person: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    node: Annotated[str | None, Query(max_length=60)] = None,
+    steps: Annotated[int, Query(ge=0, le=view.MAX_STEPS)] = 2,
+    since: Annotated[date | None, Query()] = None,
+    types: Annotated[str | None, Query(max_length=400)] = None,
+) -> Response:
+    """The network as Cytoscape.js elements, around an alert or a person (or one of its nodes).
+
+    Viewing it needs the justification given for that alert or person in this sign-in.
+    """
+    alerts.check_can_view(actor)
+    if (alert is None) == (person is None):
+        raise ValidationFailed("Ask for the network around one alert or one person")
+    if alert is not None:
+        centres = _alert_centres(alerts.find(session, actor, alert))
+        subject, subject_id = alerts.SUBJECT, alert
+    else:
+        assert person is not None
+        access.fetch(session, actor, Person, person, "person.view")
+        subject, subject_id = "person", person
+        centres = {f"person:{person}"}
+    reason = audit.justification_for(session, actor.session_id, subject, subject_id)
+    if reason is None:
+        raise Forbidden("Open the alert or the person's record first and say why you need it.")
+    if node is not None:
+        try:
+            view.parse_node(node)
+        except ValueError as exc:
+            raise ValidationFailed(str(exc)) from exc
+        centres = {node}
+    wanted = set(types.split(",")) & set(view.LINK_TYPES) if types else None
+    result = view.walk(session, actor, centres, steps=steps, types=wanted, since=since)
+    audit.record(
+        session,
+        actor,
+        "view",
+        "network",
+        f"{subject}:{subject_id}",
+        after={"centres": sorted(centres), "persons": view.persons_in(result)},
+        justification=reason,
+    )
+    return JSONResponse(view.elements(session, result, as_of=clock.now().date(), centres=centres))
+
+
+def _alert_centres(alert: NetworkAlert) -> set[str]:
+    return {f"person:{pid}" for pid in alert.child_ids} | set(alert.member_keys)

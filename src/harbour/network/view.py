@@ -1,0 +1,286 @@
+"""The network around a child, an adult, a place, a phone or an alert, read from the database.
+
+A breadth-first walk, one query per kind of link and step, over the indexed foreign keys: what a
+browser's network view (Cytoscape.js) shows and expands a step at a time. Only people the viewer
+may see are shown; links before `since` and of types not asked for are left out; the walk stops
+at `MAX_NODES`, saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased
+
+from harbour import timefmt
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.episodes.models import Episode, EpisodeCompanion
+from harbour.links.models import Association
+from harbour.people.models import Person, PersonPhone
+from harbour.places.models import Place, Vehicle
+
+MAX_NODES = 250
+MAX_STEPS = 3
+LINK_TYPES = {
+    "associate": "Associate",
+    "family": "Family",
+    "carer": "Carer",
+    "professional": "Professional",
+    "found_with": "Found with",
+    "found_at": "Found at",
+    "last_seen_at": "Last seen at",
+    "seen_at": "Seen at",
+    "frequents": "Frequents",
+    "lives_at": "Lives at",
+    "uses_phone": "Uses phone",
+    "owns_phone": "Has phone",
+    "in_vehicle": "In vehicle",
+}
+
+
+@dataclass
+class Walk:
+    """Nodes ("person:12", "place:3", "phone:+447…", "vehicle:4") and the links between them."""
+
+    nodes: set[str] = field(default_factory=set)
+    edges: dict[str, dict[str, Any]] = field(default_factory=dict)
+    truncated: bool = False
+
+    def add(
+        self, edge_id: str, a: str, b: str, kind: str, at: datetime | None, source: str
+    ) -> None:
+        self.edges.setdefault(
+            edge_id,
+            {
+                "id": edge_id,
+                "source": a,
+                "target": b,
+                "type": kind,
+                "label": LINK_TYPES.get(kind, kind.replace("_", " ")),
+                "at": at.isoformat() if at else None,
+                "when": timefmt.absolute(at) if at else "",
+                "record": source,
+            },
+        )
+
+
+def parse_node(text: str) -> tuple[str, str]:
+    kind, _, key = text.partition(":")
+    if kind not in ("person", "place", "phone", "vehicle") or not key:
+        raise ValueError(f"not a node: {text!r}")
+    if kind != "phone" and not key.isdigit():
+        raise ValueError(f"not a node: {text!r}")
+    return kind, key
+
+
+def _split(frontier: Iterable[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"person": [], "place": [], "phone": [], "vehicle": []}
+    for node in frontier:
+        kind, key = parse_node(node)
+        out[kind].append(key)
+    return out
+
+
+def _allowed(kind: str, at: datetime | None, types: set[str] | None, since: date | None) -> bool:
+    if types is not None and kind not in types:
+        return False
+    return not (since is not None and at is not None and at.date() < since)
+
+
+def walk(
+    session: Session,
+    actor: Actor,
+    centres: Iterable[str],
+    *,
+    steps: int = 2,
+    types: set[str] | None = None,
+    since: date | None = None,
+) -> Walk:
+    """Walk `steps` links out from the centres (at most MAX_STEPS), people in scope only."""
+    result = Walk()
+    visible = access.visible(actor, Person)
+
+    def in_scope(nodes: set[str]) -> set[str]:
+        """The nodes bar the people the viewer may not see."""
+        people = [int(n[7:]) for n in nodes if n.startswith("person:")]
+        seen = {
+            f"person:{pid}"
+            for pid in session.scalars(select(Person.id).where(Person.id.in_(people), visible))
+        }
+        return {n for n in nodes if not n.startswith("person:") or n in seen}
+
+    frontier = in_scope(set(centres))
+    result.nodes |= frontier
+    step = Walk()
+    found: set[str] = set()
+
+    def link(edge: str, a: str, b: str, kind: str, at: datetime | None, src: str) -> None:
+        if _allowed(kind, at, types, since):
+            step.add(edge, a, b, kind, at, src)
+
+    for _ in range(min(max(steps, 0), MAX_STEPS)):
+        step.edges.clear()
+
+        part = _split(frontier)
+        people = [int(k) for k in part["person"]]
+        places = [int(k) for k in part["place"]]
+        if people:
+            for a in session.execute(
+                select(Association).where(
+                    or_(
+                        Association.subject_id.in_(people), Association.object_person_id.in_(people)
+                    )
+                )
+            ).scalars():
+                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
+                     a.observed_at, f"association {a.id}")  # fmt: skip
+            for pid, number in session.execute(
+                select(PersonPhone.person_id, PersonPhone.number).where(
+                    PersonPhone.person_id.in_(people)
+                )
+            ):
+                link(f"p{pid}-{number}", f"person:{pid}", f"phone:{number}", "owns_phone",
+                     None, f"person {pid}")  # fmt: skip
+            for pid, home in session.execute(
+                select(Person.id, Person.home_place_id).where(
+                    Person.id.in_(people), Person.home_place_id.is_not(None)
+                )
+            ):
+                link(f"h{pid}", f"person:{pid}", f"place:{home}", "lives_at", None,
+                     f"person {pid}")  # fmt: skip
+            _episodes(session, Episode.person_id.in_(people), link)
+            companion = aliased(Episode)
+            for cid, eid, pid, child, at in session.execute(
+                select(
+                    EpisodeCompanion.id, EpisodeCompanion.episode_id, EpisodeCompanion.person_id,
+                    companion.person_id, companion.found_at,
+                )
+                .join(companion, companion.id == EpisodeCompanion.episode_id)
+                .where(
+                    or_(EpisodeCompanion.person_id.in_(people), companion.person_id.in_(people))
+                )
+            ):  # fmt: skip
+                link(f"c{cid}", f"person:{child}", f"person:{pid}", "found_with", at,
+                     f"episode {eid}")  # fmt: skip
+        if places:
+            for a in session.execute(
+                select(Association).where(Association.object_place_id.in_(places))
+            ).scalars():
+                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
+                     a.observed_at, f"association {a.id}")  # fmt: skip
+            _episodes(
+                session,
+                or_(Episode.last_seen_place_id.in_(places), Episode.found_place_id.in_(places)),
+                link,
+            )
+            for pid, home in session.execute(
+                select(Person.id, Person.home_place_id)
+                .where(Person.home_place_id.in_(places))
+                .limit(MAX_NODES)
+            ):
+                link(f"h{pid}", f"person:{pid}", f"place:{home}", "lives_at", None,
+                     f"person {pid}")  # fmt: skip
+        if part["phone"]:
+            for pid, number in session.execute(
+                select(PersonPhone.person_id, PersonPhone.number).where(
+                    PersonPhone.number.in_(part["phone"])
+                )
+            ):
+                link(f"p{pid}-{number}", f"person:{pid}", f"phone:{number}", "owns_phone",
+                     None, f"person {pid}")  # fmt: skip
+            for a in session.execute(
+                select(Association).where(Association.object_phone.in_(part["phone"]))
+            ).scalars():
+                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
+                     a.observed_at, f"association {a.id}")  # fmt: skip
+        if part["vehicle"]:
+            vehicles = [int(k) for k in part["vehicle"]]
+            for a in session.execute(
+                select(Association).where(Association.object_vehicle_id.in_(vehicles))
+            ).scalars():
+                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
+                     a.observed_at, f"association {a.id}")  # fmt: skip
+        # Nothing is reached through a person out of the viewer's scope.
+        ends = {n for e in step.edges.values() for n in (e["source"], e["target"])}
+        allowed = in_scope(ends)
+        found = set()
+        for key, edge in step.edges.items():
+            if edge["source"] in allowed and edge["target"] in allowed:
+                result.edges.setdefault(key, edge)
+                found.update((edge["source"], edge["target"]))
+        new = found - result.nodes
+        if len(result.nodes) + len(new) > MAX_NODES:
+            new = set(sorted(new)[: max(0, MAX_NODES - len(result.nodes))])
+            result.truncated = True
+        result.nodes |= new
+        frontier = new
+        if not frontier:
+            break
+    result.edges = {
+        k: e for k, e in result.edges.items()
+        if e["source"] in result.nodes and e["target"] in result.nodes
+    }  # fmt: skip
+    return result
+
+
+def _object(a: Association) -> str:
+    if a.object_person_id is not None:
+        return f"person:{a.object_person_id}"
+    if a.object_place_id is not None:
+        return f"place:{a.object_place_id}"
+    if a.object_vehicle_id is not None:
+        return f"vehicle:{a.object_vehicle_id}"
+    return f"phone:{a.object_phone}"
+
+
+def _episodes(session: Session, where: Any, link: Any) -> None:
+    for e in session.execute(
+        select(
+            Episode.id, Episode.person_id, Episode.last_seen_place_id, Episode.last_seen_at,
+            Episode.reported_at, Episode.found_place_id, Episode.found_at,
+        ).where(where)
+    ):  # fmt: skip
+        if e.last_seen_place_id is not None:
+            link(f"l{e.id}", f"person:{e.person_id}", f"place:{e.last_seen_place_id}",
+                 "last_seen_at", e.last_seen_at or e.reported_at, f"episode {e.id}")  # fmt: skip
+        if e.found_place_id is not None:
+            link(f"f{e.id}", f"person:{e.person_id}", f"place:{e.found_place_id}", "found_at",
+                 e.found_at, f"episode {e.id}")  # fmt: skip
+
+
+def elements(session: Session, result: Walk, *, as_of: date, centres: set[str]) -> dict[str, Any]:
+    """Cytoscape.js elements: each node with its label and kind, each link with its source."""
+    part = _split(result.nodes)
+    labels: dict[str, dict[str, Any]] = {}
+    for p in session.scalars(select(Person).where(Person.id.in_([int(k) for k in part["person"]]))):
+        years = timefmt.age(p.date_of_birth, as_of)
+        child = years is not None and years < 18
+        labels[f"person:{p.id}"] = {
+            "label": p.display_name,
+            "kind": "child" if child else "adult",
+            "flags": p.flags or [],
+            "href": f"/people/{p.id}",
+        }
+    for pl in session.scalars(select(Place).where(Place.id.in_([int(k) for k in part["place"]]))):
+        labels[f"place:{pl.id}"] = {"label": pl.label, "kind": "place", "type": str(pl.type)}
+    vehicle_ids = [int(k) for k in part["vehicle"]]
+    for v in session.scalars(select(Vehicle).where(Vehicle.id.in_(vehicle_ids))):
+        labels[f"vehicle:{v.id}"] = {"label": v.registration, "kind": "vehicle"}
+    for number in part["phone"]:
+        labels[f"phone:{number}"] = {"label": number, "kind": "phone"}
+    nodes = [
+        {"data": {"id": n, **labels.get(n, {"label": n, "kind": n.split(":")[0]}),
+                  "centre": n in centres}}
+        for n in sorted(result.nodes)
+    ]  # fmt: skip
+    edges = [{"data": e} for e in sorted(result.edges.values(), key=lambda e: e["id"])]
+    return {"elements": nodes + edges, "truncated": result.truncated, "max_nodes": MAX_NODES}
+
+
+def persons_in(result: Walk) -> list[int]:
+    return sorted(int(n[7:]) for n in result.nodes if n.startswith("person:"))

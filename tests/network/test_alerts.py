@@ -1,0 +1,264 @@
+"""Stored alerts: kept across rebuilds, worked by investigators, dismissed until new evidence."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from harbour.actor import Channel, Role, system_actor
+from harbour.auth.models import Organisation, User
+from harbour.cli import app
+from harbour.errors import Conflict, NotFound, ValidationFailed
+from harbour.interop import importer
+from harbour.links.models import Association, AssociationType
+from harbour.network import alerts, view
+from harbour.network import service as network
+from harbour.network.models import AlertStatus, NetworkAlert
+from harbour.people.models import Person
+from harbour.resolution import merging
+from harbour.simulate.service import simulate
+from harbour.tasks.models import Notification
+from tests.factories import (
+    actor_of,
+    csrf_from,
+    make_org,
+    make_person,
+    make_team,
+    make_user,
+    sign_in,
+)
+
+AS_OF = date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("alerts")
+    simulate(seed=1, scale="demo", years=1, as_of=AS_OF, out=out)
+    return out
+
+
+@pytest.fixture
+def org(session: Session, batch: Path) -> Organisation:
+    org = make_org(session)
+    importer.run_import(batch, system_actor(Channel.cli), organisation_id=org.id)
+    session.flush()
+    return org
+
+
+@pytest.fixture
+def investigator(session: Session, org: Organisation) -> User:
+    return make_user(session, Role.exploitation_investigator, team=make_team(session, org))
+
+
+def _rebuild(session: Session) -> alerts.StoreSummary:
+    return alerts.store(session, network.analyse(session))
+
+
+def _associate(session: Session) -> NetworkAlert:
+    return session.scalars(
+        select(NetworkAlert)
+        .where(NetworkAlert.kind == "common_associate")
+        .order_by(NetworkAlert.score.desc())
+    ).first()  # type: ignore[return-value]
+
+
+def test_a_rebuild_keeps_each_alert_once_and_tells_the_team(
+    session: Session, org: Organisation, investigator: User
+) -> None:
+    first = _rebuild(session)
+    assert first.new > 0 and first.notified > 0
+    again = _rebuild(session)
+    assert again.new == 0 and again.refreshed == first.new
+    keys = session.execute(
+        select(NetworkAlert.kind, NetworkAlert.subject_type, NetworkAlert.subject_key)
+    ).all()
+    assert len(keys) == len(set(keys)) == first.new
+    told = session.scalars(
+        select(Notification.link).where(Notification.user_id == investigator.id)
+    ).all()
+    assert len(told) == first.new and all(link.startswith("/network/alerts/") for link in told)
+
+
+def test_a_dismissed_alert_comes_back_only_with_new_evidence(
+    session: Session, org: Organisation, investigator: User
+) -> None:
+    _rebuild(session)
+    alert = _associate(session)
+    actor = actor_of(investigator)
+    with pytest.raises(ValidationFailed):
+        alerts.act(session, actor, alert.id, action="dismiss", version=alert.version, text="no")
+    alerts.act(
+        session, actor, alert.id, action="dismiss", version=alert.version,
+        text="Youth worker at the club: known and vetted",
+    )  # fmt: skip
+    _rebuild(session)
+    assert alert.status is AlertStatus.dismissed  # the same evidence: stays dismissed
+    listed = alerts.listed(session, include_dismissed=False)
+    assert alert.id not in [a["id"] for a in listed]
+    assert alert.id in [a["id"] for a in alerts.listed(session, include_dismissed=True)]
+    # A new child linked to the adult: new evidence, so the alert comes back.
+    adult = int(alert.subject_key)
+    child = session.scalars(
+        select(Person.id).where(
+            Person.id.not_in(alert.child_ids), Person.date_of_birth > date(2012, 1, 1)
+        )
+    ).first()
+    session.add(
+        Association(
+            subject_id=child, object_person_id=adult, type=AssociationType.associate,
+            organisation_id=org.id,
+        )
+    )  # fmt: skip
+    summary = _rebuild(session)
+    assert summary.returned == 1 and alert.status is AlertStatus.open
+    assert alert.evidence_count > alert.dismissed_evidence_count  # type: ignore[operator]
+
+
+def test_assigning_needs_a_colleague_and_a_fresh_version(
+    session: Session, org: Organisation, investigator: User
+) -> None:
+    _rebuild(session)
+    alert = _associate(session)
+    actor = actor_of(investigator)
+    with pytest.raises(ValidationFailed):
+        alerts.act(session, actor, alert.id, action="assign", version=alert.version)
+    stale = alert.version
+    alerts.act(
+        session, actor, alert.id, action="assign", version=stale, assignee_id=investigator.id
+    )
+    assert alert.status is AlertStatus.assigned and alert.assignee_id == investigator.id
+    with pytest.raises(Conflict):
+        alerts.act(session, actor, alert.id, action="note", version=stale, text="Late note")
+    officer = actor_of(make_user(session, Role.officer, team=make_team(session, org)))
+    with pytest.raises(NotFound):  # officers do not see alerts at all
+        alerts.act(session, officer, alert.id, action="note", version=alert.version, text="Hi")
+
+
+def test_the_view_walks_from_a_child_to_the_adult_and_respects_scope(
+    session: Session, org: Organisation, investigator: User
+) -> None:
+    _rebuild(session)
+    alert = _associate(session)
+    child = alert.child_ids[0]
+    walked = view.walk(session, actor_of(investigator), {f"person:{child}"}, steps=2)
+    assert f"person:{child}" in walked.nodes and walked.edges
+    around = view.walk(session, actor_of(investigator), set(alert.member_keys), steps=1)
+    adult = f"person:{alert.subject_key}"
+    assert any(adult in (e["source"], e["target"]) for e in around.edges.values())
+    only_found = view.walk(
+        session, actor_of(investigator), {f"person:{child}"}, steps=2, types={"found_at"}
+    )
+    assert {e["type"] for e in only_found.edges.values()} <= {"found_at"}
+    stranger = actor_of(make_user(session, Role.exploitation_investigator))
+    assert view.walk(session, stranger, {f"person:{child}"}, steps=2).nodes == set()
+
+
+def test_the_command_lists_open_alerts_and_all_with_dismissed(
+    connection: Connection, session: Session, org: Organisation, investigator: User
+) -> None:
+    session.commit()
+    result = CliRunner().invoke(app, ["network", "alerts", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert listed and all(a["status"] == "open" for a in listed)
+    alert = session.get_one(NetworkAlert, listed[0]["id"])
+    alerts.act(
+        session, actor_of(investigator), alert.id, action="dismiss", version=alert.version,
+        text="Known to the team already",
+    )  # fmt: skip
+    session.commit()
+    again = json.loads(CliRunner().invoke(app, ["network", "alerts"]).output)
+    every = json.loads(CliRunner().invoke(app, ["network", "alerts", "--all"]).output)
+    assert alert.id not in [a["id"] for a in again]
+    assert "dismissed" in [a["status"] for a in every if a["id"] == alert.id]
+
+
+def test_an_investigator_opens_an_alert_sees_the_network_and_assigns_it(
+    client: TestClient, session: Session, org: Organisation, investigator: User
+) -> None:
+    _rebuild(session)
+    alert = _associate(session)
+    session.commit()
+    sign_in(client, investigator.username)
+    inbox = client.get("/network/alerts").text
+    assert f'href="/network/alerts/{alert.id}"' in inbox
+    here = f"/network/alerts/{alert.id}"
+    assert "Why are you viewing this alert?" in client.get(here).text
+    denied = client.get("/network/graph", params={"alert": alert.id})
+    assert denied.status_code == 403
+    token = csrf_from(client.get("/").text)
+    given = client.post(f"{here}/justify", data={"reason": "safeguarding", "csrf_token": token})
+    assert given.status_code == 303
+    page = client.get(here).text
+    assert 'data-testid="evidence"' in page and alert.described["evidence"][0]["summary"] in page
+    graph = client.get("/network/graph", params={"alert": alert.id, "steps": 1}).json()
+    ids = {el["data"]["id"] for el in graph["elements"]}
+    assert f"person:{alert.subject_key}" in ids and f"person:{alert.child_ids[0]}" in ids
+    assigned = client.post(
+        here,
+        data={
+            "csrf_token": csrf_from(page),
+            "action": "assign",
+            "assignee_id": str(investigator.id),
+            "version": str(alert.version),
+        },
+    )
+    assert assigned.status_code == 303
+    mine = client.get("/network/alerts", params={"show": "mine"}).text
+    assert f'href="/network/alerts/{alert.id}"' in mine
+
+
+def test_a_child_reported_under_two_records_counts_once_after_a_merge(
+    session: Session, investigator: User
+) -> None:
+    owner = make_user(session, Role.hub_officer, team=make_team(session))
+    adult = make_person(session, owner, given_name="Dean", family_name="Marsh",
+                        date_of_birth=date(1990, 1, 1))  # fmt: skip
+    kids = [
+        make_person(
+            session, owner, given_name=given, family_name=family, date_of_birth=date(2011, 3, 14)
+        )
+        for given, family in (("Katherine", "Obi"), ("Kate", "Obi"), ("Lily", "Ward"))
+    ]
+    for kid in kids:
+        session.add(
+            Association(
+                subject_id=kid.id, object_person_id=adult.id, type=AssociationType.associate,
+                organisation_id=owner.organisation_id,
+            )
+        )  # fmt: skip
+    session.flush()
+
+    def children_of_adult() -> list[int]:
+        found = network.analyse(session).alerts
+        matching = [
+            a.children for a in found if a.kind == "common_associate" and a.subject.key == adult.id
+        ]
+        return matching[0] if matching else []
+
+    assert len(children_of_adult()) == 3  # Katherine and Kate Obi look like two children
+    merging.merge(session, actor_of(owner), kids[0].id, kids[1].id, "Same girl: Kate is Katherine")
+    assert children_of_adult() == []  # two children now: below the three an alert needs
+
+
+def test_the_map_draws_the_boroughs_hotspots_and_routes(
+    client: TestClient, session: Session, org: Organisation, investigator: User
+) -> None:
+    _rebuild(session)
+    routes = session.scalars(
+        select(NetworkAlert.id).where(NetworkAlert.kind == "county_lines")
+    ).all()
+    session.commit()
+    sign_in(client, investigator.username)
+    page = client.get("/network/map").text
+    assert 'data-testid="map"' in page and "<polygon" in page
+    assert routes and all(f'href="/network/alerts/{r}"' in page for r in routes)
+    assert "<line" in page

@@ -391,6 +391,22 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/network/graph"): Case(R.analyst, wrong=R.officer, allowed_status=422),
     ("GET", "/network/map"): Case(R.sergeant, wrong=R.call_handler),
+    ("GET", "/people/{person_id}/intelligence"): Case(
+        R.analyst, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("POST", "/people/{person_id}/intelligence"): Case(
+        R.officer,
+        wrong=R.call_handler,
+        scoped=True,
+        form=lambda ids: {
+            "type": "uses_phone",
+            "phone": "07700 900123",
+            "intel_source": "1",
+            "intel_assessment": "A",
+            "intel_handling": "P",
+            "source_text": "Seen using this phone at the station",
+        },
+    ),
     ("GET", "/notifications"): Case(ANY),
     ("POST", "/notifications/read"): Case(ANY),
 }

@@ -76,6 +76,13 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys((R.exploitation_investigator, R.analyst), S.organisation),
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
+    # Intelligence links entered by hand (graded 3x5x2) on a person's record.
+    "intelligence.record": {
+        **dict.fromkeys(
+            (R.officer, R.hub_officer, R.exploitation_investigator, R.analyst), S.organisation
+        ),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
     # Places and vehicles: force-wide for the force; partners see those their team recorded.
     "place.view": {
         **dict.fromkeys(_FORCE_READERS, S.organisation),

@@ -23,6 +23,25 @@ class AssociationType(enum.StrEnum):
     in_vehicle = "in_vehicle"
 
 
+# The national intelligence grading (3x5x2, College of Policing APP on intelligence management).
+SOURCE_EVALUATION = {
+    "1": "Reliable",
+    "2": "Untested",
+    "3": "Not reliable",
+}
+INTELLIGENCE_ASSESSMENT = {
+    "A": "Known directly to the source",
+    "B": "Known indirectly to the source but corroborated",
+    "C": "Known indirectly to the source",
+    "D": "Not known",
+    "E": "Suspected to be false",
+}
+HANDLING_CODE = {
+    "P": "Lawful sharing permitted",
+    "C": "Lawful sharing permitted with conditions",
+}
+
+
 class Association(Timestamps, Base):
     """A link from a person (the subject) to exactly one person, place, vehicle or phone."""
 
@@ -55,3 +74,8 @@ class Association(Timestamps, Base):
     source_text: Mapped[str | None] = mapped_column(Text)
     observed_at: Mapped[datetime | None]
     imported: Mapped[bool] = mapped_column(default=False)
+    # Intelligence entered by hand: who recorded it, and its national 3x5x2 grading.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    intel_source: Mapped[str | None] = mapped_column(String(1))  # 1, 2, 3
+    intel_assessment: Mapped[str | None] = mapped_column(String(1))  # A to E
+    intel_handling: Mapped[str | None] = mapped_column(String(1))  # P or C

@@ -59,6 +59,7 @@ class EntityGraph:
     # identity resolution has not merged yet are counted once.
     place_type: dict[int, str] = field(default_factory=dict)
     place_area: dict[int, str] = field(default_factory=dict)  # place vertex -> borough
+    grading: dict[int, str] = field(default_factory=dict)  # association id -> 3x5x2, e.g. "2BP"
     home: dict[int, int] = field(default_factory=dict)  # person vertex -> home place vertex
     protective: set[frozenset[int]] = field(default_factory=set)  # family/carer pairs
     graph: ig.Graph = field(default_factory=ig.Graph)
@@ -131,9 +132,12 @@ def build(session: Session, as_of: datetime) -> EntityGraph:
         select(
             Association.id, Association.subject_id, Association.object_person_id,
             Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
-            Association.type, Association.observed_at,
+            Association.type, Association.observed_at, Association.intel_source,
+            Association.intel_assessment, Association.intel_handling,
         )
     ):  # fmt: skip
+        if a.intel_source and a.intel_assessment and a.intel_handling:
+            g.grading[a.id] = f"{a.intel_source}{a.intel_assessment}{a.intel_handling}"
         if a.object_person_id is not None:
             other = g.vertex("person", a.object_person_id)
         elif a.object_place_id is not None:

@@ -15,9 +15,11 @@ from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import Forbidden, HarbourError, ValidationFailed
 from harbour.forms import form_number, form_version
-from harbour.network import alerts, geography, view
+from harbour.links.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION
+from harbour.network import alerts, geography, intelligence, view
 from harbour.network.models import NetworkAlert
 from harbour.people.models import Person
+from harbour.people.routes import justify_page
 from harbour.web import (
     RecordId,
     current_actor,
@@ -58,6 +60,58 @@ def inbox(
             "labels": alerts.KIND_LABELS,
         },
     )
+
+
+def _intelligence_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    person = access.fetch(session, actor, Person, person_id, "person.view")
+    reason = audit.justification_for(session, actor.session_id, "person", person_id)
+    if reason is None:
+        return justify_page(request, person_id, {}, f"/people/{person_id}/intelligence")
+    audit.record(session, actor, "view", "person", person_id, justification=reason)
+    return render(
+        request,
+        "network/intelligence.html",
+        {
+            "person": person,
+            "rows": intelligence.links_of(session, actor, person),
+            "types": intelligence.TYPES,
+            "sources": SOURCE_EVALUATION,
+            "assessments": INTELLIGENCE_ASSESSMENT,
+            "handling": HANDLING_CODE,
+            "can_record": access.can(actor, "intelligence.record", person),
+            "values": values,
+            "errors": errors,
+            "saved": request.query_params.get("saved") == "1",
+        },
+        status_code=failure_status(errors) if errors else 200,
+    )
+
+
+@pages.get("/people/{person_id}/intelligence")
+def intelligence_page(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    return _intelligence_page(request, session, actor, person_id, {}, {})
+
+
+@pages.post("/people/{person_id}/intelligence")
+def record_intelligence(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    person = access.fetch(session, actor, Person, person_id, "person.view")
+    try:
+        intelligence.record(session, actor, person, form)
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        return _intelligence_page(request, session, actor, person_id, form, errors)
+    return RedirectResponse(f"/people/{person_id}/intelligence?saved=1", status_code=303)
 
 
 @pages.get("/network/map")

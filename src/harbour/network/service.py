@@ -73,6 +73,8 @@ class Analysis:
         words = LINK_WORDS.get(link.type, link.type.replace("_", " "))
         when = f" on {link.observed_at:%Y-%m-%d}" if link.observed_at else ""
         source = f"{link.record} {record or link.record_id}"
+        if link.record == "association" and link.record_id in self.g.grading:
+            source += f", intelligence graded {self.g.grading[link.record_id]}"
         return {
             "record": link.record,
             "external_id": record,

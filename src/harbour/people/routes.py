@@ -34,7 +34,7 @@ pages = page_router(prefix="/people")
 # Episode pages ask for the person's justification and come back here afterwards.
 EPISODE_PAGE = re.compile(r"/episodes/\d{1,10}(/[a-z-]{1,30}(/\d{1,10})?)?")
 # So do the review queue's side-by-side pages and a person's merges.
-IDENTITY_PAGE = re.compile(r"/identity/pairs/\d{1,10}|/people/\d{1,10}/merges")
+IDENTITY_PAGE = re.compile(r"/identity/pairs/\d{1,10}|/people/\d{1,10}/(merges|intelligence)")
 api = api_router(prefix="/api/v1/people", tags=["people"])
 
 SessionDep = Annotated[Session, Depends(get_session)]

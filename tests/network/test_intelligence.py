@@ -1,0 +1,86 @@
+"""Intelligence links entered by hand: validated, graded 3x5x2, audited, and in the network."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from harbour.actor import Role
+from harbour.auth.models import Organisation
+from harbour.links.models import Association
+from harbour.network import service as network
+from tests.factories import csrf_from, make_person, make_team, make_user, sign_in
+
+
+def test_an_investigator_records_graded_intelligence_that_joins_the_network(
+    client: TestClient, session: Session
+) -> None:
+    investigator = make_user(session, Role.exploitation_investigator)
+    org = session.get_one(Organisation, investigator.organisation_id)
+    officer = make_user(session, Role.officer, team=make_team(session, org))
+    child = make_person(session, officer, given_name="Lily", family_name="Ward")
+    adult = make_person(session, officer, given_name="Dean", family_name="Marsh")
+    session.commit()
+    sign_in(client, investigator.username)
+    here = f"/people/{child.id}/intelligence"
+    assert "Why are you viewing this record?" in client.get(here).text
+    token = csrf_from(client.get("/").text)
+    client.post(
+        f"/people/{child.id}/justify",
+        data={"reason": "safeguarding", "next": here, "csrf_token": token},
+    )
+    page = client.get(here).text
+    token = csrf_from(page)
+    refused = client.post(here, data={"csrf_token": token, "type": "associate"})
+    assert refused.status_code == 422
+    for message in (
+        "Enter the record number of the person they associate with",
+        "Select the source evaluation",
+        "Select the intelligence assessment",
+        "Select the handling code",
+        "Say what the intelligence is and where it came from",
+    ):
+        assert message in refused.text
+    saved = client.post(
+        here,
+        data={
+            "csrf_token": token,
+            "type": "associate",
+            "other_person": str(adult.id),
+            "observed_day": "20",
+            "observed_month": "11",
+            "observed_year": "2026",
+            "source_text": "Return home interview: she says Dean collects her from school",
+            "intel_source": "2",
+            "intel_assessment": "B",
+            "intel_handling": "P",
+        },
+    )
+    assert saved.status_code == 303
+    link = session.scalars(select(Association).where(Association.subject_id == child.id)).one()
+    assert (link.object_person_id, link.recorded_by_id) == (adult.id, investigator.id)
+    assert (link.intel_source, link.intel_assessment, link.intel_handling) == ("2", "B", "P")
+    listed = client.get(here).text
+    assert "2BP" in listed and "MARSH, Dean" in listed
+    query = "SELECT count(*) FROM audit_event WHERE action = 'create' AND subject_type = :kind"
+    audited = session.execute(text(query), {"kind": "association"}).scalar()
+    assert audited == 1
+    # The network reads it, grading and all.
+    analysis = network.analyse(session)
+    g = analysis.g
+    assert g.grading[link.id] == "2BP"
+    found = [lk for lk in g.links if lk.record == "association" and lk.record_id == link.id]
+    assert found and "intelligence graded 2BP" in analysis._evidence(found[0])["summary"]
+
+
+def test_an_officer_out_of_scope_cannot_record(client: TestClient, session: Session) -> None:
+    child = make_person(session, make_user(session, Role.hub_officer))
+    stranger = make_user(session, Role.exploitation_investigator)
+    session.commit()
+    sign_in(client, stranger.username)
+    token = csrf_from(client.get("/").text)
+    response = client.post(
+        f"/people/{child.id}/intelligence", data={"csrf_token": token, "type": "associate"}
+    )
+    assert response.status_code == 404

@@ -14,7 +14,8 @@ from harbour.episodes.models import (
 )
 from harbour.interop.models import ImportRef
 from harbour.links.models import Association
-from harbour.network.models import AlertNote, NetworkAlert
+from harbour.network import incremental as _incremental  # noqa: F401  (save-time alerts)
+from harbour.network.models import AlertNote, NetworkAlert, PlaceBaseline
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
 from harbour.resolution.models import CandidatePair, PersonMerge
@@ -50,6 +51,7 @@ __all__ = [
     "PersonMerge",
     "PersonPhone",
     "Place",
+    "PlaceBaseline",
     "Review",
     "Screening",
     "Task",

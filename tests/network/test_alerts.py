@@ -262,3 +262,38 @@ def test_the_map_draws_the_boroughs_hotspots_and_routes(
     assert 'data-testid="map"' in page and "<polygon" in page
     assert routes and all(f'href="/network/alerts/{r}"' in page for r in routes)
     assert "<line" in page
+
+
+def test_a_saved_link_raises_its_alert_before_the_commit_ends(
+    session: Session, org: Organisation, investigator: User
+) -> None:
+    _rebuild(session)  # the full rebuild also keeps the place medians the check needs
+    session.commit()
+    owner = make_user(session, Role.hub_officer, team=make_team(session, org))
+    adult = make_person(
+        session, owner, given_name="Rory", family_name="Vance", date_of_birth=date(1988, 2, 2)
+    )
+    children = session.scalars(
+        select(Person.id).where(Person.date_of_birth > date(2011, 1, 1)).limit(3)
+    ).all()
+    for child in children:
+        session.add(
+            Association(
+                subject_id=child, object_person_id=adult.id, type=AssociationType.associate,
+                organisation_id=org.id, source_text="intelligence",
+            )
+        )  # fmt: skip
+    session.commit()  # no rebuild: the save itself checks the network around it
+    raised = session.scalars(
+        select(NetworkAlert).where(
+            NetworkAlert.kind == "common_associate", NetworkAlert.subject_key == str(adult.id)
+        )
+    ).one()
+    assert sorted(raised.child_ids) == sorted(children) and raised.status is AlertStatus.open
+    told = session.scalars(
+        select(Notification).where(
+            Notification.user_id == investigator.id,
+            Notification.link == f"/network/alerts/{raised.id}",
+        )
+    ).all()
+    assert len(told) == 1

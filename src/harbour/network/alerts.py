@@ -22,7 +22,7 @@ from harbour.audit import service as audit
 from harbour.auth.models import User
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, ValidationFailed
-from harbour.network.models import AlertNote, AlertStatus, NetworkAlert
+from harbour.network.models import AlertNote, AlertStatus, NetworkAlert, PlaceBaseline
 from harbour.network.service import Analysis
 from harbour.people.models import Person
 from harbour.settings import get_settings
@@ -52,9 +52,21 @@ def _key(alert: NetworkAlert) -> tuple[str, str, str]:
     return (alert.kind, alert.subject_type, alert.subject_key)
 
 
-def store(session: Session, analysis: Analysis, *, min_score: float | None = None) -> StoreSummary:
-    """Fold a rebuild's alerts (those at or above the minimum score) into the stored ones."""
+def store(
+    session: Session,
+    analysis: Analysis,
+    *,
+    min_score: float | None = None,
+    subjects: set[str] | None = None,
+) -> StoreSummary:
+    """Fold a rebuild's alerts (those at or above the minimum score) into the stored ones.
+
+    With `subjects` (node keys such as "person:12"), the analysis covers only part of the
+    network: only alerts about those subjects are raised or strengthened, none is weakened or
+    marked inactive, and networks and routes (which need the whole picture) wait for a rebuild.
+    """
     floor = get_settings().network_alert_min_score if min_score is None else min_score
+    partial = subjects is not None
     summary = StoreSummary()
     existing = {_key(a): a for a in session.scalars(select(NetworkAlert))}
     seen: set[tuple[str, str, str]] = set()
@@ -67,11 +79,18 @@ def store(session: Session, analysis: Analysis, *, min_score: float | None = Non
         key = (alert.kind, alert.subject.kind, str(alert.subject.key))
         if key in seen:
             continue
+        if partial and (
+            alert.kind in ("network", "county_lines")
+            or f"{key[1]}:{key[2]}" not in (subjects or set())
+        ):
+            continue
         seen.add(key)
         described = analysis.describe(alert)
         children = [int(g.nodes[v].key) for v in alert.children]
         count = len(described["evidence"])
         row = existing.get(key)
+        if partial and row is not None and count < row.evidence_count:
+            continue  # part of the picture: keep the fuller one
         if row is None:
             row = NetworkAlert(
                 kind=key[0], subject_type=key[1], subject_key=key[2], first_raised_at=now,
@@ -93,14 +112,31 @@ def store(session: Session, analysis: Analysis, *, min_score: float | None = Non
         members = [alert.subject, *(g.nodes[v] for v in alert.members)]
         row.member_keys = [f"{n.kind}:{n.key}" for n in members if n.kind != "cluster"]
         row.active, row.last_raised_at = True, now
-    for key, row in existing.items():
-        if key not in seen and row.active:
-            row.active = False
-            summary.inactive += 1
+    if not partial:
+        for key, row in existing.items():
+            if key not in seen and row.active:
+                row.active = False
+                summary.inactive += 1
+        if analysis.base is not None:
+            _keep_baseline(session, analysis.base)
     session.flush()
     for row in raised:
         summary.notified += _tell(session, row)
     return summary
+
+
+def _keep_baseline(session: Session, base: dict[str, float]) -> None:
+    kept = {b.place_type: b for b in session.scalars(select(PlaceBaseline))}
+    for place_type, median in base.items():
+        row = kept.get(place_type) or PlaceBaseline(place_type=place_type)
+        row.median_children, row.computed_at = median, clock.now()
+        session.add(row)
+
+
+def baseline(session: Session) -> dict[str, float] | None:
+    """The medians by place type from the last full rebuild (None before the first)."""
+    rows = session.scalars(select(PlaceBaseline)).all()
+    return {r.place_type: r.median_children for r in rows} if rows else None
 
 
 def _organisation(session: Session, children: list[int]) -> int | None:

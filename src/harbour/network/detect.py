@@ -81,14 +81,21 @@ def _visits(g: EntityGraph) -> dict[int, dict[int, list[Link]]]:
     return out
 
 
-def _context(g: EntityGraph, s: Settings) -> _Context:
-    around = g.by_vertex()
-    visits = _visits(g)
+def baseline(
+    g: EntityGraph, visits: dict[int, dict[int, list[Link]]] | None = None
+) -> dict[str, float]:
+    """How many unexplained children the median place of each kind sees (a school is busy)."""
+    visits = _visits(g) if visits is None else visits
     per_type: dict[str, list[int]] = defaultdict(list)
     for place, kind in g.place_type.items():
         per_type[kind].append(len(visits.get(place, {})))
-    base = {kind: float(statistics.median(counts)) for kind, counts in per_type.items()}
-    return _Context(g, s, around, visits, base)
+    return {kind: float(statistics.median(counts)) for kind, counts in per_type.items()}
+
+
+def _context(g: EntityGraph, s: Settings, base: dict[str, float] | None) -> _Context:
+    """What detection needs; `base` comes from the last full rebuild when `g` is a part."""
+    visits = _visits(g)
+    return _Context(g, s, g.by_vertex(), visits, base if base is not None else baseline(g, visits))
 
 
 def _other(link: Link, v: int) -> int:
@@ -270,9 +277,9 @@ def county_lines(c: _Context) -> list[Alert]:
     return alerts
 
 
-def detect(g: EntityGraph, s: Settings) -> list[Alert]:
-    """Every alert, highest score first."""
-    c = _context(g, s)
+def detect(g: EntityGraph, s: Settings, base: dict[str, float] | None = None) -> list[Alert]:
+    """Every alert, highest score first (hotspots weighed by `base` if given)."""
+    c = _context(g, s, base)
     found = common_associates(c) + hotspots(c) + shared_objects(c)
     found += networks(c, found)
     found += county_lines(c)

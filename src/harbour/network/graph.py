@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import igraph as ig
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from harbour.episodes.models import Episode, EpisodeCompanion
@@ -92,26 +92,76 @@ def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def build(session: Session, as_of: datetime) -> EntityGraph:
-    """Read the whole network from the database."""
+@dataclass(frozen=True)
+class Around:
+    """A neighbourhood to read instead of the whole network: these records and their links."""
+
+    persons: frozenset[int]
+    places: frozenset[int]
+    phones: frozenset[str]
+    vehicles: frozenset[int]
+
+
+def build(session: Session, as_of: datetime, around: Around | None = None) -> EntityGraph:
+    """Read the whole network from the database (or only the links around some records)."""
     g = EntityGraph()
     first: dict[int, datetime] = {}  # a person who went missing as a child stays a child here
-    episodes = session.execute(
-        select(
-            Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
-            Episode.last_seen_place_id, Episode.found_at, Episode.found_place_id,
+    query = select(
+        Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
+        Episode.last_seen_place_id, Episode.found_at, Episode.found_place_id,
+    )  # fmt: skip
+    if around is not None:
+        query = query.where(
+            or_(
+                Episode.person_id.in_(around.persons),
+                Episode.last_seen_place_id.in_(around.places),
+                Episode.found_place_id.in_(around.places),
+            )
         )
-    ).all()  # fmt: skip
+    episodes = session.execute(query).all()
     for row in episodes:
         if row.person_id not in first or row.reported_at < first[row.person_id]:
             first[row.person_id] = row.reported_at
     # A record merged into another holds nothing any more (its rows follow the merge), so each
     # child is counted once however many records they were reported under (issue 5's merges).
-    for pid, born, home in session.execute(
-        select(Person.id, Person.date_of_birth, Person.home_place_id)
-        .where(Person.merged_into_id.is_(None))
-        .order_by(Person.id)
-    ):
+    people = select(Person.id, Person.date_of_birth, Person.home_place_id).where(
+        Person.merged_into_id.is_(None)
+    )
+    places = select(Place.id, Place.type, Place.borough)
+    phones = select(PersonPhone.person_id, PersonPhone.number)
+    links = select(
+        Association.id, Association.subject_id, Association.object_person_id,
+        Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
+        Association.type, Association.observed_at, Association.intel_source,
+        Association.intel_assessment, Association.intel_handling,
+    )  # fmt: skip
+    companions = select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
+    if around is not None:
+        persons = set(around.persons) | {row.person_id for row in episodes}
+        near = set(around.places)
+        for row in episodes:
+            near |= {p for p in (row.last_seen_place_id, row.found_place_id) if p is not None}
+        people = people.where(Person.id.in_(persons))
+        places = places.where(
+            or_(
+                Place.id.in_(near),
+                Place.id.in_(select(Person.home_place_id).where(Person.id.in_(persons))),
+            )
+        )
+        phones = phones.where(
+            or_(PersonPhone.person_id.in_(persons), PersonPhone.number.in_(around.phones))
+        )
+        links = links.where(
+            or_(
+                Association.subject_id.in_(persons),
+                Association.object_person_id.in_(persons),
+                Association.object_place_id.in_(near),
+                Association.object_phone.in_(around.phones),
+                Association.object_vehicle_id.in_(around.vehicles),
+            )
+        )
+        companions = companions.where(EpisodeCompanion.episode_id.in_([r.id for r in episodes]))
+    for pid, born, home in session.execute(people.order_by(Person.id)):
         v = g.vertex("person", pid)
         on = first.get(pid, as_of).date()
         (g.children if born is not None and _age(born, on) < 18 else g.adults).add(v)
@@ -120,22 +170,15 @@ def build(session: Session, as_of: datetime) -> EntityGraph:
         if home is not None:
             g.home[v] = g.vertex("place", home)
             g.links.append(Link(v, g.home[v], "lives_at", "person", pid, None))
-    for pid, place_type, borough in session.execute(select(Place.id, Place.type, Place.borough)):
+    for pid, place_type, borough in session.execute(places):
         v = g.vertex("place", pid)
         g.place_type[v] = str(place_type)
         if borough:
             g.place_area[v] = borough
-    for pid, number in session.execute(select(PersonPhone.person_id, PersonPhone.number)):
+    for pid, number in session.execute(phones):
         v = g.vertex("person", pid)
         g.links.append(Link(v, g.vertex("phone", number), "owns_phone", "person", pid, None))
-    for a in session.execute(
-        select(
-            Association.id, Association.subject_id, Association.object_person_id,
-            Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
-            Association.type, Association.observed_at, Association.intel_source,
-            Association.intel_assessment, Association.intel_handling,
-        )
-    ):  # fmt: skip
+    for a in session.execute(links):
         if a.intel_source and a.intel_assessment and a.intel_handling:
             g.grading[a.id] = f"{a.intel_source}{a.intel_assessment}{a.intel_handling}"
         if a.object_person_id is not None:
@@ -163,9 +206,7 @@ def build(session: Session, as_of: datetime) -> EntityGraph:
             place = g.vertex("place", row.found_place_id)
             g.links.append(Link(v, place, "found_at", "episode", row.id, row.found_at))
     found = {row.id: row.found_at for row in episodes}
-    for episode_id, pid in session.execute(
-        select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
-    ):
+    for episode_id, pid in session.execute(companions):
         child = by_episode[episode_id]
         g.links.append(
             Link(

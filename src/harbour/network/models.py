@@ -77,3 +77,16 @@ class AlertNote(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     author_name: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class PlaceBaseline(Base):
+    """How busy the median place of each kind is with children, from the last full rebuild.
+
+    An incremental check sees only part of the network, so it weighs hotspots with these.
+    """
+
+    __tablename__ = "network_baseline"
+
+    place_type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    median_children: Mapped[float]
+    computed_at: Mapped[datetime] = mapped_column(default=clock.now)

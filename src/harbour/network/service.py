@@ -34,9 +34,16 @@ LINK_WORDS = {
 class Analysis:
     """The alerts of one full rebuild, and how to name what they refer to."""
 
-    def __init__(self, session: Session, g: EntityGraph, alerts: list[Alert]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        g: EntityGraph,
+        alerts: list[Alert],
+        base: dict[str, float] | None = None,
+    ) -> None:
         self.g = g
         self.alerts = alerts
+        self.base = base  # the medians by place type, from a full rebuild only
         wanted: set[tuple[str, int]] = set()
         for alert in alerts:
             for v in [*alert.children, *alert.members]:
@@ -111,4 +118,17 @@ class Analysis:
 def analyse(session: Session, *, as_of: datetime | None = None) -> Analysis:
     """Rebuild the whole network from the database and detect every alert."""
     g = entity.build(session, as_of or clock.now())
-    return Analysis(session, g, detection.detect(g, get_settings()))
+    base = detection.baseline(g)
+    return Analysis(session, g, detection.detect(g, get_settings(), base), base)
+
+
+def analyse_around(
+    session: Session,
+    around: entity.Around,
+    base: dict[str, float],
+    *,
+    as_of: datetime | None = None,
+) -> Analysis:
+    """Detect on the part of the network around some records, with a full rebuild's medians."""
+    g = entity.build(session, as_of or clock.now(), around)
+    return Analysis(session, g, detection.detect(g, get_settings(), base))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from harbour import timefmt
@@ -94,16 +94,20 @@ def _allowed(kind: str, at: datetime | None, types: set[str] | None, since: date
 
 def walk(
     session: Session,
-    actor: Actor,
+    actor: Actor | None,
     centres: Iterable[str],
     *,
     steps: int = 2,
     types: set[str] | None = None,
     since: date | None = None,
+    limit: int = MAX_NODES,
 ) -> Walk:
-    """Walk `steps` links out from the centres (at most MAX_STEPS), people in scope only."""
+    """Walk `steps` links out from the centres (at most MAX_STEPS), people in scope only.
+
+    Without an actor (Harbour's own incremental alert check) every person is walked.
+    """
     result = Walk()
-    visible = access.visible(actor, Person)
+    visible = access.visible(actor, Person) if actor is not None else true()
 
     def in_scope(nodes: set[str]) -> set[str]:
         """The nodes bar the people the viewer may not see."""
@@ -214,8 +218,8 @@ def walk(
                 result.edges.setdefault(key, edge)
                 found.update((edge["source"], edge["target"]))
         new = found - result.nodes
-        if len(result.nodes) + len(new) > MAX_NODES:
-            new = set(sorted(new)[: max(0, MAX_NODES - len(result.nodes))])
+        if len(result.nodes) + len(new) > limit:
+            new = set(sorted(new)[: max(0, limit - len(result.nodes))])
             result.truncated = True
         result.nodes |= new
         frontier = new

@@ -1,0 +1,112 @@
+"""Raise or strengthen alerts as records are saved, from the database around what changed.
+
+When a unit of work saves a link (an association, a found-with companion, an episode's last-seen
+or found-at place), the records it touches are noted; just before the transaction commits, the
+network around them (three steps, read from the database, so any app process can do it) is
+rebuilt and checked with the place medians of the last full rebuild, and the alerts about those
+records are raised or strengthened in the same transaction, telling the team. Networks and routes,
+which need the whole picture, wait for the next full rebuild (`harbour network analyse`). A save
+that touches many records at once (an import) is left to the rebuild too.
+
+If the check fails, the save still stands: the check runs in a savepoint and its failure is
+logged, because a child's record must never be lost for an alert.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from harbour.episodes.models import Episode, EpisodeCompanion
+from harbour.links.models import Association
+from harbour.network import alerts, view
+from harbour.network import service as network
+from harbour.network.graph import Around
+
+log = logging.getLogger(__name__)
+KEY = "harbour.network.touched"
+OFF = "harbour.network.incremental_off"
+MOST_TOUCHED = 50  # more in one transaction is an import: leave it to the rebuild
+STEPS = 3  # adult -> place -> child: common associates through places are three steps out
+LIMIT = 5_000
+
+
+def _touched(obj: Any) -> set[str]:
+    if isinstance(obj, Association):
+        out = {f"person:{obj.subject_id}"}
+        for kind, value in (
+            ("person", obj.object_person_id),
+            ("place", obj.object_place_id),
+            ("vehicle", obj.object_vehicle_id),
+            ("phone", obj.object_phone),
+        ):
+            if value is not None:
+                out.add(f"{kind}:{value}")
+        return out
+    if isinstance(obj, EpisodeCompanion):
+        return {f"person:{obj.person_id}", f"episode:{obj.episode_id}"}
+    if isinstance(obj, Episode) and (obj.found_place_id or obj.last_seen_place_id):
+        out = {f"person:{obj.person_id}"}
+        out |= {f"place:{p}" for p in (obj.found_place_id, obj.last_seen_place_id) if p}
+        return out
+    return set()
+
+
+@event.listens_for(Session, "after_flush")
+def _note(session: Session, _context: Any) -> None:
+    if session.info.get(OFF):
+        return
+    touched: set[str] = session.info.setdefault(KEY, set())
+    for obj in list(session.new) + list(session.dirty):
+        touched |= _touched(obj)
+
+
+@event.listens_for(Session, "before_commit")
+def _check(session: Session) -> None:
+    if session.info.get(OFF):
+        return
+    session.flush()  # what is still pending is part of this commit: note it first
+    touched: set[str] | None = session.info.pop(KEY, None)
+    if not touched or session.info.get(OFF) or len(touched) > MOST_TOUCHED:
+        return
+    try:
+        with session.begin_nested():
+            check(session, touched)
+    except SQLAlchemyError:
+        log.exception("incremental network check failed; the next rebuild will catch up")
+
+
+def check(session: Session, touched: set[str]) -> alerts.StoreSummary | None:
+    """Check the network around these records now; None before the first full rebuild."""
+    base = alerts.baseline(session)
+    if base is None:
+        return None
+    session.info[OFF] = True  # the check's own writes do not start another check
+    try:
+        seeds = {t for t in touched if not t.startswith("episode:")}
+        for t in touched - seeds:  # a companion: the child of that episode too
+            child = session.get(Episode, int(t.split(":", 1)[1]))
+            if child is not None:
+                seeds.add(f"person:{child.person_id}")
+        walked = view.walk(session, None, seeds, steps=STEPS, limit=LIMIT)
+        nodes = walked.nodes | seeds
+        around = Around(
+            persons=frozenset(int(n[7:]) for n in nodes if n.startswith("person:")),
+            places=frozenset(int(n[6:]) for n in nodes if n.startswith("place:")),
+            phones=frozenset(n[6:] for n in nodes if n.startswith("phone:")),
+            vehicles=frozenset(int(n[8:]) for n in nodes if n.startswith("vehicle:")),
+        )
+        analysis = network.analyse_around(session, around, base)
+        near = view.walk(session, None, seeds, steps=1, limit=LIMIT).nodes | seeds
+        return alerts.store(session, analysis, subjects=near)
+    finally:
+        session.info.pop(OFF, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(KEY, None)  # what was rolled back touched nothing

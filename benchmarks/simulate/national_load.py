@@ -40,10 +40,30 @@ def raw_copy(url: str, folder: Path) -> tuple[float, int]:
         return time.perf_counter() - started, lines
 
 
+def cpu_seconds(match: str) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each process whose command line holds `match`.
+
+    Read from Linux's /proc, so the benchmark needs nothing beyond Harbour's own dependencies.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        if match in command:
+            fields = stat.rpartition(")")[2].split()  # fields from the third (state) on
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
 def sample(url: str, every: float, timeline: list[dict[str, float]], stop: threading.Event) -> None:
     """Every `every` seconds: records loaded so far, and the CPU the importer and PostgreSQL used
     (in cores), so that the timeline shows where a slowdown comes from."""
-    import psutil
     import psycopg
 
     started = time.perf_counter()
@@ -51,16 +71,12 @@ def sample(url: str, every: float, timeline: list[dict[str, float]], stop: threa
 
     def cpu(match: str) -> float:
         total = 0.0
-        for proc in psutil.process_iter(["name", "cmdline", "cpu_times"]):
-            line = " ".join(proc.info["cmdline"] or [])
-            if match in (proc.info["name"] or "") or match in line:
-                times = proc.info["cpu_times"]
-                used = times.user + times.system
-                total += used - seen.get(proc.pid, used)  # first sighting counts nothing
-                seen[proc.pid] = used
+        for pid, used in cpu_seconds(match).items():
+            total += used - seen.get(pid, used)  # first sighting counts nothing
+            seen[pid] = used
         return total
 
-    cpu("import --bulk"), cpu("postgres")
+    cpu("import --bulk"), cpu("postgres: ")
     while not stop.wait(every):
         with psycopg.connect(url) as connection:
             loaded = connection.execute("SELECT last_value FROM import_ref_id_seq").fetchone()
@@ -69,9 +85,29 @@ def sample(url: str, every: float, timeline: list[dict[str, float]], stop: threa
                 "seconds": round(time.perf_counter() - started),
                 "records": int(loaded[0]) if loaded else 0,
                 "importer_cores": round(cpu("import --bulk") / every, 2),
-                "postgres_cores": round(cpu("postgres") / every, 2),
+                "postgres_cores": round(cpu("postgres: ") / every, 2),
             }
         )
+
+
+def per_kind(url: str) -> list[dict[str, object]]:
+    """Records of each kind and the time from its first chunk to its last (`import_ref`)."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT kind, count(*), extract(epoch FROM max(imported_at) - min(imported_at)) "
+            "FROM import_ref GROUP BY kind ORDER BY min(imported_at)"
+        ).fetchall()
+    return [
+        {
+            "kind": kind,
+            "records": count,
+            "seconds": round(float(seconds), 1),
+            "per_second": round(count / float(seconds)) if seconds else None,
+        }
+        for kind, count, seconds in rows
+    ]
 
 
 def main() -> None:
@@ -93,6 +129,7 @@ def main() -> None:
     finally:
         stop.set()
         sampler.join()
+    kinds = per_kind(args.postgres)
     floor, lines = raw_copy(args.postgres, args.folder)
     row = {
         "date": datetime.now(UTC).date().isoformat(),
@@ -100,6 +137,7 @@ def main() -> None:
         "lines": lines,
         "bulk_import_seconds": round(took, 1),
         "lines_per_second": round(lines / took),
+        "per_kind": kinds,
         "reference_raw_copy_seconds": round(floor, 1),
         "timeline": timeline,
     }

@@ -10,8 +10,10 @@ was imported before go through the ordinary path, so re-imports still update in 
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from types import SimpleNamespace
@@ -71,16 +73,16 @@ def _reserve(session: Session, table: str, count: int) -> list[int]:
 
 def _write_new(
     session: Session, items: list[Parsed], org_id: int, refs: Refs
-) -> list[tuple[tuple[str, str], int]]:
+) -> list[tuple[str, int]]:
     """Write records never imported before, by COPY, with their refs and children.
 
-    Returns each record's key and id; the caller records them only once the chunk has committed.
+    Returns each record's external id and id; the caller records them once the chunk commits.
     """
     kind = items[0].record.kind
     model, writer = writers.WRITERS[kind]
     table = model.__table__
     ids = _reserve(session, table.name, len(items))
-    now = clock.now()
+    now = clock.now().isoformat()  # formatted once: COPY takes text as it is
     columns = [c.name for c in table.columns]
     rows: list[tuple[Any, ...]] = []
     ref_rows: list[tuple[Any, ...]] = []
@@ -112,7 +114,22 @@ def _write_new(
     )
     _copy(session, PersonPhone.__tablename__, ["person_id", "number"], phones)
     _copy(session, EpisodeCompanion.__tablename__, ["episode_id", "person_id"], companions)
-    return [((kind, item.record.id), record_id) for item, record_id in zip(items, ids, strict=True)]
+    return [(item.record.id, record_id) for item, record_id in zip(items, ids, strict=True)]
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Leave the objects alive now out of garbage collection while a batch loads.
+
+    Harbour's modules and their libraries hold some 100,000 objects that never become garbage,
+    and parsing triggers full collections all through a load; frozen, those objects are not
+    walked by each one.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _chunks(files: list[Path]) -> Iterator[list[tuple[str, int, str]]]:
@@ -139,81 +156,103 @@ def run_bulk_import(
         raise BulkUnavailable("The bulk path needs PostgreSQL; import without --bulk on SQLite")
     files = importer.input_files(path)
     summary = Summary(files=[str(f) for f in files])
-    seen: set[tuple[str, str]] = set()
+    # Every id of the batch so far, kind by kind: dicts of strings, which the garbage collector
+    # does not track (a set of millions of ids would be walked by every full collection).
+    seen: dict[str, dict[str, None]] = {kind: {} for kind in KINDS}
     refs = Refs()
     with db.unit_of_work() as session:
         # Into an empty database (a first national load) no id can have been imported before.
         first_load = session.scalar(select(ImportRef.id).limit(1)) is None
-    for chunk in _chunks(files):
-        parsed: list[Parsed] = []
-        later: dict[int, list[tuple[str, str]]] = {}  # references not on an earlier line
-        for file, number, line in chunk:
-            item = importer.parse_or_reject(summary, file, number, line)
-            if item is None:
-                continue
-            record = item.record
-            key = (record.kind, record.id)
-            if key in seen:
-                summary.rejected.append(
-                    Rejection(file, number, f"{record.kind} id {record.id!r} appears twice", line)
-                )
-                continue
-            unseen = [r for r in references(record) if r not in seen]
-            seen.add(key)
-            if unseen:
-                later[id(item)] = unseen
-            parsed.append(item)
-        wanted = {
-            key
-            for item in parsed
-            for key in [(item.record.kind, item.record.id), *references(item.record)]
-        }
-        if not first_load:
-            with db.unit_of_work() as session:
-                refs.load(session, {k for k in wanted if k not in refs.known})
-        before_batch = {r for unseen in later.values() for r in unseen if r in refs.known}
-        for kind in KINDS:  # kinds in dependency order, so a chunk may refer to itself
-            fresh: list[Parsed] = []
-            known: list[Parsed] = []
-            for item in parsed:
-                if item.record.kind != kind:
-                    continue
-                ahead = [r for r in later.get(id(item), []) if r not in before_batch]
-                missing = [r for r in references(item.record) if r not in refs.known]
-                if ahead or missing:
-                    ref = (ahead or missing)[0]
-                    why = (
-                        "which is not on an earlier line of this batch nor loaded by an earlier "
-                        "import"
-                        if ahead
-                        else "which was rejected"
-                    )
-                    summary.rejected.append(
-                        Rejection(
-                            item.file, item.line, f"refers to {ref[0]} {ref[1]!r}, {why}", item.text
-                        )
-                    )
-                elif (kind, item.record.id) in refs.known:
-                    known.append(item)
-                else:
-                    fresh.append(item)
-            if known:
-                importer.load_chunk(known, organisation_id, refs, summary)
-            if fresh:
-                try:
-                    with db.unit_of_work() as session:
-                        written = _write_new(session, fresh, organisation_id, refs)
-                    refs.known.update((key, (record_id, "")) for key, record_id in written)
-                    summary.created[kind] += len(written)
-                except SQLAlchemyError as exc:
-                    # Fall back to the ordinary path, which reports each record's own failure.
-                    log.warning("bulk_chunk_failed", kind=kind, error=str(exc).splitlines()[0])
-                    importer.load_chunk(fresh, organisation_id, refs, summary)
-            if on_progress and (fresh or known):
-                on_progress(kind, summary.created[kind] + summary.updated[kind], 0)
+    with _frozen_heap():
+        for chunk in _chunks(files):
+            parsed, later = _parse(chunk, seen, summary)
+            if not first_load:
+                wanted = {
+                    key
+                    for item in parsed
+                    for key in [(item.record.kind, item.record.id), *references(item.record)]
+                }
+                with db.unit_of_work() as session:
+                    refs.load(session, {k for k in wanted if k not in refs})
+            _load(parsed, later, organisation_id, refs, summary, on_progress)
     _analyse()
     importer.finish(summary, actor, bulk=True)
     return summary
+
+
+def _parse(
+    chunk: list[tuple[str, int, str]], seen: dict[str, dict[str, None]], summary: Summary
+) -> tuple[list[Parsed], dict[int, list[tuple[str, str]]]]:
+    """Validate a chunk's lines; return the valid ones and the references not on earlier lines."""
+    parsed: list[Parsed] = []
+    later: dict[int, list[tuple[str, str]]] = {}  # by id(item)
+    for file, number, line in chunk:
+        item = importer.parse_or_reject(summary, file, number, line)
+        if item is None:
+            continue
+        record = item.record
+        if record.id in seen[record.kind]:
+            summary.rejected.append(
+                Rejection(file, number, f"{record.kind} id {record.id!r} appears twice", line)
+            )
+            continue
+        unseen = [r for r in references(record) if r[1] not in seen[r[0]]]
+        seen[record.kind][record.id] = None
+        if unseen:
+            later[id(item)] = unseen
+        parsed.append(item)
+    return parsed, later
+
+
+def _load(
+    parsed: list[Parsed],
+    later: dict[int, list[tuple[str, str]]],
+    organisation_id: int,
+    refs: Refs,
+    summary: Summary,
+    on_progress: importer.Progress | None,
+) -> None:
+    """Write a validated chunk kind by kind, each kind in its own transaction."""
+    before_batch = {r for unseen in later.values() for r in unseen if r in refs}
+    for kind in KINDS:  # kinds in dependency order, so a chunk may refer to itself
+        fresh: list[Parsed] = []
+        known: list[Parsed] = []
+        for item in parsed:
+            if item.record.kind != kind:
+                continue
+            ahead = [r for r in later.get(id(item), []) if r not in before_batch]
+            missing = [r for r in references(item.record) if r not in refs]
+            if ahead or missing:
+                ref = (ahead or missing)[0]
+                why = (
+                    "which is not on an earlier line of this batch nor loaded by an earlier import"
+                    if ahead
+                    else "which was rejected"
+                )
+                summary.rejected.append(
+                    Rejection(
+                        item.file, item.line, f"refers to {ref[0]} {ref[1]!r}, {why}", item.text
+                    )
+                )
+            elif (kind, item.record.id) in refs:
+                known.append(item)
+            else:
+                fresh.append(item)
+        if known:
+            importer.load_chunk(known, organisation_id, refs, summary)
+        if fresh:
+            try:
+                with db.unit_of_work() as session:
+                    written = _write_new(session, fresh, organisation_id, refs)
+                for external, record_id in written:
+                    refs.add(kind, external, record_id)
+                summary.created[kind] += len(written)
+            except SQLAlchemyError as exc:
+                # Fall back to the ordinary path, which reports each record's own failure.
+                log.warning("bulk_chunk_failed", kind=kind, error=str(exc).splitlines()[0])
+                importer.load_chunk(fresh, organisation_id, refs, summary)
+        if on_progress and (fresh or known):
+            on_progress(kind, summary.created[kind] + summary.updated[kind], 0)
 
 
 # The tables a batch fills. Their planner statistics are refreshed after a bulk load: until

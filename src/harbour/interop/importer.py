@@ -42,6 +42,7 @@ from harbour.people.models import PersonPhone
 
 CHUNK = 1000
 Progress = Callable[[str, int, int], None]
+SavedRef = tuple[str, str, tuple[int, str] | None]  # kind, external id, (record id, digest)
 
 
 @dataclass(frozen=True)
@@ -155,12 +156,46 @@ def parse_with_digest(text: str) -> tuple[Line, str]:
 
 
 class Refs:
-    """External id -> (record id, digest), filled from the database and as records load."""
+    """External id -> record id and digest, kind by kind, filled from the database and as records
+    load.
+
+    Only dicts of strings and ints, which Python's garbage collector does not track: a national
+    load holds some 13 million ids, and a tracked container that size (a set, or a dict holding
+    tuples) is walked in full by every full collection, which run all through a load, so the
+    cost per line grew with the size of the load (docs/performance.md).
+    """
 
     def __init__(self) -> None:
-        self.known: dict[tuple[str, str], tuple[int, str]] = {}
+        self.ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+        self.digests: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
 
-    def load(self, session: Session, wanted: set[tuple[str, str]]) -> None:
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key[1] in self.ids[key[0]]
+
+    def get(self, kind: str, external: str) -> tuple[int, str] | None:
+        record_id = self.ids[kind].get(external)
+        return None if record_id is None else (record_id, self.digests[kind].get(external, ""))
+
+    def add(self, kind: str, external: str, record_id: int, digest: str | None = None) -> None:
+        """Record an id; a digest only when it is needed to tell a changed line on re-import."""
+        self.ids[kind][external] = record_id
+        if digest is not None:
+            self.digests[kind][external] = digest
+
+    def saved(self, keys: Iterable[tuple[str, str]]) -> list[SavedRef]:
+        """Return what is known of these keys, for `restore` if their transaction rolls back."""
+        return [(kind, external, self.get(kind, external)) for kind, external in keys]
+
+    def restore(self, saved: list[SavedRef]) -> None:
+        """Put back what `saved` returned."""
+        for kind, external, entry in saved:
+            if entry is None:
+                self.ids[kind].pop(external, None)
+                self.digests[kind].pop(external, None)
+            else:
+                self.add(kind, external, *entry)
+
+    def load(self, session: Session, wanted: Iterable[tuple[str, str]]) -> None:
         by_kind: dict[str, list[str]] = {}
         for kind, external in wanted:
             by_kind.setdefault(kind, []).append(external)
@@ -172,10 +207,13 @@ class Refs:
                     )
                 )
                 for external, record_id, digest in rows:
-                    self.known[(kind, external)] = (record_id, digest)
+                    self.add(kind, external, record_id, digest)
 
     def id(self, kind: str, external: str) -> int:
-        return self.known[(kind, external)][0]
+        try:
+            return self.ids[kind][external]
+        except KeyError:
+            raise KeyError((kind, external)) from None
 
 
 def _check_references(
@@ -186,7 +224,7 @@ def _check_references(
         changed = False
         for key, item in list(parsed.items()):
             for ref in references(item.record):
-                if ref not in parsed and ref not in refs.known:
+                if ref not in parsed and ref not in refs:
                     rejected.append(
                         Rejection(
                             item.file,
@@ -209,7 +247,7 @@ def _write_chunk(
     for item in chunk:
         kind = item.record.kind
         model, writer = writers.WRITERS[kind]
-        existing = refs.known.get((kind, item.record.id))
+        existing = refs.get(kind, item.record.id)
         if existing and existing[1] == item.digest:
             summary.unchanged[kind] += 1
             continue
@@ -247,7 +285,7 @@ def _write_chunk(
                 {"kind": kind, "external_id": external, "record_id": row.id, "digest": item.digest}
             )
             summary.created[kind] += 1
-        refs.known[(kind, external)] = (row.id, item.digest)
+        refs.add(kind, external, row.id, item.digest)
     if replaced_people:
         session.execute(delete(PersonPhone).where(PersonPhone.person_id.in_(replaced_people)))
     if replaced_episodes:
@@ -267,22 +305,24 @@ def _write_chunk(
 
 
 def load_chunk(chunk: list[Parsed], org_id: int, refs: Refs, summary: Summary) -> None:
-    snapshot = dict(refs.known)
+    # Only the chunk's own keys change, so only they are saved for a rollback: copying every
+    # known ref per chunk would cost time in proportion to all that was loaded before.
+    saved = refs.saved((item.record.kind, item.record.id) for item in chunk)
     counts = (summary.created.copy(), summary.updated.copy(), summary.unchanged.copy())
     try:
         with db.unit_of_work() as session:
             _write_chunk(session, chunk, org_id, refs, summary)
         return
     except (SQLAlchemyError, KeyError):
-        refs.known = snapshot
+        refs.restore(saved)
         summary.created, summary.updated, summary.unchanged = counts
     for item in chunk:  # one by one, so that one bad record costs only itself
-        before = dict(refs.known)
+        before = refs.saved([(item.record.kind, item.record.id)])
         try:
             with db.unit_of_work() as session:
                 _write_chunk(session, [item], org_id, refs, summary)
         except KeyError as exc:
-            refs.known = before
+            refs.restore(before)
             summary.rejected.append(
                 Rejection(
                     item.file,
@@ -292,7 +332,7 @@ def load_chunk(chunk: list[Parsed], org_id: int, refs: Refs, summary: Summary) -
                 )
             )
         except SQLAlchemyError as exc:
-            refs.known = before
+            refs.restore(before)
             reason = str(getattr(exc, "orig", exc)).splitlines()[0][:300]
             summary.rejected.append(
                 Rejection(item.file, item.line, f"the database refused it: {reason}", item.text)

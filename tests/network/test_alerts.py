@@ -28,6 +28,7 @@ from harbour.tasks.models import Notification
 from tests.factories import (
     actor_of,
     csrf_from,
+    make_episode,
     make_org,
     make_person,
     make_team,
@@ -297,3 +298,28 @@ def test_a_saved_link_raises_its_alert_before_the_commit_ends(
         )
     ).all()
     assert len(told) == 1
+
+
+def test_an_undated_missing_person_is_not_taken_for_an_adult(session: Session) -> None:
+    owner = make_user(session, Role.hub_officer, team=make_team(session))
+    undated_child = make_person(session, owner, given_name="Kay", family_name="Obi")
+    make_episode(session, owner, undated_child)  # reported missing, age unknown
+    nickname = make_person(session, owner, given_name="T")  # known only as 'T'
+    kids = [
+        make_person(session, owner, given_name=n, family_name="Ward",
+                    date_of_birth=date(2011, 5, i + 1))
+        for i, n in enumerate(("Lily", "Mae", "Ava"))
+    ]  # fmt: skip
+    for kid in kids:
+        for other in (undated_child, nickname):
+            session.add(
+                Association(
+                    subject_id=kid.id, object_person_id=other.id,
+                    type=AssociationType.associate, organisation_id=owner.organisation_id,
+                )
+            )  # fmt: skip
+    session.flush()
+    subjects = {
+        a.subject.key for a in network.analyse(session).alerts if a.kind == "common_associate"
+    }
+    assert nickname.id in subjects and undated_child.id not in subjects

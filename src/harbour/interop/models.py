@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour import clock
@@ -13,7 +13,11 @@ from harbour.db import Base
 
 class ImportRef(Base):
     __tablename__ = "import_ref"
-    __table_args__ = (UniqueConstraint("kind", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "external_id"),
+        # The other way round: a record's external id, for alerts and exports that name records.
+        Index("ix_import_ref_record", "kind", "record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

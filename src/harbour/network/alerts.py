@@ -73,9 +73,16 @@ def store(
     now = clock.now()
     raised: list[NetworkAlert] = []
     g = analysis.g
-    for alert in analysis.alerts:
-        if alert.score < floor:
-            continue
+    chosen = [a for a in analysis.alerts if a.score >= floor]
+    analysis.prepare(chosen)  # the external ids of them all, in a few queries
+    firsts = {int(g.nodes[a.children[0]].key) for a in chosen if a.children}
+    organisation = {
+        pid: org
+        for pid, org in session.execute(
+            select(Person.id, Person.organisation_id).where(Person.id.in_(firsts))
+        )
+    }
+    for alert in chosen:
         key = (alert.kind, alert.subject.kind, str(alert.subject.key))
         if key in seen:
             continue
@@ -94,7 +101,8 @@ def store(
         if row is None:
             row = NetworkAlert(
                 kind=key[0], subject_type=key[1], subject_key=key[2], first_raised_at=now,
-                status=AlertStatus.open, organisation_id=_organisation(session, children),
+                status=AlertStatus.open,
+                organisation_id=organisation.get(children[0]) if children else None,
             )  # fmt: skip
             session.add(row)
             summary.new += 1
@@ -137,12 +145,6 @@ def baseline(session: Session) -> dict[str, float] | None:
     """The medians by place type from the last full rebuild (None before the first)."""
     rows = session.scalars(select(PlaceBaseline)).all()
     return {r.place_type: r.median_children for r in rows} if rows else None
-
-
-def _organisation(session: Session, children: list[int]) -> int | None:
-    if not children:
-        return None
-    return session.scalar(select(Person.organisation_id).where(Person.id == children[0]))
 
 
 def _tell(session: Session, alert: NetworkAlert) -> int:

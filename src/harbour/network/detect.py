@@ -219,8 +219,12 @@ def networks(c: _Context, found: list[Alert]) -> list[Alert]:
             continue
         keep.append(link)
     graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in keep])
+    components = graph.connected_components()
+    links_of: dict[int, list[Link]] = defaultdict(list)  # component -> its links, in one pass
+    for link in keep:
+        links_of[components.membership[link.a]].append(link)
     alerts = []
-    for component in graph.connected_components():
+    for index, component in enumerate(components):
         children = sorted(v for v in component if v in g.children)
         adults = [v for v in component if v in g.adults]
         if len(children) < s.network_min_children or not adults:
@@ -230,12 +234,11 @@ def networks(c: _Context, found: list[Alert]) -> list[Alert]:
             continue
         miss = math.prod(1 - a.score for a in inside)
         members = sorted(set(component) - set(children))
-        chosen = set(component)
         alerts.append(
             Alert(
                 "network", Node("cluster", f"cluster-{g.nodes[min(children)].key}"),
                 round(1 - miss, 3), children, members,
-                [link for link in keep if link.a in chosen],
+                links_of[index],
                 f"{len(children)} children and {len(members)} adults, places, phones or "
                 f"vehicles joined by {len(inside)} alerts",
             )

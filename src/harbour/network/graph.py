@@ -133,7 +133,7 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
         Association.id, Association.subject_id, Association.object_person_id,
         Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
         Association.type, Association.observed_at, Association.intel_source,
-        Association.intel_assessment, Association.intel_handling,
+        Association.intel_assessment, Association.intel_handling, Association.source_episode_id,
     )  # fmt: skip
     companions = select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
     if around is not None:
@@ -164,7 +164,12 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
     for pid, born, home in session.execute(people.order_by(Person.id)):
         v = g.vertex("person", pid)
         on = first.get(pid, as_of).date()
-        (g.children if born is not None and _age(born, on) < 18 else g.adults).add(v)
+        if born is not None:
+            (g.children if _age(born, on) < 18 else g.adults).add(v)
+        elif pid not in first:
+            g.adults.add(v)  # a suspect known by a name or a nickname, never reported missing
+        # A missing person with no date of birth (often a child's duplicate record) is neither:
+        # never counted as a child, and never the subject of a common-associate alert.
         if born is not None:
             g.born[v] = born
         if home is not None:
@@ -178,6 +183,12 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
     for pid, number in session.execute(phones):
         v = g.vertex("person", pid)
         g.links.append(Link(v, g.vertex("phone", number), "owns_phone", "person", pid, None))
+    said = {
+        (row.id, g.vertex("place", place))
+        for row in episodes
+        for place in (row.found_place_id, row.last_seen_place_id)
+        if place is not None
+    }
     for a in session.execute(links):
         if a.intel_source and a.intel_assessment and a.intel_handling:
             g.grading[a.id] = f"{a.intel_source}{a.intel_assessment}{a.intel_handling}"
@@ -191,6 +202,8 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
             other = g.vertex("phone", a.object_phone)
         subject = g.vertex("person", a.subject_id)
         kind = str(a.type)
+        if kind in ("found_at", "last_seen_at") and (a.source_episode_id, other) in said:
+            continue  # the episode itself says so: one find, not two
         g.links.append(Link(subject, other, kind, "association", a.id, a.observed_at))
         if kind in PROTECTIVE:
             g.protective.add(frozenset((subject, other)))

@@ -44,8 +44,18 @@ class Analysis:
         self.g = g
         self.alerts = alerts
         self.base = base  # the medians by place type, from a full rebuild only
+        self.session = session
+        self.external: dict[tuple[str, int], str] = {}
+        self._named: set[int] = set()
+
+    def prepare(self, alerts: list[Alert]) -> None:
+        """Look up the external ids of what these alerts name (only once, in batches)."""
+        g = self.g
         wanted: set[tuple[str, int]] = set()
         for alert in alerts:
+            if id(alert) in self._named:
+                continue
+            self._named.add(id(alert))
             for v in [*alert.children, *alert.members]:
                 node = g.nodes[v]
                 if node.kind != "phone":
@@ -57,11 +67,10 @@ class Analysis:
                 for v in (link.a, link.b):
                     if g.nodes[v].kind != "phone":
                         wanted.add((g.nodes[v].kind, int(g.nodes[v].key)))
-        self.external: dict[tuple[str, int], str] = {}
-        pairs = sorted(wanted)
+        pairs = sorted(wanted - set(self.external))
         for start in range(0, len(pairs), 400):
             chunk = pairs[start : start + 400]
-            rows = session.execute(
+            rows = self.session.execute(
                 select(ImportRef.kind, ImportRef.record_id, ImportRef.external_id).where(
                     tuple_(ImportRef.kind, ImportRef.record_id).in_(chunk)
                 )
@@ -90,6 +99,7 @@ class Analysis:
         }
 
     def describe(self, alert: Alert) -> dict[str, Any]:
+        self.prepare([alert])
         seen: set[Link] = set()
         evidence = []
         for link in alert.evidence:
@@ -112,7 +122,9 @@ class Analysis:
     def listed(self, min_score: float | None = None) -> list[dict[str, Any]]:
         """The alerts at or above `min_score` (default: the setting), highest score first."""
         floor = get_settings().network_alert_min_score if min_score is None else min_score
-        return [self.describe(a) for a in self.alerts if a.score >= floor]
+        chosen = [a for a in self.alerts if a.score >= floor]
+        self.prepare(chosen)
+        return [self.describe(a) for a in chosen]
 
 
 def analyse(session: Session, *, as_of: datetime | None = None) -> Analysis:

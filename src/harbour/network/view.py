@@ -25,6 +25,7 @@ from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
 
 MAX_NODES = 250
+BUSY = ("school", "station", "hospital")
 MAX_STEPS = 3
 LINK_TYPES = {
     "associate": "Associate",
@@ -119,6 +120,7 @@ def walk(
         return {n for n in nodes if not n.startswith("person:") or n in seen}
 
     frontier = in_scope(set(centres))
+    start = frontier
     result.nodes |= frontier
     step = Walk()
     found: set[str] = set()
@@ -133,6 +135,14 @@ def walk(
         part = _split(frontier)
         people = [int(k) for k in part["person"]]
         places = [int(k) for k in part["place"]]
+        if places and frontier is not start:
+            # Schools, stations and hospitals see every child in the area: shown, not walked
+            # through, unless the view is centred on one.
+            places = list(
+                session.scalars(
+                    select(Place.id).where(Place.id.in_(places), Place.type.not_in(BUSY))
+                )
+            )
         if people:
             for a in session.execute(
                 select(Association).where(

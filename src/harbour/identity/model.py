@@ -215,13 +215,20 @@ def different_people_sql(fields: Iterable[IdentityField]) -> str | None:
     outweigh a different given name and date of birth. So a pair whose given names clearly
     differ (no level above Jaro-Winkler 0.7: not a nickname, swap, initial or typo) *and* whose
     dates of birth clearly differ (another month or year, and none of the known errors) is
-    never joined automatically, whatever its score; it is counted as held apart. The gamma
-    values are Splink's level numbers, counted up from 0 for the last ("else") level.
+    never joined automatically, whatever its score; it is counted as held apart. So is any pair
+    whose dates of birth are more than two years apart with none of the known errors (a parent
+    and child with the same name at the same address). The gamma values are Splink's level
+    numbers, counted up from 0 for the last ("else") level.
     """
     have = set(fields)
-    if not {F.given_name, F.date_of_birth} <= have:
+    if F.date_of_birth not in have:
         return None
-    return "gamma_given_name IN (0, 1) AND gamma_dob IN (0, 1)"
+    # A date of birth more than two years out, and none of the known errors (gamma 0), is
+    # another person whatever else agrees: a parent and child sharing a name and a home.
+    far = "gamma_dob = 0"
+    if F.given_name not in have:
+        return far
+    return f"{far} OR (gamma_given_name IN (0, 1) AND gamma_dob IN (0, 1))"
 
 
 def blocking_rules(fields: Iterable[IdentityField]) -> list[BlockingRuleCreator]:
@@ -351,7 +358,32 @@ def train(
     for (c, level), values in estimates.items():
         levels = current["comparisons"][c]["comparison_levels"]
         levels[level]["m_probability"] = sum(values) / len(values)
+    current["probability_two_random_records_match"] = _capped_prior(
+        linker, tables, current.get("probability_two_random_records_match"), link=link
+    )
     return without_matches_in_u(smoothed(current), u_floor=0.5 / u_max_pairs)
+
+
+def _capped_prior(
+    linker: Linker, tables: Sequence[SplinkDataFrame], prior: Any, *, link: bool
+) -> float:
+    """Keep EM's prior no higher than one true pair for each record.
+
+    EM's first pass blocks on both names. When a few names are very common (a synthetic list,
+    or a community where a handful of names are shared), nearly every pair in a block looks
+    alike and EM's estimate of the prior runs away: at a million records it put 6% of all
+    pairs down as matches. No file holds more true pairs than about one a record, so the prior
+    is capped there (and u's correction for true pairs, which uses it, stays sane).
+    """
+    sizes = []
+    for table in tables:  # table names are Splink's own
+        sql = f"SELECT count(*) AS n FROM {table.physical_name}"  # noqa: S608
+        sizes.append(int(linker.misc.query_sql(sql).as_record_list()[0]["n"]))  # type: ignore[no-untyped-call]
+    records = sum(sizes)
+    pairs = sizes[0] * sizes[1] if link and len(sizes) == 2 else records * (records - 1) / 2
+    ceiling = records / pairs if pairs else 1.0
+    value = float(prior) if isinstance(prior, int | float) else ceiling
+    return min(value, ceiling)
 
 
 def _em_pass(
@@ -424,7 +456,7 @@ def without_matches_in_u(splink_settings: dict[str, Any], *, u_floor: float) -> 
             if level.get("is_null_level") or not isinstance(m, int | float):
                 continue
             if isinstance(u, int | float):
-                level["u_probability"] = max((u - prior * m) / (1 - prior), u_floor)
+                level["u_probability"] = min(max((u - prior * m) / (1 - prior), u_floor), 1.0)
             else:
                 # Never seen in the random sample. If EM never saw it either (m at its floor),
                 # the records hold no such case: weigh it at nothing rather than at a guess.

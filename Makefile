@@ -22,7 +22,7 @@ $(BIN)/python:
 
 $(PY_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -65,7 +65,7 @@ pytest: setup
 test-postgres: setup
 	@if [ -n "$$HARBOUR_TEST_DATABASE_URL" ]; then \
 		echo "== pytest on PostgreSQL ($$HARBOUR_TEST_DATABASE_URL)"; \
-		$(BIN)/pytest -m "not browser" -q; \
+		$(BIN)/pytest -m "not browser and not spark" -q; \
 	else \
 		echo "== HARBOUR_TEST_DATABASE_URL is not set: skipping the PostgreSQL run"; \
 	fi

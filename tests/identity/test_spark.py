@@ -1,0 +1,65 @@
+"""Harbour's identity model on Splink's Spark backend (a local Spark), against DuckDB's answer.
+
+Needs PySpark and Java (the `spark` extra, installed by `make setup`); skipped without them.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+
+from harbour.identity import service
+from harbour.identity.files import Source
+from harbour.identity.schemas import IdentityField as F
+from harbour.identity.schemas import PersonRecord
+
+pytestmark = pytest.mark.spark
+FAKE = Path(__file__).resolve().parents[3] / "shared" / "data" / "linkage" / "fake_1000.csv"
+FIELDS = [F.given_name, F.family_name, F.date_of_birth, F.town, F.email]
+
+
+def _pairs(clusters: dict[str, int]) -> set[frozenset[str]]:
+    members: dict[int, list[str]] = {}
+    for record, cluster in clusters.items():
+        members.setdefault(cluster, []).append(record)
+    return {frozenset(p) for group in members.values() for p in combinations(group, 2)}
+
+
+def _f1(found: set[frozenset[str]], truth: set[frozenset[str]]) -> float:
+    hits = len(found & truth)
+    return 2 * hits / (len(found) + len(truth)) if found or truth else 1.0
+
+
+def test_the_model_runs_on_spark_and_agrees_with_duckdb(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java")
+    if not FAKE.exists():
+        pytest.skip("the shared linkage data is not beside this checkout")
+    from harbour.identity import spark as on_spark
+
+    rows = list(csv.DictReader(FAKE.open(encoding="utf-8")))[:500]
+    records = [
+        PersonRecord(
+            id=r["unique_id"], given_name=r["first_name"] or None,
+            family_name=r["surname"] or None, date_of_birth=r["dob"] or None,
+            town=r["city"] or None, email=r["email"] or None,
+        )
+        for r in rows
+    ]  # fmt: skip
+    truth = _pairs({r["unique_id"]: int(r["cluster"]) for r in rows})
+    session = on_spark.session("local[2]", str(tmp_path / "checkpoints"))
+    try:
+        sparked = on_spark.resolve(session, records, FIELDS, u_max_pairs=2e5)
+    finally:
+        session.stop()
+    duck = service.resolve([Source("fake", records, 0, None)], FIELDS)
+    ducked = {record_id: cluster for _, record_id, cluster in duck.rows}
+    assert set(sparked) == {r.id for r in records}
+    # The same model on another engine: close to DuckDB's clusters, and as good against the truth.
+    assert _f1(_pairs(sparked), _pairs(ducked)) >= 0.9
+    assert _f1(_pairs(sparked), truth) >= _f1(_pairs(ducked), truth) - 0.05

@@ -215,20 +215,16 @@ def different_people_sql(fields: Iterable[IdentityField]) -> str | None:
     outweigh a different given name and date of birth. So a pair whose given names clearly
     differ (no level above Jaro-Winkler 0.7: not a nickname, swap, initial or typo) *and* whose
     dates of birth clearly differ (another month or year, and none of the known errors) is
-    never joined automatically, whatever its score; it is counted as held apart. So is any pair
-    whose dates of birth are more than two years apart with none of the known errors (a parent
-    and child with the same name at the same address). The gamma values are Splink's level
-    numbers, counted up from 0 for the last ("else") level.
+    never joined automatically, whatever its score; it is counted as held apart. The gamma
+    values are Splink's level numbers, counted up from 0 for the last ("else") level.
     """
     have = set(fields)
-    if F.date_of_birth not in have:
+    if not {F.given_name, F.date_of_birth} <= have:
         return None
-    # A date of birth more than two years out, and none of the known errors (gamma 0), is
-    # another person whatever else agrees: a parent and child sharing a name and a home.
-    far = "gamma_dob = 0"
-    if F.given_name not in have:
-        return far
-    return f"{far} OR (gamma_given_name IN (0, 1) AND gamma_dob IN (0, 1))"
+    # Holding apart every pair whose dates of birth are far apart (gamma_dob = 0) would part a
+    # parent and child of one name, but it costs FEBRL4 three points of recall (its dates carry
+    # more than one error): tried and reverted, see docs/performance.md.
+    return "gamma_given_name IN (0, 1) AND gamma_dob IN (0, 1)"
 
 
 def blocking_rules(fields: Iterable[IdentityField]) -> list[BlockingRuleCreator]:
@@ -364,16 +360,20 @@ def train(
     return without_matches_in_u(smoothed(current), u_floor=0.5 / u_max_pairs)
 
 
+PAIRS_PER_RECORD = 10
+
+
 def _capped_prior(
     linker: Linker, tables: Sequence[SplinkDataFrame], prior: Any, *, link: bool
 ) -> float:
-    """Keep EM's prior no higher than one true pair for each record.
+    """Keep EM's prior no higher than ten true pairs for each record.
 
     EM's first pass blocks on both names. When a few names are very common (a synthetic list,
     or a community where a handful of names are shared), nearly every pair in a block looks
-    alike and EM's estimate of the prior runs away: at a million records it put 6% of all
-    pairs down as matches. No file holds more true pairs than about one a record, so the prior
-    is capped there (and u's correction for true pairs, which uses it, stays sane).
+    alike and EM's estimate of the prior runs away: at 200,000 records it put 6% of all pairs
+    down as matches. Ten true pairs a record is a person recorded some twenty times over, far
+    above any real file, so the cap binds only on such a runaway (one pair a record was tried
+    and cost fake_1000, whose clusters are large, eight points of F1).
     """
     sizes = []
     for table in tables:  # table names are Splink's own
@@ -381,7 +381,7 @@ def _capped_prior(
         sizes.append(int(linker.misc.query_sql(sql).as_record_list()[0]["n"]))  # type: ignore[no-untyped-call]
     records = sum(sizes)
     pairs = sizes[0] * sizes[1] if link and len(sizes) == 2 else records * (records - 1) / 2
-    ceiling = records / pairs if pairs else 1.0
+    ceiling = min(1.0, PAIRS_PER_RECORD * records / pairs) if pairs else 1.0
     value = float(prior) if isinstance(prior, int | float) else ceiling
     return min(value, ceiling)
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "benchmarks" / "network" / "incremental.json"
+OUT = ROOT / "benchmarks" / "network"  # incremental-<database>-<scale>.json
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
@@ -160,7 +160,8 @@ def main() -> None:
         "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "target_p95_ms": 1000,
     }
-    OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    out = OUT / f"incremental-{result['database']}-{args.scale}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
 
 

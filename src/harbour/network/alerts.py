@@ -68,12 +68,26 @@ def store(
     floor = get_settings().network_alert_min_score if min_score is None else min_score
     partial = subjects is not None
     summary = StoreSummary()
-    existing = {_key(a): a for a in session.scalars(select(NetworkAlert))}
     seen: set[tuple[str, str, str]] = set()
     now = clock.now()
     raised: list[NetworkAlert] = []
     g = analysis.g
-    chosen = [a for a in analysis.alerts if a.score >= floor]
+    chosen = [
+        a
+        for a in analysis.alerts
+        if a.score >= floor
+        and (
+            not partial
+            or (
+                a.kind not in ("network", "county_lines")
+                and f"{a.subject.kind}:{a.subject.key}" in (subjects or set())
+            )
+        )
+    ]
+    known = select(NetworkAlert)
+    if partial:  # only the rows these alerts may update, not every alert the force has
+        known = known.where(NetworkAlert.subject_key.in_({str(a.subject.key) for a in chosen}))
+    existing = {_key(a): a for a in session.scalars(known)}
     analysis.prepare(chosen)  # the external ids of them all, in a few queries
     firsts = {int(g.nodes[a.children[0]].key) for a in chosen if a.children}
     organisation = {
@@ -85,11 +99,6 @@ def store(
     for alert in chosen:
         key = (alert.kind, alert.subject.kind, str(alert.subject.key))
         if key in seen:
-            continue
-        if partial and (
-            alert.kind in ("network", "county_lines")
-            or f"{key[1]}:{key[2]}" not in (subjects or set())
-        ):
             continue
         seen.add(key)
         described = analysis.describe(alert)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -26,13 +26,15 @@ from harbour.links.models import Association
 from harbour.network import alerts, view
 from harbour.network import service as network
 from harbour.network.graph import Around
+from harbour.places.models import Place
+from harbour.settings import get_settings
 
 log = logging.getLogger(__name__)
 KEY = "harbour.network.touched"
 OFF = "harbour.network.incremental_off"
 MOST_TOUCHED = 50  # more in one transaction is an import: leave it to the rebuild
 STEPS = 3  # adult -> place -> child: common associates through places are three steps out
-LIMIT = 5_000
+LIMIT = 2_000
 
 
 def _touched(obj: Any) -> set[str]:
@@ -92,16 +94,24 @@ def check(session: Session, touched: set[str]) -> alerts.StoreSummary | None:
             child = session.get(Episode, int(t.split(":", 1)[1]))
             if child is not None:
                 seeds.add(f"person:{child.person_id}")
-        walked = view.walk(session, None, seeds, steps=STEPS, limit=LIMIT)
+        # Places as busy as schools (by the rebuild's medians) are not walked through: a hotspot
+        # is never flagged there, and every child in the area passes through them.
+        floor = get_settings().network_busy_place_children
+        busy = tuple(sorted({*view.BUSY, *(t for t, m in base.items() if m >= floor)}))
+        walked = view.walk(session, None, seeds, steps=STEPS, limit=LIMIT, busy=busy)
         nodes = walked.nodes | seeds
+        places = [int(n[6:]) for n in nodes if n.startswith("place:")]
+        quiet = session.scalars(
+            select(Place.id).where(Place.id.in_(places), Place.type.not_in(busy))
+        ).all()
         around = Around(
             persons=frozenset(int(n[7:]) for n in nodes if n.startswith("person:")),
-            places=frozenset(int(n[6:]) for n in nodes if n.startswith("place:")),
+            places=frozenset(quiet),
             phones=frozenset(n[6:] for n in nodes if n.startswith("phone:")),
             vehicles=frozenset(int(n[8:]) for n in nodes if n.startswith("vehicle:")),
         )
         analysis = network.analyse_around(session, around, base)
-        near = view.walk(session, None, seeds, steps=1, limit=LIMIT).nodes | seeds
+        near = view.walk(session, None, seeds, steps=1, limit=LIMIT, busy=busy).nodes | seeds
         return alerts.store(session, analysis, subjects=near)
     finally:
         session.info.pop(OFF, None)

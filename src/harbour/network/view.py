@@ -102,6 +102,7 @@ def walk(
     types: set[str] | None = None,
     since: date | None = None,
     limit: int = MAX_NODES,
+    busy: tuple[str, ...] = BUSY,
 ) -> Walk:
     """Walk `steps` links out from the centres (at most MAX_STEPS), people in scope only.
 
@@ -140,7 +141,7 @@ def walk(
             # through, unless the view is centred on one.
             places = list(
                 session.scalars(
-                    select(Place.id).where(Place.id.in_(places), Place.type.not_in(BUSY))
+                    select(Place.id).where(Place.id.in_(places), Place.type.not_in(busy))
                 )
             )
         if people:

@@ -100,7 +100,14 @@ def _blocking(actor: Actor, typed: Typed) -> Select[Any] | None:
         day = date(born.year, born.month, born.day)
     base = select(Person.id).where(Person.merged_into_id.is_(None), access.visible(actor, Person))
     branches: list[Select[Any]] = []
-    if names_key:
+    if names_key and born is not None:
+        # Both names' sounds, narrowed to the years the typed date of birth may be out by (and
+        # to records with no date of birth): a common name alone blocks hundreds at a million.
+        first, last = date(born.year - 1, 1, 1), date(born.year + 1, 12, 31)
+        same_name = base.where(Person.names_key == names_key)
+        branches.append(same_name.where(Person.date_of_birth.between(first, last)))
+        branches.append(same_name.where(Person.date_of_birth.is_(None)))
+    elif names_key:
         branches.append(base.where(Person.names_key == names_key))
     if day is not None:
         if family_sx:
@@ -121,7 +128,7 @@ def _blocking(actor: Actor, typed: Typed) -> Select[Any] | None:
         )
     if not branches:
         return None
-    limited = [b.limit(PER_KEY).subquery().select() for b in branches]
+    limited = [b.order_by(Person.id.desc()).limit(PER_KEY).subquery().select() for b in branches]
     return select(union(*limited).subquery().c[0])
 
 

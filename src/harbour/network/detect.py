@@ -220,9 +220,10 @@ def networks(c: _Context, found: list[Alert]) -> list[Alert]:
         keep.append(link)
     graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in keep])
     components = graph.connected_components()
+    membership = components.membership  # a copy each time it is read: read it once
     links_of: dict[int, list[Link]] = defaultdict(list)  # component -> its links, in one pass
     for link in keep:
-        links_of[components.membership[link.a]].append(link)
+        links_of[membership[link.a]].append(link)
     alerts = []
     for index, component in enumerate(components):
         children = sorted(v for v in component if v in g.children)

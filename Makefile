@@ -8,6 +8,7 @@ PORT ?= 8000
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 ASSETS_STAMP := src/harbour/static/vendor/.built
+SPARK_STAMP := $(VENV)/.spark
 
 .PHONY: help setup assets db demo run test lint typecheck imports pytest test-postgres test-browser clean
 
@@ -22,7 +23,7 @@ $(BIN)/python:
 
 $(PY_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -59,7 +60,12 @@ typecheck: setup
 imports: setup
 	$(BIN)/lint-imports
 
-pytest: setup
+# PySpark (about 300 MB) only for the tests: the identity model's Spark run (tests/identity/test_spark.py).
+$(SPARK_STAMP): pyproject.toml | $(PY_STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	touch $@
+
+pytest: setup $(SPARK_STAMP)
 	HARBOUR_TEST_DATABASE_URL= $(BIN)/pytest -m "not browser" -q
 
 test-postgres: setup

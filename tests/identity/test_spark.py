@@ -1,6 +1,6 @@
 """Harbour's identity model on Splink's Spark backend (a local Spark), against DuckDB's answer.
 
-Needs PySpark and Java (the `spark` extra, installed by `make setup`); skipped without them.
+Needs PySpark and Java (the `spark` extra, which `make test` installs); skipped without them.
 """
 
 from __future__ import annotations

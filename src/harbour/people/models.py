@@ -6,7 +6,7 @@ import enum
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour.db import Base, Timestamps
@@ -80,6 +80,12 @@ class Person(Timestamps, Base):
         # Intake look-ups block on these (the identity model's blocking rules), by index.
         Index("ix_person_family_sx_dob", "family_sx", "date_of_birth"),
         Index("ix_person_given_sx_dob", "given_sx", "date_of_birth"),
+        Index(
+            "ix_person_merged_into_id",
+            "merged_into_id",
+            postgresql_where=text("merged_into_id IS NOT NULL"),
+            sqlite_where=text("merged_into_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,7 +117,9 @@ class Person(Timestamps, Base):
     family_sx: Mapped[str | None] = mapped_column(String(4))
     names_key: Mapped[str | None] = mapped_column(String(9), index=True)
     # Set when this record was merged into another: the survivor holds its history meanwhile.
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    # Indexed only where set (a few rows): an index of a million NULLs would tempt a planner
+    # without statistics to read every person through it for "IS NULL".
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
     __mapper_args__ = {"version_id_col": version}
 

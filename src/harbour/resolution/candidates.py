@@ -114,18 +114,14 @@ def _blocking(actor: Actor, typed: Typed) -> Select[Any] | None:
             branches.append(base.where(Person.family_sx == family_sx, Person.date_of_birth == day))
         if given_sx:
             branches.append(base.where(Person.given_sx == given_sx, Person.date_of_birth == day))
+    # Phone and postcode reach persons through another table's index: asked as IN (…) so that
+    # the planner starts from the few matching rows, not from the person table.
     if record.phone:
-        branches.append(
-            base.join(PersonPhone, PersonPhone.person_id == Person.id).where(
-                PersonPhone.number == record.phone
-            )
-        )
+        users = select(PersonPhone.person_id).where(PersonPhone.number == record.phone)
+        branches.append(base.where(Person.id.in_(users)))
     if typed.postcode and family_sx:
-        branches.append(
-            base.join(Place, Place.id == Person.home_place_id).where(
-                Place.postcode == typed.postcode.strip().upper(), Person.family_sx == family_sx
-            )
-        )
+        homes = select(Place.id).where(Place.postcode == typed.postcode.strip().upper())
+        branches.append(base.where(Person.home_place_id.in_(homes), Person.family_sx == family_sx))
     if not branches:
         return None
     limited = [b.order_by(Person.id.desc()).limit(PER_KEY).subquery().select() for b in branches]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from harbour.actor import Role
@@ -15,11 +16,13 @@ from harbour.resolution.models import CandidatePair, PairStatus, PersonMerge
 from tests.factories import csrf_from, make_episode, make_person, make_team, make_user, sign_in
 
 
-def _justify(client: TestClient, person_id: int, next_url: str) -> None:
+def _justify(
+    client: TestClient, person_id: int, next_url: str, reason: str = "safeguarding"
+) -> None:
     token = csrf_from(client.get("/").text)
     response = client.post(
         f"/people/{person_id}/justify",
-        data={"reason": "safeguarding", "next": next_url, "csrf_token": token},
+        data={"reason": reason, "next": next_url, "csrf_token": token},
     )
     assert response.status_code == 303 and response.headers["location"] == next_url
 
@@ -59,9 +62,20 @@ def test_an_analyst_compares_a_pair_merges_it_and_undoes_the_merge(
     here = f"/identity/pairs/{pair.id}"
     assert "Why are you viewing this record?" in client.get(here).text
     _justify(client, kept.id, here)
-    _justify(client, duplicate.id, here)
+    _justify(client, duplicate.id, here, reason="supervision")
     page = client.get(here).text
     assert "Bobby" in page and "Robert" in page and "Nickname" in page
+    # Each record's view is logged with the reason given for that record.
+    views = dict(
+        session.execute(
+            text(
+                "SELECT subject_id, justification FROM audit_event "
+                "WHERE action = 'view' AND subject_type = 'person'"
+            )
+        ).all()
+    )
+    assert views[str(kept.id)].startswith("Safeguarding")
+    assert views[str(duplicate.id)].startswith("Supervision")
     token = csrf_from(page)
     refused = client.post(
         here, data={"csrf_token": token, "decision": "same", "version": str(pair.version)}

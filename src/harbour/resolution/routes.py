@@ -9,10 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import HarbourError, JustificationRequired, NotFound, ValidationFailed
 from harbour.forms import form_number, form_version
+from harbour.people.models import Person
+from harbour.people.routes import justify_page
 from harbour.resolution import candidates, merging, service
 from harbour.resolution.models import PersonMerge
 from harbour.web import (
@@ -36,32 +39,20 @@ FormDep = Annotated[dict[str, str], Depends(form_data)]
 PER_PAGE = 20
 
 
-def _justify(request: Request, person_id: int, here: str) -> Response:
-    # The person's justification page (harbour.people) sends the reviewer back here.
-    return render(
-        request,
-        "justify.html",
-        {
-            "action": f"/people/{person_id}/justify",
-            "subject": "record",
-            "reasons": audit.JUSTIFICATION_REASONS,
-            "errors": {},
-            "next": here,
-        },
-    )
-
-
 def _reasons(
     request: Request, session: Session, actor: Actor, person_ids: list[int], here: str
-) -> str | Response:
-    """Return this sign-in's reason for each record, or the page that asks for the first missing."""
-    given = []
+) -> dict[int, str] | Response:
+    """Return this sign-in's reason for each record, or the page that asks for the first missing.
+
+    The person's justification page (harbour.people) sends the reviewer back here.
+    """
+    given = {}
     for person_id in person_ids:
         reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
         if reason is None:
-            return _justify(request, person_id, here)
-        given.append(reason)
-    return given[0]
+            return justify_page(request, person_id, {}, here)
+        given[person_id] = reason
+    return given
 
 
 # -- the queue ---------------------------------------------------------------------------------
@@ -100,10 +91,10 @@ def _pair_page(
 ) -> Response:
     here = f"/identity/pairs/{pair_id}"
     pair = service.find_pair(session, actor, pair_id)
-    reason = _reasons(request, session, actor, [pair.low_id, pair.high_id], here)
-    if isinstance(reason, Response):
-        return reason
-    pair, low, high = service.open_pair(session, actor, pair_id, reason)
+    reasons = _reasons(request, session, actor, [pair.low_id, pair.high_id], here)
+    if isinstance(reasons, Response):
+        return reasons
+    pair, low, high = service.open_pair(session, actor, pair_id, reasons)
     return render(
         request,
         "identity/pair.html",
@@ -161,12 +152,14 @@ def _merges_page(
     errors: dict[str, str],
 ) -> Response:
     here = f"/people/{person_id}/merges"
-    service.merges_page(session, actor, person_id)  # 404 before asking for a reason
-    reason = _reasons(request, session, actor, [person_id], here)
-    if isinstance(reason, Response):
-        return reason
+    access.fetch(session, actor, Person, person_id, "person.view")  # 404 before asking why
+    reasons = _reasons(request, session, actor, [person_id], here)
+    if isinstance(reasons, Response):
+        return reasons
     person, merges, pairs, others = service.merges_page(session, actor, person_id)
-    audit.record(session, actor, "view", service.SUBJECT, person_id, justification=reason)
+    audit.record(
+        session, actor, "view", service.SUBJECT, person_id, justification=reasons[person_id]
+    )
     return render(
         request,
         "identity/merges.html",

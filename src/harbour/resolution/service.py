@@ -177,13 +177,13 @@ def _episode_count(session: Session, person_id: int) -> int:
 
 
 def open_pair(
-    session: Session, actor: Actor, pair_id: int, justification: str
+    session: Session, actor: Actor, pair_id: int, reasons: dict[int, str]
 ) -> tuple[CandidatePair, Side, Side]:
-    """Show a pair side by side, logging the view of both records with the reviewer's reason."""
+    """Show a pair side by side, logging the view of each record with the reason given for it."""
     pair = find_pair(session, actor, pair_id)
     low, high = session.get_one(Person, pair.low_id), session.get_one(Person, pair.high_id)
     for person in (low, high):
-        audit.record(session, actor, "view", SUBJECT, person.id, justification=justification)
+        audit.record(session, actor, "view", SUBJECT, person.id, justification=reasons[person.id])
     return pair, side(session, low), side(session, high)
 
 

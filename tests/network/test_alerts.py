@@ -18,10 +18,11 @@ from harbour.cli import app
 from harbour.errors import Conflict, NotFound, ValidationFailed
 from harbour.interop import importer
 from harbour.links.models import Association, AssociationType
-from harbour.network import alerts, view
+from harbour.network import alerts, incremental, view
 from harbour.network import service as network
 from harbour.network.models import AlertStatus, NetworkAlert
 from harbour.people.models import Person
+from harbour.places.models import Place
 from harbour.resolution import merging
 from harbour.simulate.service import simulate
 from harbour.tasks.models import Notification
@@ -323,3 +324,25 @@ def test_an_undated_missing_person_is_not_taken_for_an_adult(session: Session) -
         a.subject.key for a in network.analyse(session).alerts if a.kind == "common_associate"
     }
     assert nickname.id in subjects and undated_child.id not in subjects
+
+
+def test_only_a_change_to_a_link_asks_for_a_network_check(session: Session) -> None:
+    owner = make_user(session, Role.hub_officer, team=make_team(session))
+    episode = make_episode(session, owner)
+    session.commit()
+    seen, hotel = (
+        Place(type=kind, name=name, organisation_id=owner.organisation_id)
+        for kind, name in (("station", "Central Station"), ("hotel", "Station Hotel"))
+    )
+    session.add_all([seen, hotel])
+    session.flush()
+    episode.last_seen_place_id = seen.id
+    session.flush()
+    session.info.pop(incremental.KEY, None)
+    episode.circumstances = "Left after an argument"  # not a link, though she has places
+    session.flush()
+    assert not session.info.get(incremental.KEY)
+    episode.found_place_id = hotel.id  # a link: where she was found
+    session.flush()
+    assert f"place:{hotel.id}" in session.info[incremental.KEY]
+    session.rollback()

@@ -137,8 +137,9 @@ def store(
         if analysis.base is not None:
             _keep_baseline(session, analysis.base)
     session.flush()
+    teams: dict[int | None, list[int]] = {}  # the exploitation team of each organisation, once
     for row in raised:
-        summary.notified += _tell(session, row)
+        summary.notified += _tell(session, row, teams)
     return summary
 
 
@@ -156,13 +157,15 @@ def baseline(session: Session) -> dict[str, float] | None:
     return {r.place_type: r.median_children for r in rows} if rows else None
 
 
-def _tell(session: Session, alert: NetworkAlert) -> int:
+def _tell(session: Session, alert: NetworkAlert, teams: dict[int | None, list[int]]) -> int:
     """Tell the exploitation team and the officers who own the children's episodes."""
-    team = (
-        tasks.users_with_roles(session, alert.organisation_id, [Role.exploitation_investigator])
-        if alert.organisation_id is not None
-        else []
-    )
+    org = alert.organisation_id
+    if org not in teams:
+        teams[org] = (
+            [] if org is None
+            else tasks.users_with_roles(session, org, [Role.exploitation_investigator])
+        )  # fmt: skip
+    team = teams[org]
     owners = session.scalars(
         select(Episode.owner_id).where(
             Episode.person_id.in_(alert.child_ids), Episode.owner_id.is_not(None)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -58,13 +58,34 @@ def _touched(obj: Any) -> set[str]:
     return set()
 
 
+# The columns that make a link: a change to anything else (a review, a note) touches nothing.
+LINK_COLUMNS: dict[type, tuple[str, ...]] = {
+    Association: (
+        "subject_id", "object_person_id", "object_place_id", "object_vehicle_id", "object_phone",
+        "type",
+    ),
+    EpisodeCompanion: ("person_id", "episode_id"),
+    Episode: ("person_id", "found_place_id", "last_seen_place_id"),
+}  # fmt: skip
+
+
+def _relinked(obj: Any) -> bool:
+    """Whether a changed (not new) row changed one of the columns that make a link."""
+    columns = LINK_COLUMNS.get(type(obj), ())
+    state = inspect(obj)
+    return any(state.attrs[c].history.has_changes() for c in columns)
+
+
 @event.listens_for(Session, "after_flush")
 def _note(session: Session, _context: Any) -> None:
     if session.info.get(OFF):
         return
     touched: set[str] = session.info.setdefault(KEY, set())
-    for obj in list(session.new) + list(session.dirty):
+    for obj in session.new:
         touched |= _touched(obj)
+    for obj in session.dirty:
+        if type(obj) in LINK_COLUMNS and _relinked(obj):
+            touched |= _touched(obj)
 
 
 @event.listens_for(Session, "before_commit")

@@ -98,6 +98,27 @@ def test_decoys_are_busy_but_not_networks(demo: Path) -> None:
     assert not network_places & decoy_places
 
 
+def test_only_the_same_child_or_a_networks_phone_is_shared(borough: Path) -> None:
+    truth = json.loads((borough / "truth.json").read_text())
+    network_phones = {p for n in truth["networks"] for p in n.get("phones", [])}
+    holders: dict[str, set[str]] = defaultdict(set)
+    for person in _read(borough, "person"):
+        for phone in person.get("phones", []):  # type: ignore[attr-defined]
+            holders[phone].add(truth["identities"][person["id"]])
+    shared = {phone for phone, who in holders.items() if len(who) > 1}
+    assert holders and not shared - network_phones, sorted(shared - network_phones)[:5]
+
+
+def test_names_have_a_long_tail_like_a_real_population(borough: Path) -> None:
+    people = _read(borough, "person")
+    families = defaultdict(int)
+    for person in people:
+        families[str(person["family_name"])] += 1
+    # Thousands of surnames, the commonest held by a few in a hundred (Smith: about 1 in 100).
+    assert len(families) > 0.5 * len(people) ** 0.9, len(families)
+    assert max(families.values()) < 0.03 * len(people), max(families.values())
+
+
 def test_the_shapes_match_the_published_figures(borough: Path) -> None:
     shape = measure(borough)
     # 6% of children account for about a third of child episodes (shared/population.md, S19).

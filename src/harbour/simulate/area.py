@@ -7,12 +7,13 @@ same records.
 
 from __future__ import annotations
 
+import math
 import random
 import zlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from harbour.simulate import exploitation, history, names
+from harbour.simulate import exploitation, history, namepools, names
 from harbour.simulate.records import Child, Output, Record, iso
 from harbour.simulate.scales import Scale, area
 
@@ -54,6 +55,11 @@ PLACES_PER_AREA = {
     "mental_health_unit": 1,
 }
 LOOKED_AFTER_SHARE = 0.16
+# Phones are numbers in the 07700 block (the one Ofcom keeps drama numbers in), split into one
+# slot per area so that no two people share a number by chance: only the phones a network hands
+# round are shared, as they would be. A slot holds 1,000,000 / areas numbers (4,385 an area at the
+# national scale, which draws about 2,500 an area in ten years); past that, numbers are reused.
+PHONE_SPACE = 1_000_000
 
 
 class AreaGenerator:
@@ -71,6 +77,9 @@ class AreaGenerator:
         self.years = max((end - start).days / 365.25, 0.1)
         self.homes: dict[str, str] = {}
         self.latest_found: dict[str, datetime] = {}
+        self.phone_slot = PHONE_SPACE // max(scale.areas, 1)
+        self.phone_step = _coprime_step(self.phone_slot)
+        self.phones_drawn = 0
 
     # -- small helpers -----------------------------------------------------------------------
 
@@ -91,7 +100,11 @@ class AreaGenerator:
         )
 
     def phone(self) -> str:
-        return f"07700 9{self.rng.randint(0, 99999):05d}"
+        """A number no one else in the force holds (see PHONE_SPACE), scattered over the slot."""
+        self.phones_drawn += 1
+        within = (self.phones_drawn * self.phone_step) % self.phone_slot
+        number = (self.index % max(self.scale.areas, 1)) * self.phone_slot + within
+        return f"07700 {number:06d}"
 
     def ethnicity(self, missing: bool) -> str:
         codes = list(ETHNICITY_WEIGHTS)
@@ -102,8 +115,12 @@ class AreaGenerator:
         return self.rng.choices(codes, weights)[0]
 
     def given_name(self, sex: str) -> str:
-        pool = names.GIVEN_FEMALE if sex == "female" else names.GIVEN_MALE
-        return self.rng.choice(pool)
+        pool = namepools.given(sex)
+        return self.rng.choices(pool.names, cum_weights=pool.cum_weights)[0]
+
+    def family_name(self) -> str:
+        pool = namepools.family()
+        return self.rng.choices(pool.names, cum_weights=pool.cum_weights)[0]
 
     def moment(self, low: datetime, high: datetime) -> datetime:
         """A time between low and high, at an hour drawn from the evening and night peaks."""
@@ -182,7 +199,7 @@ class AreaGenerator:
         born = date(self.rng.randint(*born_range), self.rng.randint(1, 12), self.rng.randint(1, 28))
         return self.person(
             self.given_name(sex),
-            family or self.rng.choice(names.FAMILY),
+            family or self.family_name(),
             date_of_birth=born.isoformat(),
             sex=sex,
             ethnicity=self.ethnicity(False),
@@ -218,11 +235,11 @@ class AreaGenerator:
                 else:
                     home = self.place("foster_home", address=True)
                     carers = [self.adult(phones=[self.phone()])]
-                family = r.choice(names.FAMILY)
+                family = self.family_name()
             elif families and r.random() < 0.18:  # a sibling of an earlier child
                 family, home, parents = r.choice(families)
             else:
-                family = r.choice(names.FAMILY)
+                family = self.family_name()
                 home = self.place("home")
                 parents = [
                     self.adult(family, home=home, phones=[self.phone()])
@@ -365,3 +382,12 @@ class AreaGenerator:
         history.other_calls(self, round(child_target * 0.8))
         self.out.networks = planted
         return self.out
+
+
+def _coprime_step(slot: int) -> int:
+    """A step near 0.618 of the slot with no common factor, so k * step mod slot visits every
+    number once before repeating and consecutive phones look unrelated."""
+    step = max(int(slot * 0.6180339887), 1)
+    while math.gcd(step, slot) != 1:
+        step += 1
+    return step

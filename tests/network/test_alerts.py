@@ -20,7 +20,7 @@ from harbour.interop import importer
 from harbour.links.models import Association, AssociationType
 from harbour.network import alerts, incremental, view
 from harbour.network import service as network
-from harbour.network.models import AlertStatus, NetworkAlert
+from harbour.network.models import AlertStatus, NetworkAlert, PlaceBaseline
 from harbour.people.models import Person
 from harbour.places.models import Place
 from harbour.resolution import merging
@@ -161,6 +161,35 @@ def test_the_view_walks_from_a_child_to_the_adult_and_respects_scope(
     assert {e["type"] for e in only_found.edges.values()} <= {"found_at"}
     stranger = actor_of(make_user(session, Role.exploitation_investigator))
     assert view.walk(session, stranger, {f"person:{child}"}, steps=2).nodes == set()
+
+
+def test_the_view_shows_busy_places_but_does_not_walk_through_them(session: Session) -> None:
+    owner = make_user(session, Role.hub_officer, team=make_team(session))
+    park = Place(type="park", name="Alder Park", organisation_id=owner.organisation_id)
+    flat = Place(type="home", name="Flat 2", organisation_id=owner.organisation_id)
+    session.add_all([park, flat])
+    session.flush()
+    first, second, third = (make_episode(session, owner) for _ in range(3))
+    first.last_seen_place_id = second.found_place_id = park.id
+    third.found_place_id = flat.id
+    first.found_place_id = flat.id
+    session.flush()
+    actor, centre = actor_of(owner), f"person:{first.person_id}"
+
+    def reached() -> set[str]:
+        return view.walk(session, actor, {centre}, steps=2).nodes
+
+    # Before any rebuild a park is walked through: the second child is two steps away.
+    assert f"person:{second.person_id}" in reached()
+    # Once the rebuild's medians say the usual park sees several children, it is shown, not
+    # walked through; a quiet flat still is.
+    session.add(PlaceBaseline(place_type="park", median_children=5.0))
+    session.flush()
+    assert "park" in view.busy_types(session)
+    nodes = reached()
+    assert f"place:{park.id}" in nodes and f"person:{second.person_id}" not in nodes
+    assert f"person:{third.person_id}" in nodes
+    assert f"person:{second.person_id}" in view.walk(session, actor, {f"place:{park.id}"}).nodes
 
 
 def test_the_command_lists_open_alerts_and_all_with_dismissed(

@@ -27,7 +27,6 @@ from harbour.network import alerts, view
 from harbour.network import service as network
 from harbour.network.graph import Around
 from harbour.places.models import Place
-from harbour.settings import get_settings
 
 log = logging.getLogger(__name__)
 KEY = "harbour.network.touched"
@@ -117,8 +116,7 @@ def check(session: Session, touched: set[str]) -> alerts.StoreSummary | None:
                 seeds.add(f"person:{child.person_id}")
         # Places as busy as schools (by the rebuild's medians) are not walked through: a hotspot
         # is never flagged there, and every child in the area passes through them.
-        floor = get_settings().network_busy_place_children
-        busy = tuple(sorted({*view.BUSY, *(t for t, m in base.items() if m >= floor)}))
+        busy = view.busy_types(session)
         walked = view.walk(session, None, seeds, steps=STEPS, limit=LIMIT, busy=busy)
         nodes = walked.nodes | seeds
         places = [int(n[6:]) for n in nodes if n.startswith("place:")]

@@ -21,8 +21,10 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.episodes.models import Episode, EpisodeCompanion
 from harbour.links.models import Association
+from harbour.network.models import PlaceBaseline
 from harbour.people.models import Person, PersonPhone
 from harbour.places.models import Place, Vehicle
+from harbour.settings import get_settings
 
 MAX_NODES = 250
 BUSY = ("school", "station", "hospital")
@@ -55,19 +57,31 @@ class Walk:
     def add(
         self, edge_id: str, a: str, b: str, kind: str, at: datetime | None, source: str
     ) -> None:
+        # Labels and dates are written for the links that are kept (see `_describe`): a walk
+        # reads many more links than it keeps.
         self.edges.setdefault(
             edge_id,
-            {
-                "id": edge_id,
-                "source": a,
-                "target": b,
-                "type": kind,
-                "label": LINK_TYPES.get(kind, kind.replace("_", " ")),
-                "at": at.isoformat() if at else None,
-                "when": timefmt.absolute(at) if at else "",
-                "record": source,
-            },
+            {"id": edge_id, "source": a, "target": b, "type": kind, "at": at, "record": source},
         )
+
+
+def _describe(edge: dict[str, Any]) -> dict[str, Any]:
+    at: datetime | None = edge["at"]
+    return {
+        **edge,
+        "label": LINK_TYPES.get(edge["type"], edge["type"].replace("_", " ")),
+        "at": at.isoformat() if at else None,
+        "when": timefmt.absolute(at) if at else "",
+    }
+
+
+def busy_types(session: Session) -> tuple[str, ...]:
+    """Place types shown but not walked through: schools, stations and hospitals, and every type
+    whose median place saw at least `network_busy_place_children` unexplained children at the last
+    full rebuild (fast-food outlets, parks and shops, in the simulated force)."""
+    floor = get_settings().network_busy_place_children
+    medians = session.execute(select(PlaceBaseline.place_type, PlaceBaseline.median_children))
+    return tuple(sorted({*BUSY, *(kind for kind, median in medians if median >= floor)}))
 
 
 def parse_node(text: str) -> tuple[str, str]:
@@ -102,12 +116,16 @@ def walk(
     types: set[str] | None = None,
     since: date | None = None,
     limit: int = MAX_NODES,
-    busy: tuple[str, ...] = BUSY,
+    busy: tuple[str, ...] | None = None,
 ) -> Walk:
     """Walk `steps` links out from the centres (at most MAX_STEPS), people in scope only.
 
-    Without an actor (Harbour's own incremental alert check) every person is walked.
+    Without an actor (Harbour's own incremental alert check) every person is walked. Places of
+    the `busy` types (default `busy_types`) are shown but not walked through unless they are a
+    centre. A place reached by the walk contributes its most recent `2 * limit` episodes and
+    links, no more: the walk keeps `limit` nodes in all, so older ones could not be shown.
     """
+    busy = busy_types(session) if busy is None else busy
     result = Walk()
     visible = access.visible(actor, Person) if actor is not None else true()
 
@@ -184,7 +202,10 @@ def walk(
                      f"episode {eid}")  # fmt: skip
         if places:
             for a in session.execute(
-                select(Association).where(Association.object_place_id.in_(places))
+                select(Association)
+                .where(Association.object_place_id.in_(places))
+                .order_by(Association.id.desc())
+                .limit(2 * limit)
             ).scalars():
                 link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
                      a.observed_at, f"association {a.id}")  # fmt: skip
@@ -192,11 +213,12 @@ def walk(
                 session,
                 or_(Episode.last_seen_place_id.in_(places), Episode.found_place_id.in_(places)),
                 link,
+                limit=2 * limit,
             )
             for pid, home in session.execute(
                 select(Person.id, Person.home_place_id)
                 .where(Person.home_place_id.in_(places))
-                .limit(MAX_NODES)
+                .limit(2 * limit)
             ):
                 link(f"h{pid}", f"person:{pid}", f"place:{home}", "lives_at", None,
                      f"person {pid}")  # fmt: skip
@@ -237,7 +259,7 @@ def walk(
         if not frontier:
             break
     result.edges = {
-        k: e for k, e in result.edges.items()
+        k: _describe(e) for k, e in result.edges.items()
         if e["source"] in result.nodes and e["target"] in result.nodes
     }  # fmt: skip
     return result
@@ -253,13 +275,14 @@ def _object(a: Association) -> str:
     return f"phone:{a.object_phone}"
 
 
-def _episodes(session: Session, where: Any, link: Any) -> None:
-    for e in session.execute(
-        select(
-            Episode.id, Episode.person_id, Episode.last_seen_place_id, Episode.last_seen_at,
-            Episode.reported_at, Episode.found_place_id, Episode.found_at,
-        ).where(where)
-    ):  # fmt: skip
+def _episodes(session: Session, where: Any, link: Any, *, limit: int | None = None) -> None:
+    query = select(
+        Episode.id, Episode.person_id, Episode.last_seen_place_id, Episode.last_seen_at,
+        Episode.reported_at, Episode.found_place_id, Episode.found_at,
+    ).where(where)  # fmt: skip
+    if limit is not None:
+        query = query.order_by(Episode.reported_at.desc()).limit(limit)
+    for e in session.execute(query):
         if e.last_seen_place_id is not None:
             link(f"l{e.id}", f"person:{e.person_id}", f"place:{e.last_seen_place_id}",
                  "last_seen_at", e.last_seen_at or e.reported_at, f"episode {e.id}")  # fmt: skip

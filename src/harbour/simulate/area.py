@@ -45,8 +45,10 @@ MISSING_ETHNICITY_BOOST = {"black_african": 2.6, "black_caribbean": 2.6, "black_
 HOUR_WEIGHTS = (4, 3, 2, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 6)
 PLACES_PER_AREA = {
     "school": 6,
-    "hotel": 3,
-    "hostel": 2,
+    # A London borough has dozens of hotels and several hostels (about 1,500 hotels across 32
+    # boroughs): ten and four keep a network's hotel one of many, as it is, not one of three.
+    "hotel": 10,
+    "hostel": 4,
     "station": 3,
     "shop": 6,
     "fast_food": 5,

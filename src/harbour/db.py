@@ -50,8 +50,11 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
+        zone = value.tzinfo
+        if zone is None:
             return value.replace(tzinfo=UTC)
+        if zone is UTC:
+            return value
         return value.astimezone(UTC)
 
 

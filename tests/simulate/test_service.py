@@ -58,6 +58,7 @@ def test_every_time_is_before_the_as_of_day_and_some_children_are_still_missing(
     assert all(str(e["reported_at"]) < end for e in episodes)
     assert all(str(e.get("found_at", "")) < end for e in episodes)
     assert any("found_at" not in e for e in episodes)
+    assert all(str(e["found_at"]) > str(e["reported_at"]) for e in episodes if "found_at" in e)
 
 
 def test_the_truth_agrees_with_the_records(demo: Path) -> None:
@@ -107,6 +108,25 @@ def test_only_the_same_child_or_a_networks_phone_is_shared(borough: Path) -> Non
             holders[phone].add(truth["identities"][person["id"]])
     shared = {phone for phone, who in holders.items() if len(who) > 1}
     assert holders and not shared - network_phones, sorted(shared - network_phones)[:5]
+
+
+def test_over_ten_years_children_go_missing_only_while_children(tmp_path: Path) -> None:
+    simulate(seed=4, scale="demo", years=10, as_of=AS_OF, out=tmp_path)
+    truth = json.loads((tmp_path / "truth.json").read_text())
+    born = {
+        p["id"]: str(p["date_of_birth"]) for p in _read(tmp_path, "person") if "date_of_birth" in p
+    }
+    network_adults = {a for n in truth["networks"] for a in n["adults"]}
+    ages = []
+    for episode in _read(tmp_path, "episode"):
+        child = truth["identities"][episode["person"]]
+        if child in truth["child_episode_counts"]:
+            reported = date.fromisoformat(str(episode["reported_at"])[:10])
+            ages.append((reported - date.fromisoformat(born[child])).days / 365.25)
+    assert ages and max(ages) < 18, max(ages)
+    # A network's adults are adults from the start of the ten years.
+    start = date.fromisoformat(truth["period"]["start"][:10])
+    assert all((start - date.fromisoformat(born[a])).days >= 18 * 365.25 for a in network_adults)
 
 
 def test_names_have_a_long_tail_like_a_real_population(borough: Path) -> None:

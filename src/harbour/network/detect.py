@@ -208,7 +208,7 @@ def shared_objects(c: _Context) -> list[Alert]:
 
 def networks(c: _Context, found: list[Alert]) -> list[Alert]:
     g, s = c.g, c.s
-    flagged = {g.index[a.subject]: a for a in found}
+    flagged = {g.find(a.subject): a for a in found}
     keep = []
     for link in g.links:
         if link.type in PROTECTIVE or link.type == "lives_at":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
 import igraph as ig
 from sqlalchemy import or_, select
@@ -27,16 +28,16 @@ PROTECTIVE = frozenset({"family", "carer", "professional"})
 VISITS = frozenset({"last_seen_at", "found_at", "seen_at"})
 
 
-@dataclass(frozen=True, order=True)
-class Node:
+# Node and Link are named tuples, not dataclasses: a national rebuild makes millions of each,
+# and a tuple is built and hashed in C.
+class Node(NamedTuple):
     """A vertex: `kind` is person, place, phone or vehicle; `key` its row id (a phone: number)."""
 
     kind: str
     key: str | int
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One edge with its evidence: which record said so, and when."""
 
     a: int  # vertex index of the subject (always a person)
@@ -50,7 +51,9 @@ class Link:
 @dataclass
 class EntityGraph:
     nodes: list[Node] = field(default_factory=list)
-    index: dict[Node, int] = field(default_factory=dict)
+    ids: dict[str, dict[str | int, int]] = field(
+        default_factory=lambda: {"person": {}, "place": {}, "phone": {}, "vehicle": {}}
+    )  # kind -> key -> vertex index
     links: list[Link] = field(default_factory=list)
     children: set[int] = field(default_factory=set)  # vertex indexes of persons under 18
     adults: set[int] = field(default_factory=set)  # everyone else (unknown age included)
@@ -65,12 +68,16 @@ class EntityGraph:
     graph: ig.Graph = field(default_factory=ig.Graph)
 
     def vertex(self, kind: str, key: str | int) -> int:
-        node = Node(kind, key)
-        found = self.index.get(node)
+        ids = self.ids[kind]
+        found = ids.get(key)
         if found is None:
-            found = self.index[node] = len(self.nodes)
-            self.nodes.append(node)
+            found = ids[key] = len(self.nodes)
+            self.nodes.append(Node(kind, key))
         return found
+
+    def find(self, node: Node) -> int:
+        """The vertex index of a node already in the graph."""
+        return self.ids[node.kind][node.key]
 
     def by_vertex(self) -> dict[int, list[Link]]:
         """Every link touching each vertex."""
@@ -86,6 +93,9 @@ class EntityGraph:
         for person, place in self.home.items():
             out[place].add(person)
         return out
+
+
+_EpisodeRow = tuple[int, int, datetime, datetime | None, int | None, datetime | None, int | None]
 
 
 def _age(born: date, on: date) -> int:
@@ -105,6 +115,15 @@ class Around:
 def build(session: Session, as_of: datetime, around: Around | None = None) -> EntityGraph:
     """Read the whole network from the database (or only the links around some records)."""
     g = EntityGraph()
+    # Core, not the ORM: rows come back as plain tuples, streamed in batches (a national rebuild
+    # reads about ten million links). Core does not flush pending changes first: do it here.
+    if session.autoflush:
+        session.flush()
+    connection = session.connection()
+
+    def rows(query: Any) -> Any:
+        return connection.execute(query.execution_options(yield_per=50_000))
+
     first: dict[int, datetime] = {}  # a person who went missing as a child stays a child here
     query = select(
         Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
@@ -118,10 +137,11 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
                 Episode.found_place_id.in_(around.places),
             )
         )
-    episodes = session.execute(query).all()
-    for row in episodes:
-        if row.person_id not in first or row.reported_at < first[row.person_id]:
-            first[row.person_id] = row.reported_at
+    # (id, person, reported, last seen at, last seen place, found at, found place)
+    episodes: list[_EpisodeRow] = [tuple(row) for row in rows(query)]
+    for _, pid, reported, *_ in episodes:
+        if pid not in first or reported < first[pid]:
+            first[pid] = reported
     # A record merged into another holds nothing any more (its rows follow the merge), so each
     # child is counted once however many records they were reported under (issue 5's merges).
     people = select(Person.id, Person.date_of_birth, Person.home_place_id).where(
@@ -129,7 +149,7 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
     )
     places = select(Place.id, Place.type, Place.borough)
     phones = select(PersonPhone.person_id, PersonPhone.number)
-    links = select(
+    links_query = select(
         Association.id, Association.subject_id, Association.object_person_id,
         Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
         Association.type, Association.observed_at, Association.intel_source,
@@ -137,10 +157,10 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
     )  # fmt: skip
     companions = select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
     if around is not None:
-        persons = set(around.persons) | {row.person_id for row in episodes}
+        persons = set(around.persons) | {row[1] for row in episodes}
         near = set(around.places)
         for row in episodes:
-            near |= {p for p in (row.last_seen_place_id, row.found_place_id) if p is not None}
+            near |= {p for p in (row[4], row[6]) if p is not None}
         people = people.where(Person.id.in_(persons))
         places = places.where(
             or_(
@@ -151,7 +171,7 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
         phones = phones.where(
             or_(PersonPhone.person_id.in_(persons), PersonPhone.number.in_(around.phones))
         )
-        links = links.where(
+        links_query = links_query.where(
             or_(
                 Association.subject_id.in_(persons),
                 Association.object_person_id.in_(persons),
@@ -160,8 +180,19 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
                 Association.object_vehicle_id.in_(around.vehicles),
             )
         )
-        companions = companions.where(EpisodeCompanion.episode_id.in_([r.id for r in episodes]))
-    for pid, born, home in session.execute(people.order_by(Person.id)):
+        companions = companions.where(EpisodeCompanion.episode_id.in_([r[0] for r in episodes]))
+    person_ids, place_ids = g.ids["person"], g.ids["place"]
+
+    def person(pid: int) -> int:
+        found = person_ids.get(pid)
+        return g.vertex("person", pid) if found is None else found
+
+    def place(pid: int) -> int:
+        found = place_ids.get(pid)
+        return g.vertex("place", pid) if found is None else found
+
+    links = g.links
+    for pid, born, home in rows(people.order_by(Person.id)):
         v = g.vertex("person", pid)
         on = first.get(pid, as_of).date()
         if born is not None:
@@ -173,60 +204,62 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
         if born is not None:
             g.born[v] = born
         if home is not None:
-            g.home[v] = g.vertex("place", home)
-            g.links.append(Link(v, g.home[v], "lives_at", "person", pid, None))
-    for pid, place_type, borough in session.execute(places):
-        v = g.vertex("place", pid)
+            g.home[v] = place(home)
+            links.append(Link(v, g.home[v], "lives_at", "person", pid, None))
+    for pid, place_type, borough in rows(places):
+        v = place(pid)
         g.place_type[v] = str(place_type)
         if borough:
             g.place_area[v] = borough
-    for pid, number in session.execute(phones):
-        v = g.vertex("person", pid)
-        g.links.append(Link(v, g.vertex("phone", number), "owns_phone", "person", pid, None))
+    for pid, number in rows(phones):
+        links.append(
+            Link(person(pid), g.vertex("phone", number), "owns_phone", "person", pid, None)
+        )
     said = {
-        (row.id, g.vertex("place", place))
-        for row in episodes
-        for place in (row.found_place_id, row.last_seen_place_id)
-        if place is not None
+        (episode_id, where)
+        for episode_id, _, _, _, last_seen_place, _, found_place in episodes
+        for where in (found_place, last_seen_place)
+        if where is not None
     }
-    for a in session.execute(links):
-        if a.intel_source and a.intel_assessment and a.intel_handling:
-            g.grading[a.id] = f"{a.intel_source}{a.intel_assessment}{a.intel_handling}"
-        if a.object_person_id is not None:
-            other = g.vertex("person", a.object_person_id)
-        elif a.object_place_id is not None:
-            other = g.vertex("place", a.object_place_id)
-        elif a.object_vehicle_id is not None:
-            other = g.vertex("vehicle", a.object_vehicle_id)
+    for (
+        aid, subject_id, object_person, object_place, object_vehicle, object_phone, link_type,
+        observed_at, intel_source, intel_assessment, intel_handling, source_episode,
+    ) in rows(links_query):  # fmt: skip
+        if intel_source and intel_assessment and intel_handling:
+            g.grading[aid] = f"{intel_source}{intel_assessment}{intel_handling}"
+        kind = str(link_type)
+        if object_person is not None:
+            other = person(object_person)
+        elif object_place is not None:
+            if kind in ("found_at", "last_seen_at") and (source_episode, object_place) in said:
+                continue  # the episode itself says so: one find, not two
+            other = place(object_place)
+        elif object_vehicle is not None:
+            other = g.vertex("vehicle", object_vehicle)
         else:
-            other = g.vertex("phone", a.object_phone)
-        subject = g.vertex("person", a.subject_id)
-        kind = str(a.type)
-        if kind in ("found_at", "last_seen_at") and (a.source_episode_id, other) in said:
-            continue  # the episode itself says so: one find, not two
-        g.links.append(Link(subject, other, kind, "association", a.id, a.observed_at))
+            other = g.vertex("phone", str(object_phone))
+        subject = person(subject_id)
+        links.append(Link(subject, other, kind, "association", aid, observed_at))
         if kind in PROTECTIVE:
             g.protective.add(frozenset((subject, other)))
     by_episode: dict[int, int] = {}
-    for row in episodes:
-        v = g.vertex("person", row.person_id)
-        by_episode[row.id] = v
-        if row.last_seen_place_id is not None:
-            place = g.vertex("place", row.last_seen_place_id)
-            seen = row.last_seen_at or row.reported_at
-            g.links.append(Link(v, place, "last_seen_at", "episode", row.id, seen))
-        if row.found_place_id is not None:
-            place = g.vertex("place", row.found_place_id)
-            g.links.append(Link(v, place, "found_at", "episode", row.id, row.found_at))
-    found = {row.id: row.found_at for row in episodes}
-    for episode_id, pid in session.execute(companions):
+    found: dict[int, datetime | None] = {}
+    for episode_id, pid, reported, last_seen, last_seen_place, found_at, found_place in episodes:
+        v = person(pid)
+        by_episode[episode_id] = v
+        found[episode_id] = found_at
+        if last_seen_place is not None:
+            links.append(
+                Link(v, place(last_seen_place), "last_seen_at", "episode", episode_id,
+                     last_seen or reported)
+            )  # fmt: skip
+        if found_place is not None:
+            links.append(Link(v, place(found_place), "found_at", "episode", episode_id, found_at))
+    for episode_id, pid in rows(companions):
         child = by_episode[episode_id]
-        g.links.append(
-            Link(
-                child, g.vertex("person", pid), "found_with", "episode",
-                episode_id, found[episode_id],
-            )
-        )  # fmt: skip
+        links.append(
+            Link(child, person(pid), "found_with", "episode", episode_id, found[episode_id])
+        )
     g.graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in g.links])
     g.graph.es["type"] = [link.type for link in g.links]
     return g

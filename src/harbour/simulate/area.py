@@ -194,11 +194,14 @@ class AreaGenerator:
         self,
         family: str | None = None,
         *,
-        born_range: tuple[int, int] = (1965, 1998),
+        ages: tuple[int, int] = (27, 60),
         **fields: Any,
     ) -> str:
+        """An adult aged between `ages` when the simulated period starts (so that a ten-year
+        history does not make a child of an adult who was 21 in its last year)."""
         sex = self.rng.choice(("female", "male"))
-        born = date(self.rng.randint(*born_range), self.rng.randint(1, 12), self.rng.randint(1, 28))
+        year = self.start.year - self.rng.randint(*ages)
+        born = date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
         return self.person(
             self.given_name(sex),
             family or self.family_name(),

@@ -48,8 +48,14 @@ def _duration(gen: AreaGenerator, adult: bool) -> timedelta:
 def child_episodes(gen: AreaGenerator, kid: Child, planted: list[Record]) -> None:
     r = gen.rng
     n = _episode_count(gen, kid)
-    span = min(gen.end - gen.start, timedelta(days=r.randint(60, 540)))
-    window_start = gen.start + (gen.end - gen.start - span) * r.random()
+    # A child's episodes fall while they are a child (from 8 until 18) and inside the period.
+    born = datetime(kid.born.year, kid.born.month, kid.born.day, tzinfo=gen.start.tzinfo)
+    low = max(gen.start, born + timedelta(days=round(8 * 365.25)))
+    high = min(gen.end, born + timedelta(days=round(18 * 365.25)))
+    if high <= low:
+        low, high = gen.start, gen.end
+    span = min(high - low, timedelta(days=r.randint(60, 540)))
+    window_start = low + (high - low - span) * r.random()
     moments = sorted(gen.moment(window_start, window_start + span) for _ in range(n))
     network = planted[kid.network] if kid.network is not None else None
     latest = gen.start  # when the child was last found (the end if still missing)
@@ -83,6 +89,8 @@ def _episode(
         person = r.choice(kid.variants)
     last_seen = reported - timedelta(minutes=r.randint(30, 480))
     found = gen.end + timedelta(hours=1) if still_missing else last_seen + _duration(gen, False)
+    # Found after the report, never before it (a child back before the call is not a report).
+    found = max(found, reported + timedelta(minutes=r.randint(10, 90)))
     exploited_trip = network is not None and r.random() < 0.6
     record: Record = {
         "kind": "episode",
@@ -206,7 +214,8 @@ def missing_now(gen: AreaGenerator, kids: list[Child], planted: list[Record]) ->
     r = gen.rng
     per_day = gen.scale.child_episodes_per_area_year / 365
     count = max(1, round(per_day * 1.5))
-    for kid in r.sample(kids, min(count, len(kids))):
+    children = [k for k in kids if (gen.end.date() - k.born).days < 18 * 365.25]
+    for kid in r.sample(children, min(count, len(children))):
         last = gen.out.child_episode_counts.get(kid.pid, 0)
         reported = gen.end - timedelta(minutes=r.randint(20, 36 * 60))
         if gen.latest_found.get(kid.pid, gen.start) >= reported - timedelta(hours=1):
@@ -253,7 +262,7 @@ def adults(gen: AreaGenerator, episodes: int) -> None:
         dementia = r.random() < 0.1
         home = gen.place("home")
         pid = gen.adult(
-            born_range=(1935, 1955) if dementia else (1960, 2006),
+            ages=(70, 90) if dementia else (19, 65),
             home=home,
             flags=["dementia"] if dementia else (["mental_health"] if r.random() < 0.6 else []),
             herbert={
@@ -266,7 +275,10 @@ def adults(gen: AreaGenerator, episodes: int) -> None:
         for _ in range(1 + (_poisson(r, 0.5) if not dementia else 0)):
             reported = gen.moment(gen.start, gen.end)
             last_seen = reported - timedelta(minutes=r.randint(30, 600))
-            found = last_seen + _duration(gen, adult=True)
+            found = max(
+                last_seen + _duration(gen, adult=True),
+                reported + timedelta(minutes=r.randint(10, 90)),
+            )
             record: Record = {
                 "kind": "episode",
                 "id": gen.new_id("e"),

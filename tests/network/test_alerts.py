@@ -355,6 +355,42 @@ def test_an_undated_missing_person_is_not_taken_for_an_adult(session: Session) -
     assert nickname.id in subjects and undated_child.id not in subjects
 
 
+def test_links_from_when_an_adult_was_a_child_do_not_make_them_an_associate(
+    session: Session,
+) -> None:
+    from datetime import UTC, datetime
+
+    owner = make_user(session, Role.hub_officer, team=make_team(session))
+    today = date.today()
+    grown = make_person(session, owner, given_name="Jay", family_name="Reid",
+                        date_of_birth=date(today.year - 21, 3, 1))  # fmt: skip
+    kids = [
+        make_person(session, owner, given_name=n, family_name="Cole",
+                    date_of_birth=date(today.year - 13, 5, i + 1))
+        for i, n in enumerate(("Ivy", "Zoe", "Mia"))
+    ]  # fmt: skip
+
+    def link(kid: Person, when: datetime) -> None:
+        session.add(
+            Association(
+                subject_id=kid.id, object_person_id=grown.id, type=AssociationType.associate,
+                organisation_id=owner.organisation_id, observed_at=when,
+            )
+        )  # fmt: skip
+        session.flush()
+
+    def subjects() -> set[object]:
+        found = network.analyse(session).alerts
+        return {a.subject.key for a in found if a.kind == "common_associate"}
+
+    for kid in kids:  # six years ago, when Jay was fifteen
+        link(kid, datetime(today.year - 6, 6, 1, tzinfo=UTC))
+    assert grown.id not in subjects()
+    for kid in kids:  # last year, as an adult of twenty
+        link(kid, datetime(today.year - 1, 6, 1, tzinfo=UTC))
+    assert grown.id in subjects()
+
+
 def test_only_a_change_to_a_link_asks_for_a_network_check(session: Session) -> None:
     owner = make_user(session, Role.hub_officer, team=make_team(session))
     episode = make_episode(session, owner)

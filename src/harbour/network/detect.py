@@ -4,8 +4,8 @@ Every score is in 0..1 and comes with the links that produced it, so that a supe
 it record by record:
 
 - common associate: an adult linked to several children who are not their family, carers or
-  professionals; direct links count 1, links through a shared phone or vehicle and through a
-  quiet place count less (settings);
+  professionals, by links from when they were an adult themselves; direct links count 1, links
+  through a shared phone or vehicle and through a quiet place count less (settings);
 - hotspot: a place where several unrelated children were found or last seen, weighed against the
   median place of its kind (a school is busy, a flat is not); children who live there, or who
   went there with or to a known friend who lives there, are explained and not counted;
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import igraph as ig
 
-from harbour.network.graph import PROTECTIVE, VISITS, EntityGraph, Link, Node
+from harbour.network.graph import PROTECTIVE, VISITS, EntityGraph, Link, Node, age
 from harbour.settings import Settings
 
 
@@ -123,6 +123,8 @@ def _children_of(c: _Context, adult: int) -> tuple[dict[int, float], dict[int, l
     for link in c.around.get(adult, []):
         if link.type in PROTECTIVE:
             continue
+        if born and link.observed_at and age(born, link.observed_at.date()) < 18:
+            continue  # a child themselves then (found with friends, say): not an older associate
         other = _other(link, adult)
         kind = g.nodes[other].kind
         if kind == "person":

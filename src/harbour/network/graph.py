@@ -98,7 +98,7 @@ class EntityGraph:
 _EpisodeRow = tuple[int, int, datetime, datetime | None, int | None, datetime | None, int | None]
 
 
-def _age(born: date, on: date) -> int:
+def age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
@@ -196,7 +196,7 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
         v = g.vertex("person", pid)
         on = first.get(pid, as_of).date()
         if born is not None:
-            (g.children if _age(born, on) < 18 else g.adults).add(v)
+            (g.children if age(born, on) < 18 else g.adults).add(v)
         elif pid not in first:
             g.adults.add(v)  # a suspect known by a name or a nickname, never reported missing
         # A missing person with no date of birth (often a child's duplicate record) is neither:

@@ -223,18 +223,26 @@ def networks(c: _Context, found: list[Alert]) -> list[Alert]:
     graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in keep])
     components = graph.connected_components()
     membership = components.membership  # a copy each time it is read: read it once
-    links_of: dict[int, list[Link]] = defaultdict(list)  # component -> its links, in one pass
+    # Only components holding an alert can become a network: gather just those, in one pass each
+    # over the vertices and the kept links (most of the graph is small unflagged pieces).
+    wanted = {membership[v] for v in flagged}
+    vertices: dict[int, list[int]] = defaultdict(list)
+    for v, index in enumerate(membership):
+        if index in wanted:
+            vertices[index].append(v)
+    links_of: dict[int, list[Link]] = defaultdict(list)
     for link in keep:
-        links_of[membership[link.a]].append(link)
+        index = membership[link.a]
+        if index in wanted:
+            links_of[index].append(link)
     alerts = []
-    for index, component in enumerate(components):
+    for index in sorted(wanted):
+        component = vertices[index]
         children = sorted(v for v in component if v in g.children)
         adults = [v for v in component if v in g.adults]
         if len(children) < s.network_min_children or not adults:
             continue
         inside = [flagged[v] for v in component if v in flagged]
-        if not inside:
-            continue
         miss = math.prod(1 - a.score for a in inside)
         members = sorted(set(component) - set(children))
         alerts.append(

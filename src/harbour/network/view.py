@@ -188,18 +188,19 @@ def walk(
                      f"person {pid}")  # fmt: skip
             _episodes(session, Episode.person_id.in_(people), link)
             companion = aliased(Episode)
-            for cid, eid, pid, child, at in session.execute(
-                select(
-                    EpisodeCompanion.id, EpisodeCompanion.episode_id, EpisodeCompanion.person_id,
-                    companion.person_id, companion.found_at,
-                )
-                .join(companion, companion.id == EpisodeCompanion.episode_id)
-                .where(
-                    or_(EpisodeCompanion.person_id.in_(people), companion.person_id.in_(people))
-                )
-            ):  # fmt: skip
-                link(f"c{cid}", f"person:{child}", f"person:{pid}", "found_with", at,
-                     f"episode {eid}")  # fmt: skip
+            found_with = select(
+                EpisodeCompanion.id, EpisodeCompanion.episode_id, EpisodeCompanion.person_id,
+                companion.person_id, companion.found_at,
+            ).join(companion, companion.id == EpisodeCompanion.episode_id)  # fmt: skip
+            # Two indexed look-ups (found with someone, someone found with them): an OR across
+            # the join would read every companion row.
+            for where in (
+                EpisodeCompanion.person_id.in_(people),
+                companion.person_id.in_(people),
+            ):
+                for cid, eid, pid, child, at in session.execute(found_with.where(where)):
+                    link(f"c{cid}", f"person:{child}", f"person:{pid}", "found_with", at,
+                         f"episode {eid}")  # fmt: skip
         if places:
             for a in session.execute(
                 select(Association)

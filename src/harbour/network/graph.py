@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import igraph as ig
-from sqlalchemy import or_, select
+from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from harbour.episodes.models import Episode, EpisodeCompanion
@@ -147,12 +147,13 @@ def build(session: Session, as_of: datetime, around: Around | None = None) -> En
     people = select(Person.id, Person.date_of_birth, Person.home_place_id).where(
         Person.merged_into_id.is_(None)
     )
-    places = select(Place.id, Place.type, Place.borough)
+    # Enum columns read as their stored text: no per-row conversion to the enum and back.
+    places = select(Place.id, type_coerce(Place.type, String), Place.borough)
     phones = select(PersonPhone.person_id, PersonPhone.number)
     links_query = select(
         Association.id, Association.subject_id, Association.object_person_id,
         Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
-        Association.type, Association.observed_at, Association.intel_source,
+        type_coerce(Association.type, String), Association.observed_at, Association.intel_source,
         Association.intel_assessment, Association.intel_handling, Association.source_episode_id,
     )  # fmt: skip
     companions = select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)

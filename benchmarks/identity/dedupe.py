@@ -213,6 +213,7 @@ def main() -> None:
         "u_max_pairs": settings.identity_u_max_pairs,
         "seed": settings.identity_seed,
         "load_average_1m_at_start": load,  # another process may share the cores
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
     }
     if not args.no_febrl:
         OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

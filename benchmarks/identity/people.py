@@ -24,8 +24,11 @@ import`), and then, each in its own process so that peak memory (VmHWM) is per s
 F1 is pairwise: every pair of records inside a predicted cluster against every pair inside a true
 cluster (counted from cluster sizes, so a large cluster costs nothing to score).
 
+The simulation is `harbour simulate --scale national --years 5.5 --seed 5 --as-of 2026-11-27`
+(run here unless `--skip-generate`; `--sim` names a folder that holds one already).
+
 Usage: python benchmarks/identity/people.py --work /tmp/identity-bench [--persons 1000000]
-       [--queries 1000] [--skip-generate] [--skip-load] [--no-plain]
+       [--sim FOLDER] [--queries 1000] [--skip-generate] [--skip-load] [--load-only] [--no-plain]
 """
 
 from __future__ import annotations
@@ -119,9 +122,9 @@ def components(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 class Paths:
-    def __init__(self, work: Path, persons: int) -> None:
+    def __init__(self, work: Path, persons: int, sim: Path | None = None) -> None:
         self.work = work
-        self.sim = work / "sim"
+        self.sim = sim or work / "sim"
         self.base = work / f"n{persons}"
         self.input = self.base / "input"
         self.truth = self.base / "truth.json"
@@ -147,11 +150,11 @@ def sim_file(paths: Paths, stem: str) -> Path:
     return next(paths.sim.glob(f"*-{stem}.jsonl"))
 
 
-def generate(paths: Paths, years: float, seed: int) -> float:
+def generate(paths: Paths, years: float, seed: int, as_of: str) -> float:
     started = time.perf_counter()
     subprocess.run(
         [str(HARBOUR), "simulate", "--scale", "national", "--years", str(years),
-         "--seed", str(seed), "--out", str(paths.sim)],
+         "--seed", str(seed), "--as-of", as_of, "--out", str(paths.sim)],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     return round(time.perf_counter() - started, 1)
@@ -455,13 +458,19 @@ def in_child(side: str, paths: Paths, args: argparse.Namespace, database: Path) 
     result = paths.base / f"{side}.result.json"
     result.unlink(missing_ok=True)
     before = load_average()
+    proc_before = Path("/proc/loadavg").read_text().strip()
     subprocess.run(
         [sys.executable, __file__, "--work", str(args.work), "--persons", str(args.persons),
          "--queries", str(args.queries), "--seed", str(args.seed), "--child", side],
         check=True, env=paths.env(database),
     )  # fmt: skip
     out: dict[str, Any] = json.loads(result.read_text())
-    return out | {"load_average_1m_at_start": before}
+    return out | {
+        "load_average_1m_at_start": before,
+        "load_average_1m_at_end": load_average(),
+        "proc_loadavg_at_start": proc_before,
+        "proc_loadavg_at_end": Path("/proc/loadavg").read_text().strip(),
+    }
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -520,7 +529,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--years", type=float, default=5.5, help="years of national history")
     parser.add_argument("--seed", type=int, default=5, help="simulator and query seed")
-    parser.add_argument("--skip-generate", action="store_true", help="reuse WORK/sim")
+    parser.add_argument("--as-of", default="2026-11-27", help="the simulation's last day")
+    parser.add_argument("--sim", type=Path, help="the simulation's folder (default WORK/sim)")
+    parser.add_argument("--skip-generate", action="store_true", help="reuse the simulation")
+    parser.add_argument("--load-only", action="store_true", help="select and load, then stop")
     parser.add_argument("--skip-load", action="store_true", help="reuse the loaded database")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain Splink side")
     parser.add_argument(
@@ -537,7 +549,7 @@ def main() -> None:
     parser.add_argument("--child", choices=("harbour", "plain", "lookup"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.work = args.work.resolve()
-    paths = Paths(args.work, args.persons)
+    paths = Paths(args.work, args.persons, args.sim.resolve() if args.sim else None)
     if args.child:
         run = {"harbour": lambda: child_harbour(paths), "plain": lambda: child_plain(paths),
                "lookup": lambda: child_lookup(paths, args.queries, args.seed)}  # fmt: skip
@@ -545,6 +557,8 @@ def main() -> None:
         (paths.base / f"{args.child}.result.json").write_text(json.dumps(out, default=str))
         return
 
+    from harbour.identity import model as identity_model
+    from harbour.identity import service as identity_service
     from harbour.settings import get_settings
 
     settings = get_settings()
@@ -557,20 +571,38 @@ def main() -> None:
         "match_threshold": settings.identity_match_threshold,
         "review_threshold": settings.identity_review_threshold,
         "u_max_pairs": settings.identity_u_max_pairs,
+        "duckdb_memory_limit_gib": round(
+            min(
+                identity_service.DUCKDB_MEMORY_MAX_GIB,
+                os.sysconf("SC_PAGE_SIZE")
+                * os.sysconf("SC_PHYS_PAGES")
+                / 1024**3
+                * identity_service.DUCKDB_MEMORY_SHARE,
+            ),
+            2,
+        ),
+        "em_max_pairs": identity_model.EM_MAX_PAIRS,
     }
     result: dict[str, Any] = {
         "date": datetime.now(UTC).date().isoformat(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "simulation": {"scale": "national", "years": args.years, "seed": args.seed},
+        "simulation": {
+            "scale": "national",
+            "years": args.years,
+            "seed": args.seed,
+            "as_of": args.as_of,
+        },
     }
     print(f"{machine['machine']} · Python {machine['python']} · Splink {machine['splink']} · "
           f"load {result['load_average_at_start']}")  # fmt: skip
     if not args.skip_generate:
-        result["simulation"]["seconds"] = generate(paths, args.years, args.seed)
+        result["simulation"]["seconds"] = generate(paths, args.years, args.seed, args.as_of)
     if not args.skip_load:
         result["data"] = select(paths, args.persons)
         result["data"]["import_seconds"] = load(paths)
         (paths.base / "data.json").write_text(json.dumps(result["data"]))
+        if args.load_only:
+            return
     else:
         result["data"] = json.loads((paths.base / "data.json").read_text())
     print(f"{result['data']['persons']:,} persons, {result['data']['true_identities']:,} true "

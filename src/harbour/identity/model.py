@@ -22,6 +22,7 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.exceptions import EMTrainingException
@@ -112,7 +113,13 @@ def _date_of_birth() -> ComparisonCreator:
                 "AND dob_month_l = dob_day_r",
                 "Day and month swapped",
             ),
-            _level(f"{full} AND levenshtein(dob_l, dob_r) <= 1", "One digit differs"),
+            # Two full dates one digit apart agree on their first five or last four characters:
+            # a cheap test first, so that edit distance is worked out for few pairs.
+            _level(
+                f"{full} AND (left(dob_l, 5) = left(dob_r, 5) OR right(dob_l, 4) = right(dob_r, 4))"
+                " AND levenshtein(dob_l, dob_r) <= 1",
+                "One digit differs",
+            ),
             _level(
                 f"{full} AND abs(dob_year_l - dob_year_r) = 1 AND dob_month_l = dob_month_r "
                 "AND dob_day_l = dob_day_r",
@@ -133,6 +140,16 @@ def _date_of_birth() -> ComparisonCreator:
     )
 
 
+# True of any two strings of six or more characters one edit apart (a character changed, added,
+# dropped, or two neighbours swapped): the edit leaves the first three or the last two alone.
+# Tested before the edit distance itself, which costs a microsecond a pair, so that distance
+# is worked out only for the few pairs that could pass (the level's result is the same).
+_ONE_EDIT_GUARD = (
+    "length({c}_l) < 6 OR length({c}_r) < 6 OR left({c}_l, 3) = left({c}_r, 3) "
+    "OR right({c}_l, 2) = right({c}_r, 2)"
+)
+
+
 def _postcode() -> ComparisonCreator:
     return cl.CustomComparison(
         output_column_name="postcode",
@@ -140,8 +157,10 @@ def _postcode() -> ComparisonCreator:
         comparison_levels=[
             cll.NullLevel("postcode"),
             cll.ExactMatchLevel("postcode", term_frequency_adjustments=True),
-            cll.DamerauLevenshteinLevel("postcode", 1).configure(
-                label_for_charts="One character differs or two swapped"
+            _level(
+                f"({_ONE_EDIT_GUARD.format(c='postcode')}) "
+                "AND damerau_levenshtein(postcode_l, postcode_r) <= 1",
+                "One character differs or two swapped",
             ),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same sector"),
             cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
@@ -227,19 +246,38 @@ def different_people_sql(fields: Iterable[IdentityField]) -> str | None:
     return "gamma_given_name IN (0, 1) AND gamma_dob IN (0, 1)"
 
 
+# Two names that sound alike pair records only when their years of birth could be one year
+# mistyped: within one of each other, the same last digit (1983 and 1973), or with the same day
+# and month; or when either is not known. A name key alone grows with the square
+# of the records (8.4 million pairs at a million people, 0.4% of them true) and most pairs
+# sharing only a common name's sound are different people; the other rules pair records on the
+# date of birth whatever the names' sound.
+NAMES_NEAR_YEAR = (
+    "l.names_key = r.names_key AND (l.dob_year IS NULL OR r.dob_year IS NULL "
+    "OR abs(l.dob_year - r.dob_year) <= 1 "
+    "OR l.dob_year % 10 = r.dob_year % 10 "
+    "OR (l.dob_month = r.dob_month AND l.dob_day = r.dob_day))"
+)
+
+
 def blocking_rules(fields: Iterable[IdentityField]) -> list[BlockingRuleCreator]:
     """Return the rules that choose which pairs are scored: phonetic names, birth date, postcode.
 
     Each rule pairs keys that fail for different reasons, so that a true pair is missed only if
-    every rule has a missing or mistyped half: both names sound alike (in either order); a family
-    or given name sounds alike on the same date of birth (a changed or misspelt other name); the
-    same postcode with the year of birth, the family name's sound or the given initial (names or
-    dates mistyped); the same address, email or phone.
+    every rule has a missing or mistyped half: both names sound alike (in either order) with
+    years of birth that could be one mistyped year (`NAMES_NEAR_YEAR`); a family or given name
+    sounds alike on the same date of birth (a changed or misspelt other name); the same postcode
+    with the year of birth, the family name's sound or the given initial (names or dates
+    mistyped); the same address in the same postcode sector (one street address recurs across
+    the country; an address without a postcode is left to the other rules), email or phone.
     """
     have = set(fields)
     rules: list[BlockingRuleCreator] = []
     if {F.given_name, F.family_name} <= have:
-        rules.append(block_on("names_key"))
+        if F.date_of_birth in have:
+            rules.append(CustomRule(NAMES_NEAR_YEAR, sql_dialect=SQL))
+        else:
+            rules.append(block_on("names_key"))
     if F.date_of_birth in have:
         if F.family_name in have:
             rules.append(block_on("family_sx", "dob"))
@@ -254,7 +292,10 @@ def blocking_rules(fields: Iterable[IdentityField]) -> list[BlockingRuleCreator]
             rules.append(block_on("postcode", "family_sx"))
         if F.given_name in have:
             rules.append(block_on("postcode", "substr(given_name, 1, 1)"))
-    for field in (F.address, F.email, F.phone):
+    if F.address in have:  # a UK postcode's sector, any other postcode whole
+        area = "coalesce(postcode_sector, postcode)"
+        rules.append(block_on("address", area) if F.postcode in have else block_on("address"))
+    for field in (F.email, F.phone):
         if field in have:
             rules.append(block_on(field.value))
     if not rules:
@@ -268,12 +309,21 @@ def em_rules(fields: Iterable[IdentityField]) -> list[BlockingRuleCreator]:
     """Return the blocking rules of the EM passes: each field is estimated in at least one.
 
     A pass cannot estimate the fields its rule blocks on, so one pass blocks on the names and the
-    next on the date of birth (or postcode, email, phone when there is no date of birth).
+    next on the date of birth (or postcode, email, phone when there is no date of birth). A pass
+    whose rule pairs more than `EM_MAX_PAIRS` records compares a random share of them.
     """
     have = set(fields)
     out: list[BlockingRuleCreator] = []
     if {F.given_name, F.family_name} <= have:
-        out.append(block_on("given_name", "family_name"))
+        # With sex in the rule: a given name nearly always tells the sex, so two different people
+        # of one name agree on sex far more often than random pairs do (u), and EM, whose u is
+        # fixed, would take that agreement for a sign of a match. Among common names at scale,
+        # where true pairs are a few in a hundred of the block, EM then ran away to "every pair
+        # of one name is the same person" (a prior of 1e-4 against a true 4e-7 at 200,000).
+        names = (
+            ("given_name", "family_name", "sex") if F.sex in have else ("given_name", "family_name")
+        )
+        out.append(block_on(*names))
     elif F.family_name in have:
         out.append(block_on("family_name"))
     elif F.given_name in have:
@@ -317,9 +367,13 @@ def train(
     """Train the model on the records themselves and return its Splink settings dictionary.
 
     u (how often each level occurs between different people) comes from random pairs; m (how
-    often within one person) from EM passes, without labels. The prior (the chance that two
-    records picked at random match) is EM's own estimate on the first pass, which needs no
-    guess at how many true pairs a deterministic rule would find.
+    often within one person) from EM passes, without labels. The first pass blocks on exact
+    names (and sex), where true pairs are a share EM can find; the prior (the chance that two
+    records picked at random match) is that share divided by the Bayes factors of exact names
+    and sex (`_reversed_prior`), which needs no guess at how many true pairs a deterministic
+    rule would find. The later passes (the date of birth) run once free, to learn the names'
+    m, then again with their share of true pairs fixed by that prior: in a block where true
+    pairs are a few in ten thousand, a free share runs away to whatever else the pairs share.
 
     Each EM pass starts from the estimates so far with m floored (`smoothed`). When the records
     separate cleanly, EM drives the m of a level seen only between different people towards
@@ -332,34 +386,87 @@ def train(
     on_step("estimate u")
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     current = _fresh(linker.misc.save_model_to_json())
-    estimates: dict[tuple[int, int], list[float]] = {}
+    estimates: dict[tuple[int, int], dict[int, float]] = {}
     on_step("estimate m")
+    rules = em_rules(wanted)
+    # Every pass once with the share of true pairs in its block free, then the later passes
+    # again with that share fixed by the prior the first pass implies (see `_reversed_prior`).
+    schedule = [(i, r, False) for i, r in enumerate(rules)]
+    schedule += [(i, r, True) for _ in range(PRIOR_ROUNDS) for i, r in enumerate(rules) if i]
+    first: tuple[BlockingRuleCreator, float] | None = None
     passes = 0
-    for index, rule in enumerate(em_rules(wanted)):
+    for index, rule, fixed in schedule:
+        if fixed and first is None:
+            break  # the first pass learnt nothing: there is no prior to fix the others by
         start = smoothed(current, fill_untrained=False)
-        trained = _em_pass(tables, start, rule, index=index, first=passes == 0)
-        if trained is None:
+        if fixed and first is not None:
+            start["probability_two_random_records_match"] = _reversed_prior(current, *first)
+        outcome = _em_pass(tables, start, rule, index=index, first=passes == 0, fixed=fixed)
+        if outcome is None:
             continue
+        current, in_block = outcome
         passes += 1
-        current = trained
         for key, (before, after) in _m_values(start, current).items():
             if after != before:
-                estimates.setdefault(key, []).append(after)
+                estimates.setdefault(key, {})[index] = after  # a later round replaces its own
+        if index == 0:
+            first = (rule, in_block)
     if not passes:
         raise NothingToLearn(
             "the records give the model nothing to learn from: no two of them share the names or "
             "date of birth its training pairs on. Train on a larger file (--save-model) and score "
             "this one with --model"
         )
-    for (c, level), values in estimates.items():
+    for (c, level), by_pass in estimates.items():
         levels = current["comparisons"][c]["comparison_levels"]
-        levels[level]["m_probability"] = sum(values) / len(values)
+        levels[level]["m_probability"] = sum(by_pass.values()) / len(by_pass)
+    if first is not None:
+        current["probability_two_random_records_match"] = _reversed_prior(current, *first)
     current["probability_two_random_records_match"] = _capped_prior(
         linker, tables, current.get("probability_two_random_records_match"), link=link
     )
     return without_matches_in_u(smoothed(current), u_floor=0.5 / u_max_pairs)
 
 
+# How many more times the later passes are run, each with the prior the first pass implies
+# given the m values the round before estimated.
+PRIOR_ROUNDS = 1
+
+
+def _reversed_prior(
+    splink_settings: dict[str, Any], rule: BlockingRuleCreator, block: float
+) -> float:
+    """Return the prior implied by the share of true pairs EM found in a pass's block.
+
+    The pass blocked on exact agreement of some columns (both names, and sex), so the odds of
+    a match inside the block are the prior odds times the Bayes factor (m / u) of exact
+    agreement on each of them: the prior is the block's odds divided by those factors. This
+    is what Splink's `populate_probability_two_random_records_match_from_trained_values`
+    does, here with the factors as the later passes estimate them.
+    """
+    sql = rule.get_blocking_rule(SQL).blocking_rule_sql
+    odds = block / (1 - block) if block < 1 else float("inf")
+    for comparison in splink_settings["comparisons"]:
+        column = comparison["output_column_name"]
+        if f'l."{column}" = r."{column}"' not in sql:
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("sql_condition") == f'"{column}_l" = "{column}_r"':
+                m, u = level.get("m_probability"), level.get("u_probability")
+                if isinstance(m, int | float) and isinstance(u, int | float) and m > 0 and u > 0:
+                    odds /= m / u
+    return odds / (1 + odds)
+
+
+# The most pairs one EM pass compares. A pass blocked on the date of birth alone pairs some 30
+# million records at a million people; EM needs only a fair sample of them to learn m, and
+# comparing every one would take most of a batch run's time and memory. Splink samples the
+# records on each side of the pass's join by a hash of their ids (`max_pairs`).
+EM_MAX_PAIRS = 500_000
+# EM iterates on the counts of each combination of levels, not on every pair, with term
+# frequencies left out of its iterations (Splink's `estimate_without_term_frequencies`): the
+# same estimates here to three places, in a fraction of the time.
+EM_WITHOUT_TF = True
 PAIRS_PER_RECORD = 10
 
 
@@ -393,23 +500,37 @@ def _em_pass(
     *,
     index: int,
     first: bool,
-) -> dict[str, Any] | None:
-    """Run one EM pass from `start`; None if its rule pairs no records at all."""
-    for iterations in EM_ITERATIONS:
+    fixed: bool = False,
+) -> tuple[dict[str, Any], float] | None:
+    """Run one EM pass from `start`; return the settings it leaves and the share of true pairs
+    it found in its block (None if its rule pairs no records at all).
+
+    With `fixed` the share is not estimated but set from the prior in `start` (Splink scales it
+    by the Bayes factors of the columns the rule blocks on): in a block where true pairs are a
+    few in ten thousand, as blocking on the date of birth alone is at a million people, a free
+    share runs away to whatever other likeness the block's pairs share.
+    """
+    schedule = EM_ITERATIONS_FIXED if fixed else EM_ITERATIONS
+    for iterations in schedule:
         linker = Linker(list(tables), start | {"max_iterations": iterations}, log_level=None)
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, populate_probability_two_random_records_match_from_trained_values=first
+            session = linker.training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                populate_probability_two_random_records_match_from_trained_values=first,
+                fix_probability_two_random_records_match=fixed,
+                max_pairs=EM_MAX_PAIRS,
+                estimate_without_term_frequencies=EM_WITHOUT_TF,
             )
         except EMTrainingException:
             log.info("EM pass %s found no pairs to learn from: skipped", index)
             return None
         except ValueError as exc:
-            if "underflow" not in str(exc) or iterations == EM_ITERATIONS[-1]:
+            if "underflow" not in str(exc) or iterations == schedule[-1]:
                 raise
             log.info("EM pass %s underflowed after %s iterations: retrying", index, iterations)
             continue
-        return _fresh(linker.misc.save_model_to_json())
+        block = float(session.core_model_settings.probability_two_random_records_match)
+        return _fresh(linker.misc.save_model_to_json()), block
     return None
 
 
@@ -466,6 +587,9 @@ def without_matches_in_u(splink_settings: dict[str, Any], *, u_floor: float) -> 
 
 # EM passes are tried with Splink's default cap of 25 iterations, then fewer (see `train`).
 EM_ITERATIONS = (25, 8, 3, 1)
+# A pass run again with the share fixed starts near its answer: fewer iterations, and no pass
+# of 25 that would mostly end in an underflow and be thrown away.
+EM_ITERATIONS_FIXED = (8, 3, 1)
 
 
 def smoothed(

@@ -9,7 +9,8 @@ birth, and the sector and district of a UK postcode.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from harbour.identity import nicknames, normalise
@@ -81,59 +82,159 @@ def name_keys(given: str | None, family: str | None) -> tuple[str | None, str | 
     return given_sx, family_sx, pair
 
 
+def _given(given_name: str | None, aliases: tuple[str, ...]) -> tuple[Any, ...]:
+    given = normalise.name(given_name)
+    forms = _given_forms(given, _split_aliases(aliases)[0])
+    return given, forms, normalise.soundex(given), normalise.metaphone(given)
+
+
+def _family(family_name: str | None, aliases: tuple[str, ...]) -> tuple[Any, ...]:
+    family = normalise.name(family_name)
+    forms = _family_forms(family, _split_aliases(aliases)[1])
+    return family, forms, normalise.soundex(family), normalise.metaphone(family)
+
+
+def _birth(value: str | None) -> tuple[Any, ...]:
+    born = parse(value, ISO) if value else None
+    return (born.iso, born.year, born.month, born.day) if born else (None, None, None, None)
+
+
+# A UK postcode already in its cleaned form (`OUTWARD INWARD`, capitals, one space), as Harbour
+# stores a home's: `normalise.postcode` would return it unchanged.
+_CLEAN_UK_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}")
+
+
+def _postcode(value: str | None) -> tuple[Any, ...]:
+    code = value if value and _CLEAN_UK_POSTCODE.fullmatch(value) else normalise.postcode(value)
+    return code, normalise.postcode_sector(code), normalise.postcode_district(code)
+
+
+def _one(function: Callable[[str | None], Any]) -> Callable[[str | None], tuple[Any, ...]]:
+    return lambda value: (function(value),)
+
+
+def _phone(value: str | None) -> tuple[str | None]:
+    # A number already stored in the international form (as Harbour stores them) is its own
+    # cleaned form: `normalise.phone` keeps "+" and the digits, and there are six or more.
+    if value and value[0] == "+" and len(value) > 6 and value[1:].isdigit():
+        return (value,)
+    return (normalise.phone(value),)
+
+
+# The raw values each field's columns are made from (PersonRecord attribute names).
+RAW: dict[IdentityField, tuple[str, ...]] = {
+    F.given_name: ("given_name", "aliases"),
+    F.family_name: ("family_name", "aliases"),
+    F.date_of_birth: ("date_of_birth",),
+    F.sex: ("sex",),
+    F.postcode: ("postcode",),
+    F.address: ("address",),
+    F.town: ("town",),
+    F.phone: ("phone",),
+    F.email: ("email",),
+}
+_DERIVE: dict[IdentityField, Callable[..., tuple[Any, ...]]] = {
+    F.given_name: _given,
+    F.family_name: _family,
+    F.date_of_birth: _birth,
+    F.sex: _one(normalise.sex),
+    F.postcode: _postcode,
+    F.address: _one(normalise.address),
+    F.town: _one(normalise.town),
+    F.phone: _phone,
+    F.email: _one(normalise.email),
+}
+
+
+def _names_key(given_sx: str | None, family_sx: str | None) -> str | None:
+    return " ".join(sorted((given_sx, family_sx))) if given_sx and family_sx else None
+
+
 def record_columns(record: PersonRecord, fields: Iterable[IdentityField]) -> dict[str, Any]:
     """Return the model's columns for one record, for the fields in use."""
     wanted = set(fields)
     out: dict[str, Any] = {}
-    alias_given, alias_family = _split_aliases(record.aliases)
-    if F.given_name in wanted:
-        given = normalise.name(record.given_name)
-        out["given_name"] = given
-        out["given_forms"] = _given_forms(given, alias_given)
-        out["given_sx"] = normalise.soundex(given)
-        out["given_mp"] = normalise.metaphone(given)
-    if F.family_name in wanted:
-        family = normalise.name(record.family_name)
-        out["family_name"] = family
-        out["family_forms"] = _family_forms(family, alias_family)
-        out["family_sx"] = normalise.soundex(family)
-        out["family_mp"] = normalise.metaphone(family)
+    for field in IdentityField:
+        if field in wanted:
+            raw = [getattr(record, name) for name in RAW[field]]
+            if field in (F.given_name, F.family_name):
+                raw[1] = tuple(raw[1] or ())
+            out.update(zip(COLUMNS[field], _DERIVE[field](*raw), strict=True))
     if {F.given_name, F.family_name} <= wanted:
-        out["names_key"] = name_keys(record.given_name, record.family_name)[2]
-    if F.date_of_birth in wanted:
-        born = parse(record.date_of_birth, ISO) if record.date_of_birth else None
-        out["dob"] = born.iso if born else None
-        out["dob_year"] = born.year if born else None
-        out["dob_month"] = born.month if born else None
-        out["dob_day"] = born.day if born else None
-    if F.sex in wanted:
-        out["sex"] = normalise.sex(record.sex)
-    if F.postcode in wanted:
-        code = normalise.postcode(record.postcode)
-        out["postcode"] = code
-        out["postcode_sector"] = normalise.postcode_sector(code)
-        out["postcode_district"] = normalise.postcode_district(code)
-    if F.address in wanted:
-        out["address"] = normalise.address(record.address)
-    if F.town in wanted:
-        out["town"] = normalise.town(record.town)
-    if F.phone in wanted:
-        out["phone"] = normalise.phone(record.phone)
-    if F.email in wanted:
-        out["email"] = normalise.email(record.email)
+        out["names_key"] = _names_key(out["given_sx"], out["family_sx"])
     return out
 
 
-def table(records: Sequence[PersonRecord], fields: Iterable[IdentityField]) -> dict[str, list[Any]]:
-    """Return the model's input table as columns, with `unique_id` the record's position."""
+def _derived(
+    derive: Callable[..., tuple[Any, ...]], keys: list[Any], width: int, *, pairs: bool
+) -> list[list[Any]]:
+    """Derive each distinct key once and return the `width` derived columns.
+
+    A key is one raw value, or with `pairs` a name with its other names (the name alone when
+    there are none, which is most records: a string's hash is kept, a tuple's is not).
+    """
+    if pairs:
+        memo = {k: derive(*k) if isinstance(k, tuple) else derive(k, ()) for k in set(keys)}
+    else:
+        memo = {k: derive(k) for k in set(keys)}
+    if width == 1:
+        single = {k: v[0] for k, v in memo.items()}
+        return [list(map(single.__getitem__, keys))]
+    if not keys:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*map(memo.__getitem__, keys), strict=True)]
+
+
+def columns(
+    raw: Mapping[str, Sequence[Any]],
+    fields: Iterable[IdentityField],
+    ids: Sequence[Any] | None = None,
+) -> dict[str, list[Any]]:
+    """Return the model's input table as columns, from raw values held column by column.
+
+    `raw` holds a list for each PersonRecord attribute the fields need (`RAW`), one value a
+    record (`aliases` a list of other names, or None); `ids` each record's `unique_id` (by
+    default its position). Each field is cleaned once for each distinct raw value and the result
+    shared: a million people hold a few thousand names and dates, so this saves most of the
+    work, and equal values are one string in memory.
+    """
     wanted = [f for f in IdentityField if f in set(fields)]
-    names = [column for field in wanted for column in COLUMNS[field]]
+    count = len(next(iter(raw.values()))) if raw else 0
+    out: dict[str, list[Any]] = {"unique_id": list(range(count)) if ids is None else list(ids)}
+    if len(out["unique_id"]) != count:
+        raise ValueError("one id is needed for each record")
+    aliases: list[tuple[str, ...] | None] | None = None
+    for field in wanted:
+        values = raw[RAW[field][0]]
+        pairs = field in (F.given_name, F.family_name)
+        if pairs:
+            if aliases is None:
+                aliases = [tuple(a) if a else None for a in raw["aliases"]]
+            keys: list[Any] = [
+                v if a is None else (v, a) for v, a in zip(values, aliases, strict=True)
+            ]
+        else:
+            keys = list(values) if not isinstance(values, list) else values
+        names = COLUMNS[field]
+        derived = _derived(_DERIVE[field], keys, len(names), pairs=pairs)
+        out.update(zip(names, derived, strict=True))
     if {F.given_name, F.family_name} <= set(wanted):
-        names.append("names_key")
-    columns: dict[str, list[Any]] = {"unique_id": list(range(len(records)))}
-    columns.update({name: [] for name in names})
-    for record in records:
-        row = record_columns(record, wanted)
-        for name in names:
-            columns[name].append(row[name])
-    return columns
+        pairs_sx = list(zip(out["given_sx"], out["family_sx"], strict=True))
+        keyed = {pair: _names_key(*pair) for pair in set(pairs_sx)}
+        out["names_key"] = list(map(keyed.__getitem__, pairs_sx))
+    return out
+
+
+def table(
+    records: Sequence[PersonRecord],
+    fields: Iterable[IdentityField],
+    ids: Sequence[Any] | None = None,
+) -> dict[str, list[Any]]:
+    """Return the model's input table as columns, with `unique_id` the record's position
+    (or `ids`, one a record)."""
+    wanted = [f for f in IdentityField if f in set(fields)]
+    names = sorted({name for field in wanted for name in RAW[field]})
+    raw = {name: [getattr(r, name) for r in records] for name in names}
+    if not names:
+        return {"unique_id": list(range(len(records))) if ids is None else list(ids)}
+    return columns(raw, wanted, ids)

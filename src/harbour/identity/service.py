@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import splink
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.splink_dataframe import SplinkDataFrame
@@ -29,7 +32,7 @@ from harbour.settings import get_settings
 
 MODEL_FORMAT_VERSION = 1
 # Bumped whenever the comparisons, blocking rules or training change what a model means.
-MODEL_VERSION = "2026-11-27.1"
+MODEL_VERSION = "2026-11-27.2"
 STEPS = ("read", "prepare", "estimate u", "estimate m", "score pairs", "cluster", "write")
 
 Progress = Callable[[str, int, int], None]
@@ -90,6 +93,137 @@ def fields_present(
     return used
 
 
+# DuckDB's share of the machine. DuckDB takes up to 80% of memory unless told otherwise, and a
+# batch run also holds the records in Python: a cap makes DuckDB spill to disk instead.
+DUCKDB_MEMORY_SHARE = 0.25
+DUCKDB_MEMORY_MAX_GIB = 4.0
+
+
+def _physical_gib() -> float:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    except (ValueError, OSError):  # not reported on this platform: assume a small machine
+        return 8.0
+
+
+def duckdb_api() -> DuckDBAPI:
+    """Return Splink's DuckDB backend on a connection with bounded memory and threads.
+
+    At most a quarter of the machine's memory (and 4 GiB), one thread a core, and what does
+    not fit spilled to a temporary folder; the row order of intermediate tables is not kept
+    (Splink never relies on it), which lets DuckDB stream them.
+    """
+    memory = min(DUCKDB_MEMORY_MAX_GIB, _physical_gib() * DUCKDB_MEMORY_SHARE)
+    spill = Path(tempfile.gettempdir()) / "harbour-duckdb"
+    connection = duckdb.connect(":memory:")
+    connection.execute(f"SET memory_limit = '{int(memory * 1024)}MB'")
+    connection.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
+    connection.execute("SET temp_directory = ?", [str(spill)])
+    connection.execute("SET preserve_insertion_order = false")
+    return DuckDBAPI(connection)
+
+
+@dataclass
+class Scored:
+    """The pairs a model scored at or above a threshold, still in DuckDB, and the model.
+
+    `predictions` is Splink's table of those pairs (`unique_id_l`, `unique_id_r`,
+    `match_probability` and each comparison's level as `gamma_<column>`), the pairs that the
+    different-people rule holds apart already left out.
+    """
+
+    linker: Linker
+    tables: list[SplinkDataFrame]
+    predictions: SplinkDataFrame
+    held_apart: int
+    model: TrainedModel
+    seconds: dict[str, float]
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection that holds the tables, to read `predictions` in chunks."""
+        connection: duckdb.DuckDBPyConnection = self.linker._db_api._con  # type: ignore[attr-defined]
+        return connection
+
+    def close(self) -> None:
+        """Drop every table Splink made for this run (the records and the pairs included)."""
+        self.linker._db_api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+
+
+def score(
+    columns: Sequence[dict[str, list[Any]]],
+    fields: Sequence[IdentityField],
+    *,
+    threshold: float,
+    trained: TrainedModel | None = None,
+    on_progress: Progress = _quiet,
+    db_api: DuckDBAPI | None = None,
+) -> Scored:
+    """Train on the prepared tables (one to dedupe, two to link) unless given a model, and score.
+
+    `columns` are `prepare.table`'s, one dictionary a source. The tables are registered in
+    DuckDB and dropped from Python's hands; the scored pairs stay in DuckDB for the caller.
+    """
+    settings = get_settings()
+    link = len(columns) == 2
+    total = len(STEPS)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    db_api = db_api or duckdb_api()
+    tables = [db_api.register(c, dataset_display_name=f"source_{i}") for i, c in enumerate(columns)]
+    seconds["register"] = round(time.perf_counter() - clock, 2)
+    records = sum(len(c["unique_id"]) for c in columns)
+    with _splink_warnings_silenced():
+        clock = time.perf_counter()
+        if trained is None:
+            steps = {"estimate u": 2, "estimate m": 3}
+            trained_settings = model.train(
+                tables,
+                fields,
+                link=link,
+                u_max_pairs=settings.identity_u_max_pairs,
+                seed=settings.identity_seed,
+                on_step=lambda step: on_progress(step, steps[step], total),
+            )
+        else:
+            trained_settings = model.smoothed(trained.splink_settings)
+        seconds["train"] = round(time.perf_counter() - clock, 2)
+        # Matching columns keep each comparison's level (gamma_*) for the different-people rule.
+        linker = Linker(
+            tables, trained_settings | {"retain_matching_columns": True}, log_level=None
+        )
+        on_progress("score pairs", 4, total)
+        clock = time.perf_counter()
+        scored = linker.inference.predict(threshold_match_probability=threshold)
+        held_apart = 0
+        predictions = scored
+        different = model.different_people_sql(fields)
+        if different:  # SQL written in model.py over a table Splink named: nothing from input
+            table = scored.physical_name
+            count = f"SELECT count(*) AS n FROM {table} WHERE {different}"  # noqa: S608
+            keep = f"SELECT * FROM {table} WHERE NOT ({different})"  # noqa: S608
+            held_apart = int(_query(linker, count).as_record_list()[0]["n"])
+            predictions = _query(linker, keep)
+            scored.drop_table_from_database_and_remove_from_cache()
+        seconds["score"] = round(time.perf_counter() - clock, 2)
+        clock = time.perf_counter()
+        frequencies: dict[str, dict[str, Any]] | None
+        if trained is None:
+            metadata = _metadata(fields, link, threshold, records)
+            frequencies = _term_frequencies(linker, tables, trained_settings)
+        else:
+            metadata, frequencies = trained.metadata, trained.term_frequencies
+        seconds["frequencies"] = round(time.perf_counter() - clock, 2)
+    return Scored(
+        linker,
+        tables,
+        predictions,
+        held_apart,
+        TrainedModel(metadata, trained_settings, frequencies),
+        seconds,
+    )
+
+
 def resolve(
     sources: Sequence[Source],
     fields: Sequence[IdentityField],
@@ -108,42 +242,17 @@ def resolve(
     if not fields:
         raise FileProblem("no mapped field holds any value: nothing to compare")
     started = time.perf_counter()
-    link = len(sources) == 2
     total = len(STEPS)
     on_progress("prepare", 1, total)
-    db_api = DuckDBAPI()
-    tables = [
-        db_api.register(prepare.table(s.records, fields), dataset_display_name=f"source_{i}")
-        for i, s in enumerate(sources)
-    ]
+    scored = score(
+        [prepare.table(s.records, fields) for s in sources],
+        fields,
+        threshold=cut,
+        trained=trained,
+        on_progress=on_progress,
+    )
+    linker, tables, predictions = scored.linker, scored.tables, scored.predictions
     with _splink_warnings_silenced():
-        if trained is None:
-            steps = {"estimate u": 2, "estimate m": 3}
-            trained_settings = model.train(
-                tables,
-                fields,
-                link=link,
-                u_max_pairs=settings.identity_u_max_pairs,
-                seed=settings.identity_seed,
-                on_step=lambda step: on_progress(step, steps[step], total),
-            )
-        else:
-            trained_settings = model.smoothed(trained.splink_settings)
-        # Matching columns keep each comparison's level (gamma_*) for the different-people rule.
-        linker = Linker(
-            tables, trained_settings | {"retain_matching_columns": True}, log_level=None
-        )
-        on_progress("score pairs", 4, total)
-        scored = linker.inference.predict(threshold_match_probability=cut)
-        held_apart = 0
-        predictions = scored
-        different = model.different_people_sql(fields)
-        if different:  # SQL written in model.py over a table Splink named: nothing from input
-            table = scored.physical_name
-            count = f"SELECT count(*) AS n FROM {table} WHERE {different}"  # noqa: S608
-            keep = f"SELECT * FROM {table} WHERE NOT ({different})"  # noqa: S608
-            held_apart = int(_query(linker, count).as_record_list()[0]["n"])
-            predictions = _query(linker, keep)
         on_progress("cluster", 5, total)
         clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
             predictions, threshold_match_probability=cut
@@ -153,14 +262,8 @@ def resolve(
     pairs, rows = _number(sources, tables, pair_rows, cluster_rows)
     levels = [{k[6:]: int(v) for k, v in r.items() if k.startswith("gamma_")} for r in pair_rows]
     summary = _summary(sources, rows, pairs, fields, cut, time.perf_counter() - started)
-    summary.pairs_held_apart = held_apart
-    metadata = trained.metadata if trained else _metadata(sources, fields, link, cut)
-    frequencies = (
-        trained.term_frequencies if trained else _term_frequencies(linker, tables, trained_settings)
-    )
-    return Resolution(
-        rows, summary, TrainedModel(metadata, trained_settings, frequencies), pairs, levels
-    )
+    summary.pairs_held_apart = scored.held_apart
+    return Resolution(rows, summary, scored.model, pairs, levels)
 
 
 def _term_frequencies(
@@ -255,7 +358,7 @@ def _summary(
 
 
 def _metadata(
-    sources: Sequence[Source], fields: Sequence[IdentityField], link: bool, threshold: float
+    fields: Sequence[IdentityField], link: bool, threshold: float, records: int
 ) -> ModelMetadata:
     return ModelMetadata(
         format_version=MODEL_FORMAT_VERSION,
@@ -264,7 +367,7 @@ def _metadata(
         splink_version=splink.__version__,
         fields=list(fields),
         link=link,
-        records=sum(len(s.records) for s in sources),
+        records=records,
         threshold=threshold,
     )
 

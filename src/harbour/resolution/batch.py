@@ -7,13 +7,17 @@ only pairs at or above the auto-merge threshold, which is off unless a force tur
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import String, func, insert, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from harbour import clock
@@ -21,17 +25,21 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import ValidationFailed
+from harbour.identity import prepare
 from harbour.identity import service as identity
-from harbour.identity.files import Source
 from harbour.identity.model import level_labels
-from harbour.people.models import Person
+from harbour.identity.schemas import IdentityField
+from harbour.people.models import DatePrecision, Person, PersonPhone
+from harbour.places.models import Place
 from harbour.resolution import merging
 from harbour.resolution.models import CandidatePair, PairStatus
-from harbour.resolution.records import PERSON_FIELDS, all_records
+from harbour.resolution.records import PERSON_FIELDS, birth_text
 from harbour.settings import get_settings
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5_000
+READ_BATCH = 50_000
+F = IdentityField
 
 
 def _quiet(_step: str, _done: int, _total: int) -> None:
@@ -78,6 +86,118 @@ def pair_levels(
     }
 
 
+def _hashable(aliases: Any) -> Any:
+    return tuple(aliases) if isinstance(aliases, list) else aliases
+
+
+def _aliases(value: Any) -> list[str]:
+    """Other names as stored: JSON text (SQLite), a list or tuple (PostgreSQL), or nothing."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return [str(name) for name in value] if isinstance(value, list | tuple) else []
+
+
+def _birth_text(born: Any, precision: str | None) -> str | None:
+    """The date of birth as the model reads it (`records.birth_text`), from text or a date."""
+    if born is None:
+        return None
+    whole = born if isinstance(born, str) else born.isoformat()
+    known = DatePrecision(precision) if precision else None
+    return birth_text(date.fromisoformat(whole[:10]), known)
+
+
+def _read(session: Session) -> tuple[list[int], dict[str, list[Any]]]:
+    """Read every person not merged into another as raw columns (PersonRecord's names), by id.
+
+    The same persons and values as `records.all_records` (names, other names, the date of birth
+    as the model reads it, sex, the home's postcode and address, the lowest phone number), read
+    through SQLAlchemy Core with the other names and the date as the driver gives them (JSON
+    text or a list; text or a date) and each distinct value converted once: building a
+    PersonRecord and decoding every row's JSON and date took most of a million-person read.
+    """
+    phone = (
+        select(func.min(PersonPhone.number))
+        .where(PersonPhone.person_id == Person.id)
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Person.id,
+            Person.given_name,
+            Person.family_name,
+            type_coerce(Person.aliases, String),
+            type_coerce(Person.date_of_birth, String),
+            type_coerce(Person.dob_precision, String),
+            type_coerce(Person.sex, String),
+            Place.postcode,
+            Place.address,
+            phone,
+        )
+        .outerjoin(Place, Place.id == Person.home_place_id)
+        .where(Person.merged_into_id.is_(None))
+        .order_by(Person.id)
+    )
+    names = ("id", "given_name", "family_name", "aliases", "born", "precision", "sex",
+             "postcode", "address", "phone")  # fmt: skip
+    raw: dict[str, list[Any]] = {name: [] for name in names}
+    # The driver's own cursor, in the session's transaction: SQLAlchemy's rows cost three times
+    # what SQLite takes to find a million persons. The query has no parameters.
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect))
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(READ_BATCH):
+            for name, values in zip(names, zip(*rows, strict=True), strict=True):
+                raw[name].extend(values)
+    finally:
+        cursor.close()
+    written = [_hashable(value) for value in raw.pop("aliases")]
+    aliases = {value: _aliases(value) for value in set(written)}
+    raw["aliases"] = [aliases[value] for value in written]
+    births = {
+        key: _birth_text(*key) for key in set(zip(raw["born"], raw["precision"], strict=True))
+    }
+    raw["date_of_birth"] = [
+        births[key] for key in zip(raw.pop("born"), raw.pop("precision"), strict=True)
+    ]
+    return raw.pop("id"), raw
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of small objects are made.
+
+    Each collection walks every object alive, and building a million rows of tuples and
+    strings sets one off every few thousand allocations: with it running, reading and
+    cleaning a million persons took twice as long. Nothing made here holds a cycle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _prepared(session: Session) -> tuple[dict[str, list[Any]], list[IdentityField]]:
+    """Read every person into the model's columns (`unique_id` the person's id) and return
+    them with the fields that hold a value in some record; the others' columns are dropped."""
+    with _collector_paused():
+        ids, raw = _read(session)
+        columns = prepare.columns(raw, PERSON_FIELDS, ids=ids)
+        del raw
+    fields = [
+        f for f in PERSON_FIELDS if any(v is not None for v in columns[prepare.COLUMNS[f][0]])
+    ]
+    kept = {name for f in fields for name in prepare.COLUMNS[f]} | {"unique_id"}
+    if {F.given_name, F.family_name} <= set(fields):
+        kept.add("names_key")
+    return {name: values for name, values in columns.items() if name in kept}, fields
+
+
 def resolve_people(
     session: Session,
     actor: Actor,
@@ -88,7 +208,11 @@ def resolve_people(
     save_to: Any = None,
     on_progress: Progress = _quiet,
 ) -> BatchSummary:
-    """Resolve the whole person table into the review queue (and merge, if turned on)."""
+    """Resolve the whole person table into the review queue (and merge, if turned on).
+
+    The records go to DuckDB as columns; the scored pairs stay there, and only the pairs at
+    or above the review threshold come back to Python, a chunk at a time, to be queued.
+    """
     access.require(actor, "person.resolve")
     settings = get_settings()
     review = settings.identity_review_threshold if review_threshold is None else review_threshold
@@ -104,39 +228,42 @@ def resolve_people(
     summary = BatchSummary(review_threshold=review, auto_merge_threshold=auto)
     started = time.perf_counter()
     on_progress("read", 0, 3)
-    records = list(all_records(session))
-    summary.persons = len(records)
+    columns, fields = _prepared(session)
+    summary.persons = len(columns["unique_id"])
     summary.seconds["read"] = round(time.perf_counter() - started, 2)
-    if len(records) < 2:
+    if summary.persons < 2:
         return summary
-    source = Source("harbour", records, 0, None)
-    fields = identity.fields_present([source], list(PERSON_FIELDS))
+    if trained is not None:
+        fields = list(trained.metadata.fields)
+        missing = [f.value for f in fields if prepare.COLUMNS[f][0] not in columns]
+        if missing:
+            raise ValidationFailed(
+                f"The model compares {', '.join(missing)}, which no person record holds"
+            )
+    elif not fields:
+        raise ValidationFailed("No person record holds any field the model compares")
 
     def step(name: str, done: int, total: int) -> None:
         on_progress(name, done, total + 2)
 
-    resolution = identity.resolve(
-        [source], fields, threshold=review, trained=trained, on_progress=step
-    )
-    summary.seconds["resolve"] = resolution.summary.seconds
-    summary.pairs_scored = len(resolution.pairs)
-    summary.held_apart = resolution.summary.pairs_held_apart
+    scored = identity.score([columns], fields, threshold=review, trained=trained, on_progress=step)
+    del columns
+    summary.seconds |= {f"model_{k}": v for k, v in scored.seconds.items()}
+    summary.held_apart = scored.held_apart
     path = save_to or settings.identity_model_path
     if trained is None:
-        identity.save_model(resolution.model, path)
+        saved_at = time.perf_counter()
+        identity.save_model(scored.model, path)
+        summary.seconds["save_model"] = round(time.perf_counter() - saved_at, 2)
     summary.model_path = str(path)
     on_progress("queue", 8, 9)
     queued_at = time.perf_counter()
-    labels = level_labels(resolution.model.splink_settings)
-    found = []
-    for (i, j, probability), levels in zip(resolution.pairs, resolution.levels, strict=True):
-        low, high = sorted((int(records[i].id), int(records[j].id)))
-        found.append((low, high, probability, pair_levels(levels, labels)))
-    _queue(session, found, resolution.model.metadata.model_version, summary)
+    surest = _queue(session, scored, summary, keep_above=auto)
     summary.seconds["queue"] = round(time.perf_counter() - queued_at, 2)
+    scored.close()
     if auto is not None:
         merged_at = time.perf_counter()
-        _merge_surest(session, actor, found, auto, summary)
+        _merge_surest(session, actor, surest, auto, summary)
         summary.seconds["merge"] = round(time.perf_counter() - merged_at, 2)
     on_progress("done", 9, 9)
     audit.record(
@@ -150,31 +277,74 @@ def resolve_people(
     return summary
 
 
+Found = tuple[int, int, float, dict[str, Any]]
+
+
+def _scored_pairs(scored: identity.Scored) -> Iterator[list[Found]]:
+    """Yield the scored pairs in chunks as (low id, high id, probability, levels), best first.
+
+    Each pair comes once, its ids ordered in SQL; a pair's levels are named once for each
+    combination of levels (a few hundred, however many pairs) and shared between pairs.
+    """
+    labels = level_labels(scored.model.splink_settings)
+    table = scored.predictions.physical_name  # Splink's own name for it: nothing from input
+    cursor = scored.connection.cursor()
+    empty = f"SELECT * FROM {table} LIMIT 0"  # noqa: S608
+    names = [row[0] for row in cursor.execute(empty).description]
+    gammas = [name for name in names if name.startswith("gamma_")]
+    columns = [name.removeprefix("gamma_") for name in gammas]
+    levels_sql = "".join(f", {gamma}" for gamma in gammas)
+    cursor.execute(
+        "SELECT least(unique_id_l, unique_id_r) AS low, "  # noqa: S608
+        f"greatest(unique_id_l, unique_id_r) AS high, match_probability{levels_sql} "
+        f"FROM {table} ORDER BY match_probability DESC, low, high"
+    )
+    named: dict[tuple[int, ...], dict[str, Any]] = {}
+    while rows := cursor.fetchmany(CHUNK):
+        chunk = []
+        for low, high, probability, *levels in rows:
+            key = tuple(levels)
+            level_names = named.get(key)
+            if level_names is None:
+                level_names = named[key] = pair_levels(dict(zip(columns, key, strict=True)), labels)
+            chunk.append((int(low), int(high), float(probability), level_names))
+        yield chunk
+    cursor.close()
+
+
 def _queue(
-    session: Session,
-    found: list[tuple[int, int, float, dict[str, Any]]],
-    model_version: str,
-    summary: BatchSummary,
-) -> None:
-    """Add each pair once; refresh the score of a pair still undecided; leave decided ones."""
+    session: Session, scored: identity.Scored, summary: BatchSummary, *, keep_above: float | None
+) -> list[Found]:
+    """Add each pair once; refresh the score of a pair still undecided; leave decided ones.
+
+    Returns the pairs at or above `keep_above` (none if None), for automatic merging.
+    """
+    model_version = scored.model.metadata.model_version
     now = clock.now()
-    organisation: dict[int, int] = {}
-    for start in range(0, len(found), CHUNK):
-        chunk = found[start : start + CHUNK]
-        ids = {low for low, *_ in chunk}
-        for pid, org in session.execute(
-            select(Person.id, Person.organisation_id).where(Person.id.in_(ids))
-        ):
-            organisation[pid] = org
-        keys = [(low, high) for low, high, *_ in chunk]
-        existing = {
-            (pair.low_id, pair.high_id): pair
-            for pair in session.scalars(
-                select(CandidatePair).where(
-                    tuple_(CandidatePair.low_id, CandidatePair.high_id).in_(keys)
+    kept: list[Found] = []
+    fresh = session.scalar(select(CandidatePair.id).limit(1)) is None
+    for chunk in _scored_pairs(scored):
+        summary.pairs_scored += len(chunk)
+        if keep_above is not None:
+            kept += [pair for pair in chunk if pair[2] >= keep_above]
+        organisation = dict(
+            session.execute(
+                select(Person.id, Person.organisation_id).where(
+                    Person.id.in_({low for low, *_ in chunk})
                 )
-            )
-        }
+            ).all()
+        )
+        existing: dict[tuple[int, int], CandidatePair] = {}
+        if not fresh:  # an empty queue (the first run) has nothing to look up
+            keys = [(low, high) for low, high, *_ in chunk]
+            existing = {
+                (pair.low_id, pair.high_id): pair
+                for pair in session.scalars(
+                    select(CandidatePair).where(
+                        tuple_(CandidatePair.low_id, CandidatePair.high_id).in_(keys)
+                    )
+                )
+            }
         new_rows = []
         for low, high, probability, levels in chunk:
             pair = existing.get((low, high))
@@ -202,12 +372,13 @@ def _queue(
             session.execute(insert(CandidatePair), new_rows)
             summary.queued_new += len(new_rows)
         session.flush()
+    return kept
 
 
 def _merge_surest(
     session: Session,
     actor: Actor,
-    found: list[tuple[int, int, float, dict[str, Any]]],
+    found: list[Found],
     threshold: float,
     summary: BatchSummary,
 ) -> None:

@@ -90,9 +90,10 @@ def part_rebuild(url: str, truth: Path | None) -> dict[str, Any]:
             t0 = time.perf_counter()
             g = entity.build(session, AS_OF)  # network.analyse, one step at a time
             t1 = time.perf_counter()
-            found = detection.detect(g, get_settings())
+            base = detection.baseline(g)  # as network.analyse does: kept for the view
+            found = detection.detect(g, get_settings(), base)
             t2 = time.perf_counter()
-            analysis = Analysis(session, g, found)
+            analysis = Analysis(session, g, found, base)
             t3 = time.perf_counter()
             summary = alerts.store(session, analysis)
             session.commit()

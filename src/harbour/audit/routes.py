@@ -22,6 +22,32 @@ SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
+def justify_page(
+    request: Request,
+    action: str,
+    subject: str,
+    errors: dict[str, str] | None = None,
+    next_url: str = "",
+    **wording: str,
+) -> Response:
+    """The page that asks why someone needs a record before showing it (the reason is kept in the
+    audit log once per record per session): one for people, calls and network alerts, with
+    `wording` (caption, why, details_hint) where a kind of record needs its own."""
+    return render(
+        request,
+        "justify.html",
+        {
+            "action": action,
+            "subject": subject,
+            "reasons": service.JUSTIFICATION_REASONS,
+            "errors": errors or {},
+            "next": next_url,
+            **wording,
+        },
+        status_code=422 if errors else 200,
+    )
+
+
 def _day_start(value: str | None, *, next_day: bool = False) -> datetime | None:
     """Return local midnight at the start of a day (or of the day after) in UTC."""
     if not value:

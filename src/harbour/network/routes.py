@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.access import service as access
 from harbour.actor import Actor
+from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.errors import Forbidden, HarbourError, ValidationFailed
 from harbour.forms import form_number, form_version
@@ -122,18 +123,7 @@ def hotspot_map(request: Request, session: SessionDep, actor: ActorDep) -> Respo
 
 
 def _justify(request: Request, alert_id: int, errors: dict[str, str]) -> Response:
-    return render(
-        request,
-        "justify.html",
-        {
-            "action": f"/network/alerts/{alert_id}/justify",
-            "subject": "alert",
-            "reasons": audit.JUSTIFICATION_REASONS,
-            "errors": errors,
-            "next": "",
-        },
-        status_code=422 if errors else 200,
-    )
+    return audit_pages.justify_page(request, f"/network/alerts/{alert_id}/justify", "alert", errors)
 
 
 def _alert_page(

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
+from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.errors import HarbourError
 from harbour.people import service
@@ -159,17 +160,8 @@ def create_person(
 def justify_page(
     request: Request, person_id: int, errors: dict[str, str], next_url: str
 ) -> Response:
-    return render(
-        request,
-        "justify.html",
-        {
-            "action": f"/people/{person_id}/justify",
-            "subject": "record",
-            "reasons": audit.JUSTIFICATION_REASONS,
-            "errors": errors,
-            "next": next_url,
-        },
-        status_code=422 if errors else 200,
+    return audit_pages.justify_page(
+        request, f"/people/{person_id}/justify", "record", errors, next_url
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from harbour import clock
 from harbour.actor import Actor, Role
-from harbour.audit import service as audit
+from harbour.audit import routes as audit_pages
 from harbour.errors import HarbourError, ValidationFailed
 from harbour.forms import Fields, form_number, form_version
 from harbour.people import service as people
@@ -185,19 +185,14 @@ def record_call(request: Request, session: SessionDep, actor: ActorDep, form: Fo
 
 
 def _justify_page(request: Request, call_id: int, errors: dict[str, str] | None = None) -> Response:
-    return render(
+    return audit_pages.justify_page(
         request,
-        "justify.html",
-        {
-            "action": f"/calls/{call_id}/justify",
-            "subject": "call",
-            "caption": f"Call {call_id}",
-            "why": "A call holds personal data about the caller and the people it is about. ",
-            "details_hint": "For example, the incident reference",
-            "reasons": audit.JUSTIFICATION_REASONS,
-            "errors": errors or {},
-        },
-        status_code=422 if errors else 200,
+        f"/calls/{call_id}/justify",
+        "call",
+        errors,
+        caption=f"Call {call_id}",
+        why="A call holds personal data about the caller and the people it is about. ",
+        details_hint="For example, the incident reference",
     )
 
 

@@ -116,7 +116,7 @@ def check(session: Session, touched: set[str]) -> alerts.StoreSummary | None:
                 seeds.add(f"person:{child.person_id}")
         # Places as busy as schools (by the rebuild's medians) are not walked through: a hotspot
         # is never flagged there, and every child in the area passes through them.
-        busy = view.busy_types(session)
+        busy = view.busy_types(session, base)
         walked = view.walk(session, None, seeds, steps=STEPS, limit=LIMIT, busy=busy)
         nodes = walked.nodes | seeds
         places = [int(n[6:]) for n in nodes if n.startswith("place:")]

@@ -75,13 +75,16 @@ def _describe(edge: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def busy_types(session: Session) -> tuple[str, ...]:
+def busy_types(session: Session, medians: dict[str, float] | None = None) -> tuple[str, ...]:
     """Place types shown but not walked through: schools, stations and hospitals, and every type
     whose median place saw at least `network_busy_place_children` unexplained children at the last
-    full rebuild (fast-food outlets, parks and shops, in the simulated force)."""
+    full rebuild (fast-food outlets, parks and shops, in the simulated force). `medians` are
+    those of the rebuild when the caller has read them already."""
     floor = get_settings().network_busy_place_children
-    medians = session.execute(select(PlaceBaseline.place_type, PlaceBaseline.median_children))
-    return tuple(sorted({*BUSY, *(kind for kind, median in medians if median >= floor)}))
+    if medians is None:
+        rows = session.execute(select(PlaceBaseline.place_type, PlaceBaseline.median_children))
+        medians = {kind: median for kind, median in rows}
+    return tuple(sorted({*BUSY, *(kind for kind, median in medians.items() if median >= floor)}))
 
 
 def parse_node(text: str) -> tuple[str, str]:

@@ -60,7 +60,7 @@ typecheck: setup
 imports: setup
 	$(BIN)/lint-imports
 
-# PySpark (about 300 MB) only for the tests: the identity model's Spark run (tests/identity/test_spark.py).
+# PySpark (about 300 MB) only for the tests: the identity model's Spark run (tests/linkage/test_spark.py).
 $(SPARK_STAMP): pyproject.toml | $(PY_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $@

@@ -13,6 +13,7 @@ from harbour.actor import Actor, Channel, Role, system_actor
 from harbour.auth import credentials
 from harbour.auth import service as auth
 from harbour.auth.models import Organisation, OrganisationKind, Team, User
+from harbour.calls.models import Call
 from harbour.episodes import service as episodes
 from harbour.episodes.models import Episode
 from harbour.people import service as people
@@ -20,7 +21,6 @@ from harbour.people.models import Person
 from harbour.people.schemas import PersonCreate
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
-from harbour.triage.models import Call
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -143,8 +143,8 @@ def make_call(
     **fields: object,
 ) -> Call:
     """Record a live call (awaiting a decision) as `owner`, about `person` if given."""
-    from harbour.triage import calls
-    from harbour.triage.schemas import CallerType
+    from harbour.calls import records as calls
+    from harbour.calls.schemas import CallerType
 
     data = {
         "caller": "Jo Example",

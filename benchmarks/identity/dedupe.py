@@ -75,7 +75,7 @@ def score(predicted: Iterable[tuple[str, Any]], truth: dict[str, Any]) -> dict[s
 
 
 def harbour(paths: list[Path], id_column: str, mapping: str) -> tuple[list[tuple[str, Any]], Any]:
-    from harbour.identity import files, service
+    from harbour.linkage import files, service
 
     with tempfile.TemporaryDirectory() as scratch:
         resolution = service.dedupe(
@@ -92,8 +92,8 @@ def plain_splink(paths: list[Path], id_column: str, mapping: str) -> list[tuple[
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    from harbour.identity import files, model, prepare, service
-    from harbour.identity.schemas import IdentityField as F
+    from harbour.linkage import files, model, prepare, service
+    from harbour.linkage.schemas import IdentityField as F
     from harbour.settings import get_settings
 
     settings = get_settings()
@@ -199,7 +199,7 @@ def main() -> None:
     if not args.no_febrl:
         with tempfile.TemporaryDirectory() as scratch:
             result["febrl4"] = febrl4(Path(scratch))
-    from harbour.identity.service import MODEL_VERSION
+    from harbour.linkage.service import MODEL_VERSION
     from harbour.settings import get_settings
 
     settings = get_settings()

@@ -207,7 +207,7 @@ def load(paths: Paths) -> float:
 
 def person_records(paths: Paths) -> list[Any]:
     """Read the kept person lines as the model's records, as `resolution.records` reads them."""
-    from harbour.identity.schemas import PersonRecord
+    from harbour.linkage.schemas import PersonRecord
     from harbour.people.models import normalise_phone
 
     places = {p["id"]: p for p in lines(paths.input / "1-places.jsonl")}
@@ -240,7 +240,7 @@ def child_harbour(paths: Paths) -> dict[str, Any]:
     import harbour.models  # noqa: F401  (every table known to the session)
     from harbour import db
     from harbour.actor import Channel, system_actor
-    from harbour.resolution.batch import resolve_people
+    from harbour.identity.batch import resolve_people
 
     actor = system_actor(Channel.cli, name="identity-bench")
     started = time.perf_counter()
@@ -256,9 +256,9 @@ def child_plain(paths: Paths) -> dict[str, Any]:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    from harbour.identity import model, prepare
-    from harbour.identity.schemas import IdentityField as F
-    from harbour.resolution.records import PERSON_FIELDS
+    from harbour.identity.records import PERSON_FIELDS
+    from harbour.linkage import model, prepare
+    from harbour.linkage.schemas import IdentityField as F
     from harbour.settings import get_settings
 
     settings = get_settings()
@@ -344,8 +344,8 @@ def child_lookup(paths: Paths, queries: int, seed: int) -> dict[str, Any]:
     from harbour import db
     from harbour.actor import Actor, Channel
     from harbour.auth.models import User
-    from harbour.interop.models import ImportRef
-    from harbour.resolution.candidates import Typed, find
+    from harbour.identity.candidates import Typed, find
+    from harbour.people.models import ImportRef
     from harbour.settings import get_settings
 
     truth: dict[str, str] = json.loads(paths.truth.read_text())
@@ -557,8 +557,8 @@ def main() -> None:
         (paths.base / f"{args.child}.result.json").write_text(json.dumps(out, default=str))
         return
 
-    from harbour.identity import model as identity_model
-    from harbour.identity import service as identity_service
+    from harbour.linkage import service as identity_service
+    from harbour.linkage import training as identity_model
     from harbour.settings import get_settings
 
     settings = get_settings()

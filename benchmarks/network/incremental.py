@@ -54,7 +54,7 @@ def prepare(url: str, work: Path, scale: str, years: int) -> None:
     from sqlalchemy import func, select
 
     from harbour import db
-    from harbour.interop.models import ImportRef
+    from harbour.people.models import ImportRef
 
     with db.unit_of_work() as session:
         if session.scalar(select(func.count()).select_from(ImportRef)):
@@ -71,12 +71,10 @@ def run(url: str, saves: int, seed: int) -> dict[str, Any]:
 
     import harbour.models  # noqa: F401  (every table, and the save-time hook)
     from harbour import db
-    from harbour.links.models import Association, AssociationType
     from harbour.network import alerts, incremental
     from harbour.network import service as network
     from harbour.network.models import NetworkAlert
-    from harbour.people.models import Person, PersonPhone
-    from harbour.places.models import Place
+    from harbour.people.models import Association, AssociationType, Person, PersonPhone, Place
 
     started = time.perf_counter()
     with db.unit_of_work() as session:

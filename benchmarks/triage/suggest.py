@@ -1,6 +1,6 @@
 """Call triage (issue 7): agreement on the vignettes, deflections, and how fast `suggest` answers.
 
-Quality: the outcome (and partner) suggested for every vignette in tests/triage/vignettes.jsonl
+Quality: the outcome (and partner) suggested for every vignette in tests/calls/vignettes.jsonl
 against its label; separately for the calls written before the rules ("pre") and the two batches
 written later with the rules frozen ("ho-", "h2-"; their first-sight scores, before the rules
 were changed again, are in docs/performance.md); and the share of calls with a risk to life or a
@@ -47,9 +47,9 @@ def _ms(samples: list[float]) -> dict[str, float]:
 
 
 def quality(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    from harbour.triage.policy import suggest
-    from harbour.triage.rules import current_rules
-    from harbour.triage.schemas import CallerType
+    from harbour.calls.policy import suggest
+    from harbour.calls.rules import current_rules
+    from harbour.calls.schemas import CallerType
 
     rules = current_rules()
     groups: dict[str, list[bool]] = {"all": [], "pre": [], "held_out_1": [], "held_out_2": []}
@@ -89,9 +89,9 @@ def quality(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def in_process(rows: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
-    from harbour.triage.policy import suggest
-    from harbour.triage.rules import load_rules
-    from harbour.triage.schemas import CallerType
+    from harbour.calls.policy import suggest
+    from harbour.calls.rules import load_rules
+    from harbour.calls.schemas import CallerType
 
     started = time.perf_counter()
     rules = load_rules()

@@ -139,7 +139,7 @@ def upgrade() -> None:
 
 def _fill_name_keys() -> None:
     """Give the people already held their name keys (the app keeps them from now on)."""
-    from harbour.identity.prepare import name_keys
+    from harbour.linkage.prepare import name_keys
 
     bind = op.get_bind()
     person = sa.table(

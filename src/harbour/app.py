@@ -25,21 +25,23 @@ from harbour import models as _models  # noqa: F401  (every table known to the m
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import routes as audit_routes
-from harbour.auth import admin_routes, resolve
-from harbour.auth import routes as auth_routes
+from harbour.auth.routes import admin as admin_routes
+from harbour.auth.routes import pages as auth_routes
+from harbour.auth.routes import resolve
+from harbour.calls.routes import api as triage_routes
+from harbour.calls.routes import boards as call_boards
+from harbour.calls.routes import pages as call_pages
+from harbour.casefile import routes as casefile_routes
 from harbour.episodes import routes as episode_routes
-from harbour.errors import HarbourError, NotAuthenticated
+from harbour.errors import HarbourError, JustificationNeeded, NotAuthenticated
+from harbour.exploitation import routes as screening_routes
 from harbour.home import pages as home_pages
+from harbour.identity import routes as identity_routes
 from harbour.network import routes as network_routes
 from harbour.people import routes as people_routes
-from harbour.resolution import routes as identity_routes
 from harbour.risk import routes as risk_routes
-from harbour.screening import routes as screening_routes
 from harbour.settings import get_settings
 from harbour.tasks import routes as task_routes
-from harbour.triage import board_pages as call_boards
-from harbour.triage import pages as call_pages
-from harbour.triage import routes as triage_routes
 
 log = structlog.get_logger("harbour.http")
 
@@ -78,7 +80,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_routes.pages,
     home_pages,
     people_routes.pages,
-    episode_routes.pages,
+    casefile_routes.pages,  # after the people pages: /people/new is not a person's id
+    *episode_routes.routers,
     screening_routes.pages,
     task_routes.pages,
     identity_routes.pages,
@@ -282,6 +285,7 @@ def create_app() -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.add_exception_handler(HarbourError, _harbour_error)
+    app.add_exception_handler(JustificationNeeded, audit_routes.justification_needed)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _server_error)

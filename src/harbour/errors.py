@@ -43,3 +43,27 @@ class Conflict(HarbourError):
 class JustificationRequired(HarbourError):
     status_code = 400
     title = "Give a reason for viewing this record"
+
+
+class JustificationNeeded(HarbourError):
+    """A page of personal data was opened before this sign-in said why it needs the record.
+
+    Not a failure: the web layer answers with the page that asks for the reason
+    (`audit.routes.justify_page`), which then sends the user on to `next_url`.
+    """
+
+    status_code = 200
+    title = "Say why you need this record"
+
+    def __init__(
+        self,
+        subject: str,
+        subject_id: int,
+        next_url: str,
+        *,
+        field_errors: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(self.title, field_errors=field_errors)
+        self.subject = subject
+        self.subject_id = subject_id
+        self.next_url = next_url

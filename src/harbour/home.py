@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from harbour import clock
 from harbour.actor import Actor, Role
+from harbour.calls import boards as call_boards
+from harbour.calls.routes.pages import labels as call_labels
 from harbour.episodes import service as episodes
 from harbour.people import service as people
-from harbour.triage import boards as call_boards
-from harbour.triage.pages import labels as call_labels
 from harbour.web import current_actor, get_session, page_router, render
 
 pages = page_router()

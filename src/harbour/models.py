@@ -2,6 +2,7 @@
 
 from harbour.audit.models import AuditEvent, AuditHead, ViewJustification
 from harbour.auth.models import ApiToken, LoginAttempt, Organisation, Team, User, UserSession
+from harbour.calls.models import Call, CallDecision
 from harbour.db import Base
 from harbour.episodes.models import (
     Episode,
@@ -12,16 +13,12 @@ from harbour.episodes.models import (
     Grading,
     Review,
 )
-from harbour.interop.models import ImportRef
-from harbour.links.models import Association
+from harbour.exploitation.models import Cawn, NrmReferral, Screening
+from harbour.identity.models import CandidatePair, PersonMerge
 from harbour.network import incremental as _incremental  # noqa: F401  (save-time alerts)
 from harbour.network.models import AlertNote, NetworkAlert, PlaceBaseline
-from harbour.people.models import Person, PersonPhone
-from harbour.places.models import Place, Vehicle
-from harbour.resolution.models import CandidatePair, PersonMerge
-from harbour.screening.models import Cawn, NrmReferral, Screening
+from harbour.people.models import Association, ImportRef, Person, PersonPhone, Place, Vehicle
 from harbour.tasks.models import Notification, Task
-from harbour.triage.models import Call, CallDecision
 
 metadata = Base.metadata
 

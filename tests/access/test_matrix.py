@@ -20,12 +20,12 @@ from harbour.app import route_table
 from harbour.auth import credentials
 from harbour.auth.models import Team, User
 from harbour.episodes import service
+from harbour.exploitation import notices, referrals
+from harbour.identity import merging
+from harbour.identity.models import CandidatePair
 from harbour.network.models import NetworkAlert
 from harbour.people.models import Person
-from harbour.resolution import merging
-from harbour.resolution.models import CandidatePair
 from harbour.risk.grades import RiskGrade
-from harbour.screening import notices, referrals
 from tests.factories import (
     actor_of,
     api_token,

@@ -62,7 +62,7 @@ def test_an_imported_open_episode_gets_its_review_clock(session: Session, tmp_pa
     from sqlalchemy import select
 
     from harbour.episodes.models import Episode, Review
-    from harbour.interop.models import ImportRef
+    from harbour.people.models import ImportRef
 
     org = make_org(session)
     session.commit()

@@ -18,9 +18,7 @@ from harbour.auth.models import Organisation, User
 from harbour.episodes import service
 from harbour.episodes.models import EpisodeStatus, Review
 from harbour.errors import Conflict, Forbidden, ValidationFailed
-from harbour.links.models import Association, AssociationType
-from harbour.people.models import Person
-from harbour.places.models import Place, PlaceType
+from harbour.people.models import Association, AssociationType, Person, Place, PlaceType
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
 from tests.factories import actor_of, make_episode, make_person, make_team, make_user

@@ -15,6 +15,7 @@ from harbour.auth.models import Organisation
 from harbour.episodes import service
 from harbour.episodes.models import Episode, EpisodeStatus
 from harbour.risk.grades import RiskGrade
+from harbour.risk.schemas import RiskAnswers
 from tests.factories import (
     actor_of,
     csrf_from,
@@ -483,7 +484,7 @@ def test_a_report_can_carry_a_photo(client: TestClient, session: Session) -> Non
 def test_found_out_of_area_through_the_page_opens_a_screening(
     client: TestClient, session: Session
 ) -> None:
-    from harbour.places.models import Place, PlaceType
+    from harbour.people.models import Place, PlaceType
     from harbour.tasks import service as tasks
 
     hub = make_user(session, Role.hub_officer)
@@ -544,7 +545,7 @@ def test_a_stale_save_shows_what_changed_and_keeps_what_was_typed(
         episode,
         person,
         service.GradingInput(
-            service.RiskAnswers(),
+            RiskAnswers(),
             RiskGrade.high,
             "Threats made",
             None,

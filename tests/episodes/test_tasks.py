@@ -12,11 +12,11 @@ from harbour import clock
 from harbour.actor import Role
 from harbour.auth.models import Organisation, User
 from harbour.episodes import service
-from harbour.episodes.models import Episode
+from harbour.episodes.models import Episode, EpisodeStatus
 from harbour.errors import Conflict, ValidationFailed
-from harbour.people.models import Person
-from harbour.places.models import Place, PlaceType
+from harbour.people.models import Person, Place, PlaceType
 from harbour.risk.grades import RiskGrade
+from harbour.risk.schemas import RiskAnswers
 from harbour.tasks import service as tasks
 from tests.factories import actor_of, make_episode, make_person, make_team, make_user, sign_in
 
@@ -63,7 +63,7 @@ def test_a_call_handlers_report_goes_to_the_hub_and_a_high_grade_to_the_inspecto
         episode,
         person,
         service.GradingInput(
-            answers=service.RiskAnswers(suicide_self_harm_risk=True),
+            answers=RiskAnswers(suicide_self_harm_risk=True),
             grade=RiskGrade.high,
             rationale="Threatened to harm herself",
             below_reason=None,
@@ -171,7 +171,7 @@ def test_three_episodes_in_ninety_days_open_one_strategy_meeting(session: Sessio
         for _ in range(2):
             episode = make_episode(session, hub, child)
             _found(session, hub, episode, clock.now())
-            episode.status = service.EpisodeStatus.closed
+            episode.status = EpisodeStatus.closed
             advance(timedelta(days=20))
         assert tasks.open_task_of_kind(session, child.id, "strategy_meeting") is None
         third = make_episode(session, hub, child)
@@ -190,7 +190,7 @@ def test_an_adult_opens_no_childrens_tasks(session: Session) -> None:
         for _ in range(3):
             episode = make_episode(session, hub, adult)
             _found(session, hub, episode, clock.now())
-            episode.status = service.EpisodeStatus.closed
+            episode.status = EpisodeStatus.closed
             advance(timedelta(days=1))
     assert tasks.tasks_of(session, actor_of(hub), person_id=adult.id) == []
 

@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 from harbour.actor import Channel, system_actor
 from harbour.episodes.models import Episode, EpisodeCompanion
 from harbour.interop import bulk, importer
-from harbour.links.models import Association
-from harbour.people.models import Person, PersonPhone
-from harbour.places.models import Place
+from harbour.people.models import Association, Person, PersonPhone, Place
 from harbour.simulate.service import simulate
 from tests.factories import make_org
 

@@ -13,14 +13,12 @@ from typer.testing import CliRunner
 
 from harbour.actor import Channel, system_actor
 from harbour.audit.models import AuditEvent
+from harbour.calls.models import Call
 from harbour.cli import app as cli
 from harbour.episodes.models import Episode, EpisodeCompanion, EpisodeStatus
 from harbour.interop import importer
-from harbour.links.models import Association
-from harbour.people.models import DatePrecision, Person, PersonPhone
-from harbour.places.models import Place, Vehicle
+from harbour.people.models import Association, DatePrecision, Person, PersonPhone, Place, Vehicle
 from harbour.risk.grades import RiskGrade
-from harbour.triage.models import Call
 from tests.factories import make_org
 
 ACTOR = system_actor(Channel.cli, name="import-tests")

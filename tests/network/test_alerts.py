@@ -16,14 +16,12 @@ from harbour.actor import Channel, Role, system_actor
 from harbour.auth.models import Organisation, User
 from harbour.cli import app
 from harbour.errors import Conflict, NotFound, ValidationFailed
+from harbour.identity import merging
 from harbour.interop import importer
-from harbour.links.models import Association, AssociationType
 from harbour.network import alerts, incremental, view
 from harbour.network import service as network
 from harbour.network.models import AlertStatus, NetworkAlert, PlaceBaseline
-from harbour.people.models import Person
-from harbour.places.models import Place
-from harbour.resolution import merging
+from harbour.people.models import Association, AssociationType, Person, Place
 from harbour.simulate.service import simulate
 from harbour.tasks.models import Notification
 from tests.factories import (

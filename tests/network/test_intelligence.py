@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from harbour.actor import Role
 from harbour.auth.models import Organisation
-from harbour.links.models import Association
 from harbour.network import service as network
+from harbour.people.models import Association
 from tests.factories import csrf_from, make_person, make_team, make_user, sign_in
 
 

@@ -5,40 +5,54 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.orm import Session
 
-from harbour.actor import Actor
 from harbour.audit import service
+from harbour.errors import JustificationNeeded
 from harbour.settings import get_settings
-from harbour.web import api_router, current_actor, get_session, page_number, page_router, render
+from harbour.web import (
+    ActorDep,
+    SessionDep,
+    api_router,
+    page_number,
+    page_router,
+    render,
+)
 
 pages = page_router(prefix="/audit")
 api = api_router(prefix="/api/v1/audit", tags=["audit"])
 
-SessionDep = Annotated[Session, Depends(get_session)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
+
+# What the page that asks why says for each kind of record, and where it posts the reason.
+JUSTIFY_PAGES: dict[str, dict[str, str]] = {
+    "person": {"action": "/people/{id}/justify", "subject": "record"},
+    "call": {
+        "action": "/calls/{id}/justify",
+        "subject": "call",
+        "caption": "Call {id}",
+        "why": "A call holds personal data about the caller and the people it is about. ",
+        "details_hint": "For example, the incident reference",
+    },
+    "network_alert": {"action": "/network/alerts/{id}/justify", "subject": "alert"},
+}
 
 
 def justify_page(
     request: Request,
-    action: str,
     subject: str,
+    subject_id: int,
     errors: dict[str, str] | None = None,
     next_url: str = "",
-    **wording: str,
 ) -> Response:
     """The page that asks why someone needs a record before showing it (the reason is kept in the
-    audit log once per record per session): one for people, calls and network alerts, with
-    `wording` (caption, why, details_hint) where a kind of record needs its own."""
+    audit log once per record per sign-in), worded for the kind of record."""
+    wording = {k: v.format(id=subject_id) for k, v in JUSTIFY_PAGES[subject].items()}
     return render(
         request,
         "justify.html",
         {
-            "action": action,
-            "subject": subject,
             "reasons": service.JUSTIFICATION_REASONS,
             "errors": errors or {},
             "next": next_url,
@@ -46,6 +60,12 @@ def justify_page(
         },
         status_code=422 if errors else 200,
     )
+
+
+async def justification_needed(request: Request, exc: Exception) -> Response:
+    """Answer `JustificationNeeded` (raised by `audit.require_justification`) with the page."""
+    assert isinstance(exc, JustificationNeeded)
+    return justify_page(request, exc.subject, exc.subject_id, exc.field_errors, exc.next_url)
 
 
 def _day_start(value: str | None, *, next_day: bool = False) -> datetime | None:

@@ -22,7 +22,7 @@ from harbour import clock
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit.models import GENESIS_HASH, AuditEvent, AuditHead, ViewJustification
-from harbour.errors import HarbourError, ValidationFailed
+from harbour.errors import HarbourError, JustificationNeeded, ValidationFailed
 from harbour.settings import get_settings
 
 JUSTIFICATION_REASONS: dict[str, str] = {
@@ -342,6 +342,20 @@ def justification_for(
         .order_by(ViewJustification.id.desc())
         .limit(1)
     )
+
+
+def require_justification(
+    session: Session, actor: Actor, subject_type: str, subject_id: int, next_url: str
+) -> str:
+    """Return the reason this sign-in gave for a record, or ask for one (JustificationNeeded).
+
+    The one gate in front of every page of personal data: the web layer answers the exception
+    with the page that asks why, and that page sends the user on to `next_url`.
+    """
+    reason = justification_for(session, actor.session_id, subject_type, subject_id)
+    if reason is None:
+        raise JustificationNeeded(subject_type, subject_id, next_url)
+    return reason
 
 
 def compose_reason(code: str | None, text: str | None) -> str:

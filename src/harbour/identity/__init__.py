@@ -1,6 +1,7 @@
-"""Identity resolution: which records, in Harbour or in an analyst's file, describe one person.
+"""Identity resolution over Harbour's own people: intake look-ups, batch review queue, merges.
 
-A probabilistic record-linkage model built on Splink (issue 5): the comparisons and blocking rules
-Harbour uses for records of people, trained without labels, saved and reloadable, and the
-`harbour identity` commands that run it over CSV files.
+`harbour.linkage` is the linkage model (Splink, no database). This package runs it over the
+person table: `records` reads persons as the model's records, `candidates` answers "who might this
+be?" while a report is taken, `batch` scores the whole table into a review queue, and `merging`
+merges two records of one person and unmerges them exactly.
 """

@@ -30,9 +30,8 @@ from harbour.actor import Actor
 from harbour.episodes.models import EpisodeCompanion
 from harbour.interop import importer, writers
 from harbour.interop.importer import Parsed, Refs, Rejection, Summary
-from harbour.interop.models import ImportRef
 from harbour.interop.schemas import KINDS, EpisodeLine, PersonLine, references
-from harbour.people.models import PersonPhone
+from harbour.people.models import ImportRef, PersonPhone
 
 BULK_CHUNK = 5000
 log = structlog.get_logger("harbour.import")

@@ -29,7 +29,6 @@ from harbour.episodes import service as episodes
 from harbour.episodes.models import EpisodeCompanion
 from harbour.errors import HarbourError, NotFound
 from harbour.interop import writers
-from harbour.interop.models import ImportRef
 from harbour.interop.schemas import (
     KINDS,
     LINE_MODELS,
@@ -38,7 +37,7 @@ from harbour.interop.schemas import (
     PersonLine,
     references,
 )
-from harbour.people.models import PersonPhone
+from harbour.people.models import ImportRef, PersonPhone
 
 CHUNK = 1000
 Progress = Callable[[str, int, int], None]

@@ -15,9 +15,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from harbour import clock
 from harbour.episodes.models import Outcome
-from harbour.links.models import AssociationType
-from harbour.people.models import ETHNICITIES, FLAGS, DatePrecision, Sex, normalise_phone
-from harbour.places.models import PlaceType
+from harbour.people.models import (
+    ETHNICITIES,
+    FLAGS,
+    AssociationType,
+    DatePrecision,
+    PlaceType,
+    Sex,
+    normalise_phone,
+)
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
 from harbour.settings import get_settings

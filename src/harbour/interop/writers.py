@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from harbour.calls.models import Call
 from harbour.episodes.models import Episode, EpisodeStatus, Outcome
-from harbour.identity.prepare import name_keys
 from harbour.interop.schemas import (
     AssociationLine,
     CallLine,
@@ -22,10 +22,8 @@ from harbour.interop.schemas import (
     VehicleLine,
     parse_partial_date,
 )
-from harbour.links.models import Association
-from harbour.people.models import Person, normalise_phone
-from harbour.places.models import Place, Vehicle
-from harbour.triage.models import Call
+from harbour.linkage.prepare import name_keys
+from harbour.people.models import Association, Person, Place, Vehicle, normalise_phone
 
 if TYPE_CHECKING:
     from harbour.interop.importer import Refs

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.network.models import AlertStatus, NetworkAlert
-from harbour.people.models import Person
-from harbour.places.models import Place
+from harbour.people.models import Person, Place
 
 WIDTH = 900
 MARGIN = 30

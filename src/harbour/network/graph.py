@@ -18,9 +18,7 @@ from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from harbour.episodes.models import Episode, EpisodeCompanion
-from harbour.links.models import Association
-from harbour.people.models import Person, PersonPhone
-from harbour.places.models import Place
+from harbour.people.models import Association, Person, PersonPhone, Place
 
 # Links that say who looks after or is related to a person: never a sign of exploitation.
 PROTECTIVE = frozenset({"family", "carer", "professional"})

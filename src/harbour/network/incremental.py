@@ -22,11 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from harbour.episodes.models import Episode, EpisodeCompanion
-from harbour.links.models import Association
 from harbour.network import alerts, view
 from harbour.network import service as network
 from harbour.network.graph import Around
-from harbour.places.models import Place
+from harbour.people.models import Association, Place
 
 log = logging.getLogger(__name__)
 KEY = "harbour.network.touched"

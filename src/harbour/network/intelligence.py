@@ -14,16 +14,18 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import ValidationFailed
-from harbour.forms import Fields
-from harbour.links.models import (
+from harbour.people.models import (
     HANDLING_CODE,
     INTELLIGENCE_ASSESSMENT,
     SOURCE_EVALUATION,
     Association,
     AssociationType,
+    Person,
+    Place,
+    Vehicle,
+    normalise_phone,
 )
-from harbour.people.models import Person, normalise_phone
-from harbour.places.models import Place, Vehicle
+from harbour.web.forms import Fields
 
 # What an officer may record by hand (family, carers and professionals come from records).
 TYPES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -15,28 +15,23 @@ from harbour.actor import Actor
 from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.errors import Forbidden, HarbourError, ValidationFailed
-from harbour.forms import form_number, form_version
-from harbour.links.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION
 from harbour.network import alerts, geography, intelligence, view
 from harbour.network.models import NetworkAlert
-from harbour.people.models import Person
-from harbour.people.routes import justify_page
+from harbour.people.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION, Person
 from harbour.web import (
+    ActorDep,
+    FormDep,
     RecordId,
-    current_actor,
+    SessionDep,
     failure_status,
-    form_data,
     form_failure,
-    get_session,
     page_router,
     render,
 )
+from harbour.web.forms import form_number, form_version
 
 pages = page_router()
 
-SessionDep = Annotated[Session, Depends(get_session)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
-FormDep = Annotated[dict[str, str], Depends(form_data)]
 PER_PAGE = 20
 
 
@@ -72,9 +67,9 @@ def _intelligence_page(
     errors: dict[str, str],
 ) -> Response:
     person = access.fetch(session, actor, Person, person_id, "person.view")
-    reason = audit.justification_for(session, actor.session_id, "person", person_id)
-    if reason is None:
-        return justify_page(request, person_id, {}, f"/people/{person_id}/intelligence")
+    reason = audit.require_justification(
+        session, actor, "person", person_id, f"/people/{person_id}/intelligence"
+    )
     audit.record(session, actor, "view", "person", person_id, justification=reason)
     return render(
         request,
@@ -122,10 +117,6 @@ def hotspot_map(request: Request, session: SessionDep, actor: ActorDep) -> Respo
     return render(request, "network/map.html", {"map": drawn})
 
 
-def _justify(request: Request, alert_id: int, errors: dict[str, str]) -> Response:
-    return audit_pages.justify_page(request, f"/network/alerts/{alert_id}/justify", "alert", errors)
-
-
 def _alert_page(
     request: Request,
     session: Session,
@@ -135,9 +126,7 @@ def _alert_page(
     errors: dict[str, str],
 ) -> Response:
     alert = alerts.find(session, actor, alert_id)
-    reason = audit.justification_for(session, actor.session_id, alerts.SUBJECT, alert_id)
-    if reason is None:
-        return _justify(request, alert_id, {})
+    reason = audit.require_justification(session, actor, alerts.SUBJECT, alert_id, "")
     alerts.view(session, actor, alert, reason)
     return render(
         request,
@@ -179,7 +168,7 @@ def justify(
         text = audit.compose_reason(reason, details)
     except HarbourError as exc:
         request.state.rollback = True
-        return _justify(request, alert_id, exc.field_errors)
+        return audit_pages.justify_page(request, alerts.SUBJECT, alert_id, exc.field_errors)
     audit.give_justification(session, actor, alerts.SUBJECT, alert_id, text)
     return RedirectResponse(f"/network/alerts/{alert_id}", status_code=303)
 

@@ -10,11 +10,11 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from harbour import clock
-from harbour.interop.models import ImportRef
 from harbour.network import detect as detection
 from harbour.network import graph as entity
 from harbour.network.detect import Alert
 from harbour.network.graph import EntityGraph, Link, Node
+from harbour.people.models import ImportRef
 from harbour.settings import get_settings
 
 LINK_WORDS = {

@@ -20,10 +20,8 @@ from harbour import timefmt
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.episodes.models import Episode, EpisodeCompanion
-from harbour.links.models import Association
 from harbour.network.models import PlaceBaseline
-from harbour.people.models import Person, PersonPhone
-from harbour.places.models import Place, Vehicle
+from harbour.people.models import Association, Person, PersonPhone, Place, Vehicle
 from harbour.settings import get_settings
 
 MAX_NODES = 250

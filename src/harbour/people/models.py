@@ -1,16 +1,29 @@
-"""The person record."""
+"""The entity records: people and their phones, places and vehicles, the links recorded between
+them (what the network is built from), and the external ids that imports gave each record."""
 
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, event, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from harbour import clock
 from harbour.db import Base, Timestamps
-from harbour.identity.prepare import name_keys
+from harbour.linkage.prepare import name_keys
 
 
 class Sex(enum.StrEnum):
@@ -163,3 +176,160 @@ def normalise_phone(value: str) -> str:
     if digits.startswith("0"):
         return "+44" + digits[1:]
     return digits
+
+
+# -- places and vehicles ---------------------------------------------------------------------
+
+
+class PlaceType(enum.StrEnum):
+    home = "home"
+    care_home = "care_home"
+    foster_home = "foster_home"
+    school = "school"
+    hotel = "hotel"
+    hostel = "hostel"
+    station = "station"
+    shop = "shop"
+    fast_food = "fast_food"
+    park = "park"
+    hospital = "hospital"
+    mental_health_unit = "mental_health_unit"
+    other = "other"
+
+
+class Place(Timestamps, Base):
+    """A place, owned by the organisation that recorded it."""
+
+    __tablename__ = "place"
+    __view_action__ = "place.view"
+    __scope_columns__ = {"organisation": "organisation_id"}
+    __table_args__ = (Index("ix_place_postcode", "postcode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[PlaceType] = mapped_column(
+        Enum(PlaceType, name="place_type", native_enum=False, length=30, validate_strings=True)
+    )
+    name: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    borough: Mapped[str | None] = mapped_column(String(60), index=True)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def label(self) -> str:
+        parts = [p for p in (self.name, self.address, self.postcode) if p]
+        return ", ".join(parts) or f"Place {self.id}"
+
+
+class Vehicle(Timestamps, Base):
+    """A vehicle, found by its registration (stored upper-case without spaces)."""
+
+    __tablename__ = "vehicle"
+    __view_action__ = "place.view"
+    __scope_columns__ = {"organisation": "organisation_id"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration: Mapped[str] = mapped_column(String(16), index=True)
+    make: Mapped[str | None] = mapped_column(String(60))
+    colour: Mapped[str | None] = mapped_column(String(30))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+# -- links between people, places, vehicles and phones -----------------------------------------
+
+
+class AssociationType(enum.StrEnum):
+    associate = "associate"
+    family = "family"
+    carer = "carer"
+    professional = "professional"
+    seen_at = "seen_at"
+    found_at = "found_at"
+    frequents = "frequents"
+    uses_phone = "uses_phone"
+    in_vehicle = "in_vehicle"
+
+
+# The national intelligence grading (3x5x2, College of Policing APP on intelligence management).
+SOURCE_EVALUATION = {
+    "1": "Reliable",
+    "2": "Untested",
+    "3": "Not reliable",
+}
+INTELLIGENCE_ASSESSMENT = {
+    "A": "Known directly to the source",
+    "B": "Known indirectly to the source but corroborated",
+    "C": "Known indirectly to the source",
+    "D": "Not known",
+    "E": "Suspected to be false",
+}
+HANDLING_CODE = {
+    "P": "Lawful sharing permitted",
+    "C": "Lawful sharing permitted with conditions",
+}
+
+
+class Association(Timestamps, Base):
+    """A link from a person (the subject) to exactly one person, place, vehicle or phone."""
+
+    __tablename__ = "association"
+    __view_action__ = "person.view"
+    __scope_columns__ = {"organisation": "organisation_id"}
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN object_person_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN object_place_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN object_vehicle_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN object_phone IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_object",
+        ),
+        Index("ix_association_object_phone", "object_phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    object_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    object_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
+    object_vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicle.id"), index=True)
+    object_phone: Mapped[str | None] = mapped_column(String(20))
+    type: Mapped[AssociationType] = mapped_column(
+        Enum(AssociationType, name="association_type", native_enum=False, length=20)
+    )
+    source_episode_id: Mapped[int | None] = mapped_column(ForeignKey("episode.id"), index=True)
+    source_call_id: Mapped[int | None] = mapped_column(ForeignKey("call.id"), index=True)
+    source_text: Mapped[str | None] = mapped_column(Text)
+    observed_at: Mapped[datetime | None]
+    imported: Mapped[bool] = mapped_column(default=False)
+    # Intelligence entered by hand: who recorded it, and its national 3x5x2 grading.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    intel_source: Mapped[str | None] = mapped_column(String(1))  # 1, 2, 3
+    intel_assessment: Mapped[str | None] = mapped_column(String(1))  # A to E
+    intel_handling: Mapped[str | None] = mapped_column(String(1))  # P or C
+
+
+# -- external ids: which record each imported id became, so re-imports update in place ---------
+
+
+class ImportRef(Base):
+    __tablename__ = "import_ref"
+    __table_args__ = (
+        UniqueConstraint("kind", "external_id"),
+        # The other way round: a record's external id, for alerts and exports that name records.
+        Index("ix_import_ref_record", "kind", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(100))
+    record_id: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(default=clock.now)

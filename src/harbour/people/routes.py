@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -10,10 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Form, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from harbour.actor import Actor
-from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.errors import HarbourError
 from harbour.people import service
@@ -21,25 +17,19 @@ from harbour.people.models import Sex
 from harbour.people.schemas import PersonCreate, PersonPage, PersonRead, PersonUpdate
 from harbour.settings import get_settings
 from harbour.web import (
+    ActorDep,
     RecordId,
+    SessionDep,
     api_router,
-    current_actor,
     field_errors,
-    get_session,
     page_number,
     page_router,
     render,
 )
 
 pages = page_router(prefix="/people")
-# Episode pages ask for the person's justification and come back here afterwards.
-EPISODE_PAGE = re.compile(r"/episodes/\d{1,10}(/[a-z-]{1,30}(/\d{1,10})?)?")
-# So do the review queue's side-by-side pages and a person's merges.
-IDENTITY_PAGE = re.compile(r"/identity/pairs/\d{1,10}|/people/\d{1,10}/(merges|intelligence)")
 api = api_router(prefix="/api/v1/people", tags=["people"])
 
-SessionDep = Annotated[Session, Depends(get_session)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
 Justification = Annotated[
     str,
     Header(
@@ -157,75 +147,14 @@ def create_person(
     return render(request, "people/form.html", context, status_code=422)
 
 
-def justify_page(
-    request: Request, person_id: int, errors: dict[str, str], next_url: str
-) -> Response:
-    return audit_pages.justify_page(
-        request, f"/people/{person_id}/justify", "record", errors, next_url
-    )
-
-
-@pages.get("/{person_id}")
-def person_page(
-    request: Request,
-    person_id: RecordId,
-    session: SessionDep,
-    actor: ActorDep,
-    saved: str | None = None,
-) -> Response:
-    service.find_for_view(session, actor, person_id)
-    reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
-    if reason is None:
-        return justify_page(request, person_id, {}, f"/people/{person_id}")
-    person = service.view_person(session, actor, person_id, reason)
-    history = audit.subject_history(
-        session, service.SUBJECT, person_id, limit=20, changes_only=True
-    )
-    return render(
-        request,
-        "people/detail.html",
-        {
-            "person": person,
-            "saved": bool(saved),
-            "history": history,
-            "reason": reason,
-            "can_edit": service.can_update(actor, person),
-        },
-    )
-
-
-@pages.post("/{person_id}/justify")
-def justify(
-    request: Request,
-    person_id: RecordId,
-    session: SessionDep,
-    actor: ActorDep,
-    reason: Annotated[str, Form()] = "",
-    details: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "",
-) -> Response:
-    service.find_for_view(session, actor, person_id)
-    home = f"/people/{person_id}"
-    allowed = next in (home, f"{home}/edit", f"{home}/episodes", f"/episodes/new/{person_id}")
-    known = EPISODE_PAGE.fullmatch(next) or IDENTITY_PAGE.fullmatch(next)
-    target = next if allowed or known else home
-    try:
-        text = audit.compose_reason(reason, details)
-    except HarbourError as exc:
-        request.state.rollback = True
-        return justify_page(request, person_id, exc.field_errors, target)
-    audit.give_justification(session, actor, service.SUBJECT, person_id, text)
-    return RedirectResponse(target, status_code=303)
-
-
 @pages.get("/{person_id}/edit")
 def edit_person_form(
     request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep
 ) -> Response:
     person = service.find_for_update(session, actor, person_id)
-    reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
-    if reason is None:
-        return justify_page(request, person_id, {}, f"/people/{person_id}/edit")
+    reason = audit.require_justification(
+        session, actor, service.SUBJECT, person_id, f"/people/{person_id}/edit"
+    )
     service.view_person(session, actor, person_id, reason)
     values = {
         "given_name": person.given_name or "",

@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
 from harbour.errors import HarbourError
-from harbour.forms import form_number, form_version
 from harbour.tasks import service
 from harbour.web import (
+    ActorDep,
+    FormDep,
     RecordId,
-    current_actor,
-    form_data,
+    SessionDep,
     form_failure,
-    get_session,
     page_router,
     render,
+    request_session,
 )
+from harbour.web.forms import form_number, form_version
 
 pages = page_router()
-
-SessionDep = Annotated[Session, Depends(get_session)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
-FormDep = Annotated[dict[str, str], Depends(form_data)]
 
 
 def unread_hook(request: Request, actor: Actor | None) -> dict[str, Any]:
     """Every page's header shows how many notifications are unread."""
     if actor is None:
         return {"unread": 0}
-    return {"unread": service.unread_count(get_session(request), actor)}
+    with request_session(request) as session:
+        return {"unread": service.unread_count(session, actor)}
 
 
 def _tasks_page(

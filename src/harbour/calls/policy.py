@@ -1,0 +1,272 @@
+"""The RCRP suggestion: from a narrative's signals to a category, an outcome and every reason.
+
+The narrative is read (`reading`), the caller type adds its signals, and the handler's answers
+override the signals of the same name. The rules' tables then name the category and outcome.
+Three safety rules follow in code, so that no edit of the tables can turn them off: a missing
+person is always a missing-person report; a risk to life, a child at risk, or a child whose
+whereabouts are unknown always goes to police; and a call no rule settles goes to police.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from harbour.calls import reading
+from harbour.calls.reading import Mention, Reading
+from harbour.calls.rules import Rule, Rules
+from harbour.calls.schemas import (
+    POLICE_OUTCOMES,
+    CallerType,
+    Category,
+    Highlight,
+    Outcome,
+    TriageAnswers,
+    TriageSuggestion,
+)
+
+RAISES_RISK = frozenset({"risk_to_life", "crime", "child_risk"})
+QUESTIONS = {
+    "crime": "Crime that has happened or is happening",
+    "risk_to_life": "Real and immediate risk to life or of serious harm",
+}
+OUTCOME_WORDS = {
+    Outcome.police_attend: "police attend",
+    Outcome.missing_person_report: "missing-person report (police attend)",
+    Outcome.refer_partner: "hand to a partner",
+    Outcome.advice_only: "advice only",
+}
+
+
+def _quote(text: str, mentions: Iterable[Mention]) -> str:
+    seen: list[str] = []
+    for mention in mentions:
+        phrase = text[mention.start : mention.end]
+        if phrase.lower() not in (s.lower() for s in seen):
+            seen.append(phrase)
+    shown = ", ".join(f"\u201c{p}\u201d" for p in seen[:4])
+    return shown + (f" and {len(seen) - 4} more" if len(seen) > 4 else "")
+
+
+def meaning(text: str, mention: Mention, child_age: int) -> str:
+    """Say what a highlighted phrase was read to mean, and what it did."""
+    concept = mention.concept
+    if concept is None:
+        return f"aged {mention.age}: a child (under {child_age}) (D4)"
+    base = f"{concept.meaning} ({concept.source})"
+    cue = f"\u201c{text[mention.cue[0] : mention.cue[1]]}\u201d" if mention.cue else ""
+    if mention.reading is Reading.negated:
+        effect = "does not raise risk" if RAISES_RISK & set(concept.signals) else "is not counted"
+        return f"{base} \u2014 negated by {cue}: said not to apply, so it {effect}"
+    if mention.reading is Reading.hedged:
+        if mention.signals:
+            return f"{base} \u2014 hedged by {cue}: possible, so it counts until ruled out"
+        return f"{base} \u2014 hedged by {cue}: not established, so not relied on"
+    if mention.reading is Reading.past:
+        if set(mention.signals) == set(concept.signals):
+            return f"{base} \u2014 in the past ({cue})"
+        return f"{base} \u2014 in the past ({cue}): a vulnerability, not a present risk (R10)"
+    return base
+
+
+def _highlights(text: str, mentions: list[Mention], child_age: int) -> list[Highlight]:
+    shown = []
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        if mention.cue and mention.reading in (Reading.negated, Reading.hedged):
+            # Show the cue with the phrase ("not suicidal") unless that would swallow another.
+            wide = (min(start, mention.cue[0]), max(end, mention.cue[1]))
+            if not any(
+                o is not mention and o.start < wide[1] and o.end > wide[0] for o in mentions
+            ):
+                start, end = wide
+        shown.append(
+            Highlight(
+                text=text[start:end],
+                start=start,
+                end=end,
+                meaning=meaning(text, mention, child_age),
+            )
+        )
+    return shown
+
+
+def _first(rules: Iterable[Rule], signals: set[str], category: Category | None) -> Rule | None:
+    return next((r for r in rules if r.matches(signals, category)), None)
+
+
+def _read(
+    rules: Rules,
+    narrative: str,
+    caller_type: CallerType | None,
+    answers: TriageAnswers | None,
+) -> tuple[list[Mention], dict[str, list[Mention]], set[str], dict[str, bool]]:
+    """Read the narrative's mentions and signals, add the caller type's, apply the answers."""
+    answers = answers or TriageAnswers()
+    mentions = reading.read(rules, narrative)
+    evidence: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        for signal in mention.signals:
+            evidence.setdefault(signal, []).append(mention)
+    prior = rules.caller_types.get(caller_type, ()) if caller_type else ()
+    signals = set(evidence) | set(prior)
+    given = {k: v for k, v in answers.model_dump().items() if v is not None}
+    for key, value in given.items():
+        if value:
+            signals.add(key)
+        else:
+            signals.discard(key)
+    if given.get("missing"):
+        signals.discard("whereabouts_known")  # the handler says nobody knows where they are
+    return mentions, evidence, signals, given
+
+
+def read_answers(
+    rules: Rules,
+    narrative: str,
+    caller_type: CallerType | None = None,
+    answers: TriageAnswers | None = None,
+) -> TriageAnswers:
+    """Answer the RCRP questions as the narrative reads, the handler's answers overriding it."""
+    _, _, signals, _ = _read(rules, narrative, caller_type, answers)
+    return TriageAnswers(**{key: key in signals for key in TriageAnswers.model_fields})
+
+
+def suggest(
+    rules: Rules,
+    narrative: str,
+    caller_type: CallerType | None = None,
+    answers: TriageAnswers | None = None,
+) -> TriageSuggestion:
+    """Suggest the category and RCRP outcome of a call, with every reason and highlight."""
+    mentions, evidence, signals, given = _read(rules, narrative, caller_type, answers)
+    reasons = [_question(narrative, key, signals, given, mentions) for key in QUESTIONS]
+    reasons += _facts(narrative, signals, given, evidence, caller_type)
+
+    category_rule = _first(rules.categories, signals, None)
+    category = category_rule.category if category_rule and category_rule.category else None
+    if category_rule is None or category is None:
+        category = Category.other
+        reasons.append("Category: other \u2014 no category's signs were found")
+    else:
+        reasons.append(
+            f"Category: {category.value.replace('_', ' ')} \u2014 {category_rule.label} "
+            f"({category_rule.source})"
+        )
+
+    rule = _first(rules.outcomes, signals, category)
+    if rule is None or rule.outcome is None:
+        outcome, partner = Outcome.police_attend, None
+        reasons.append(
+            "Outcome: police attend \u2014 nothing in the narrative settles the call, so police "
+            "attend until the RCRP questions are answered (when unsure, police)"
+        )
+    else:
+        outcome, partner = rule.outcome, rule.partner
+        to = f" ({rules.partners[partner]})" if partner else ""
+        reasons.append(f"Outcome: {OUTCOME_WORDS[outcome]}{to} \u2014 {rule.label} ({rule.source})")
+
+    outcome, partner = _safety(category, outcome, partner, signals, reasons)
+    if outcome in POLICE_OUTCOMES and "medical" in signals:
+        reasons.append("Call the ambulance service as well: there is a medical need")
+    if outcome is Outcome.advice_only and "child" in signals:
+        reasons.append("Closing a call about a child as advice only needs a supervisor's agreement")
+    return TriageSuggestion(
+        category=category,
+        outcome=outcome,
+        partner=partner,
+        police_attend=outcome in POLICE_OUTCOMES,
+        reasons=reasons,
+        highlights=_highlights(narrative, mentions, rules.child_age),
+        rules_version=rules.version,
+    )
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _facts(
+    text: str,
+    signals: set[str],
+    given: dict[str, bool],
+    evidence: dict[str, list[Mention]],
+    caller_type: CallerType | None,
+) -> list[str]:
+    """Say whether the call is about a child and whether the whereabouts are known, and why."""
+    caller = caller_type.value.replace("_", " ") if caller_type else "caller"
+
+    def why(key: str) -> str:
+        if key in given:
+            return f"{_yes(given[key])} (the handler's answer)"
+        if key in evidence:
+            return f"yes \u2014 {_quote(text, evidence[key])}"
+        return f"yes, taken from the caller type ({caller})"
+
+    facts = []
+    if "child" in signals or "child" in given:
+        facts.append(f"About a child: {why('child')}")
+    if "missing" in signals or "missing" in given:
+        facts.append(f"Whereabouts unknown: {why('missing')}")
+    if "whereabouts_known" in signals:
+        facts.append(f"Whereabouts known: {why('whereabouts_known')} (D4)")
+    return facts
+
+
+def _question(
+    text: str, key: str, signals: set[str], given: dict[str, bool], mentions: list[Mention]
+) -> str:
+    question = QUESTIONS[key]
+    if key in given:
+        return f"{question}: {_yes(given[key])} (the handler's answer)"
+    raising = [m for m in mentions if key in m.signals]
+    if key in signals and raising:
+        possible = [m for m in raising if m.reading is Reading.hedged]
+        certain = [m for m in raising if m.reading is not Reading.hedged]
+        parts = []
+        if certain:
+            parts.append(_quote(text, certain))
+        if possible:
+            parts.append(f"possibly: {_quote(text, possible)}")
+        return f"{question}: yes \u2014 {'; '.join(parts)} (R2)"
+    denied = [
+        m
+        for m in mentions
+        if m.concept is not None
+        and key in m.concept.signals
+        and m.reading in (Reading.negated, Reading.past)
+    ]
+    if denied:
+        return (
+            f"{question}: not indicated \u2014 {_quote(text, denied)} "
+            "read as negated or in the past; ask if unsure"
+        )
+    return f"{question}: not indicated by the narrative; ask the caller"
+
+
+def _safety(
+    category: Category,
+    outcome: Outcome,
+    partner: str | None,
+    signals: set[str],
+    reasons: list[str],
+) -> tuple[Outcome, str | None]:
+    """Apply the safety rules the tables cannot turn off."""
+    if category is Category.missing_person and outcome is not Outcome.missing_person_report:
+        reasons.append(
+            "Safety rule: a missing person is always a missing-person report, never deflected"
+        )
+        return Outcome.missing_person_report, None
+    if outcome in POLICE_OUTCOMES:
+        return outcome, partner
+    if "risk_to_life" in signals:
+        reasons.append("Safety rule: a risk to life or of serious harm always goes to police (R2)")
+        return Outcome.police_attend, None
+    if {"child", "child_risk"} <= signals:
+        reasons.append("Safety rule: a child at risk always goes to police")
+        return Outcome.police_attend, None
+    if {"child", "missing"} <= signals and "whereabouts_known" not in signals:
+        reasons.append(
+            "Safety rule: a child whose whereabouts are unknown is a missing child, never deflected"
+        )
+        return Outcome.missing_person_report, None
+    return outcome, partner

@@ -1,0 +1,1 @@
+"""A person's whole record, composed from each domain's services."""

@@ -1,0 +1,59 @@
+"""What every command shares: the consoles, the operator as an actor, and how a command fails."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import typer
+from rich.console import Console
+
+from harbour.actor import Actor, Channel, system_actor
+
+console = Console()
+
+
+err = Console(stderr=True)
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def _actor() -> Actor:
+    return system_actor(Channel.cli, name=_operator())
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]Error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+RequestModel = TypeVar("RequestModel", bound="BaseModel")
+
+
+def _read_request(file: str, model: type[RequestModel], invalid: str) -> RequestModel:
+    """Read a JSON request from a file or standard input ("-"), or stop with what is wrong."""
+    import sys
+
+    from pydantic import ValidationError
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{file} could not be read: {exc.strerror}") from exc
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise _fail(f"{invalid}: {problems}") from exc

@@ -1,0 +1,192 @@
+"""Finding and reading an episode: access, its person, ages, what it holds, and the boards of open
+episodes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from harbour import clock, timefmt
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.audit import service as audit
+from harbour.episodes.models import (
+    Episode,
+    EpisodeInformation,
+    EpisodeStatus,
+    Grading,
+    Outcome,
+    Review,
+)
+from harbour.errors import Conflict
+from harbour.people.models import Person, Place
+from harbour.risk.grades import RiskGrade
+from harbour.risk.policy import current_policy
+
+SUBJECT = "episode"
+
+
+TOPICS = {
+    "last_seen": "Last seen",
+    "clothing": "Clothing",
+    "intentions": "Intentions",
+    "circumstances": "Circumstances",
+    "description": "Description",
+    "other": "Other information",
+}
+
+
+OUTCOMES = {
+    Outcome.found_safe: "Found safe",
+    Outcome.found_harmed: "Found harmed",
+    Outcome.found_dead: "Found dead",
+    Outcome.returned: "Returned of their own accord",
+    Outcome.other: "Other",
+}
+
+
+STALE = (
+    "Someone else changed this episode after you opened it. Reload it to see their change, "
+    "then make yours again."
+)
+
+
+def _words(grade: RiskGrade | str) -> str:
+    return str(grade).replace("_", " ")
+
+
+def _check_version(episode: Episode, version: int) -> None:
+    if version != episode.version:
+        raise Conflict(STALE)
+
+
+def _check_open(episode: Episode) -> None:
+    if episode.status is EpisodeStatus.closed:
+        raise Conflict("This episode is closed: nothing more can be added to it.")
+
+
+def _touch(episode: Episode) -> None:
+    """Move the episode's version on, so that anyone holding an older copy is told."""
+    episode.updated_at = clock.now()
+
+
+def find(session: Session, actor: Actor, episode_id: int, action: str = "person.view") -> Episode:
+    """Load an episode the actor may see (404 out of scope), checking `action` on it."""
+    return access.fetch(session, actor, Episode, episode_id, action)
+
+
+def person_of(session: Session, episode: Episode) -> Person:
+    person = session.get(Person, episode.person_id)
+    assert person is not None
+    return person
+
+
+def age_at(person: Person, when: datetime) -> int | None:
+    """The person's age in whole years on a day (the report's day for a missing child)."""
+    return timefmt.age(person.date_of_birth, timefmt.local(when).date())
+
+
+def is_child(person: Person, episode: Episode) -> bool:
+    age = age_at(person, episode.reported_at)
+    return age is not None and age < current_policy().child_age
+
+
+def record_view(session: Session, actor: Actor, episode: Episode, justification: str) -> None:
+    audit.record(session, actor, "view", SUBJECT, episode.id, justification=justification)
+
+
+def information(session: Session, episode: Episode) -> list[EpisodeInformation]:
+    return list(
+        session.scalars(
+            select(EpisodeInformation)
+            .where(EpisodeInformation.episode_id == episode.id)
+            .order_by(EpisodeInformation.given_at, EpisodeInformation.id)
+        )
+    )
+
+
+def gradings(session: Session, episode: Episode) -> list[Grading]:
+    """Every grading of the episode, newest first."""
+    return list(
+        session.scalars(
+            select(Grading)
+            .where(Grading.episode_id == episode.id)
+            .order_by(Grading.graded_at.desc(), Grading.id.desc())
+        )
+    )
+
+
+def reviews(session: Session, episode: Episode) -> list[Review]:
+    """Every review of the episode, in the order they fall due."""
+    return list(
+        session.scalars(
+            select(Review).where(Review.episode_id == episode.id).order_by(Review.due_at, Review.id)
+        )
+    )
+
+
+def open_reviews(session: Session, episode: Episode) -> list[Review]:
+    return [r for r in reviews(session, episode) if r.done_at is None and r.cancelled_at is None]
+
+
+def hours_missing(episode: Episode, now: datetime | None = None) -> float:
+    """Hours from last seen (or the report) to being found (or now)."""
+    start = episode.last_seen_at or episode.reported_at
+    end = episode.found_at or now or clock.now()
+    return max(0.0, round((end - start).total_seconds() / 3600, 1))
+
+
+def boroughs(session: Session, actor: Actor) -> list[str]:
+    """The boroughs of the places the actor's organisation holds, for choosing where found."""
+    return list(
+        session.scalars(
+            select(Place.borough)
+            .where(Place.organisation_id == actor.organisation_id, Place.borough.is_not(None))
+            .distinct()
+            .order_by(Place.borough)
+        )
+    )
+
+
+def open_episodes(
+    session: Session, actor: Actor, *, limit: int = 20
+) -> tuple[list[tuple[Episode, Person]], int]:
+    """Return the newest open episodes the actor may see, with their people, and how many."""
+    access.require(actor, "person.view")
+    where = [access.visible(actor, Episode), Episode.status == EpisodeStatus.missing]
+    total = session.scalar(select(func.count()).select_from(Episode).where(*where)) or 0
+    rows = [
+        (episode, person)
+        for episode, person in session.execute(
+            select(Episode, Person)
+            .join(Person, Person.id == Episode.person_id)
+            .where(*where)
+            .order_by(Episode.reported_at.desc())
+            .limit(limit)
+        )
+    ]
+    if rows:
+        audit.record(
+            session,
+            actor,
+            "view",
+            "episode_board",
+            None,
+            after={"shown": [episode.id for episode, _ in rows]},
+            justification="Open missing episodes board",
+        )
+    return rows, total
+
+
+def episodes_of(session: Session, actor: Actor, person: Person) -> list[Episode]:
+    """Every episode of a person the actor may see, newest first (for the timeline)."""
+    return list(
+        session.scalars(
+            select(Episode)
+            .where(Episode.person_id == person.id, access.visible(actor, Episode))
+            .order_by(Episode.reported_at.desc())
+        )
+    )

@@ -1,0 +1,225 @@
+"""Supervisors' reviews of a grade, who may do each one, and the board of reviews due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from harbour import clock, db
+from harbour.access import service as access
+from harbour.actor import Actor, Role
+from harbour.audit import service as audit
+from harbour.episodes import clocks
+from harbour.episodes.grading import GradingInput, grade
+from harbour.episodes.models import (
+    Episode,
+    EpisodeStatus,
+    Review,
+)
+from harbour.episodes.records import STALE, SUBJECT, _check_version, _touch, gradings
+from harbour.episodes.schedule import _schedule
+from harbour.errors import Conflict, NotFound, ValidationFailed
+from harbour.people.models import Person
+from harbour.risk.grades import RiskGrade
+from harbour.risk.schemas import RiskAnswers
+
+
+@dataclass
+class ReviewInput:
+    decision: str | None  # confirmed, changed
+    new_grade: RiskGrade | None
+    rationale: str | None
+    plan: str | None
+    reporter_contact: str | None
+    cra_decision: str | None
+    version: int
+
+
+def find_review(session: Session, episode: Episode, review_id: int) -> Review:
+    review = session.get(Review, review_id)
+    if review is None or review.episode_id != episode.id:
+        raise NotFound("There is no such review on this episode.")
+    return review
+
+
+def can_review(actor: Actor, episode: Episode, review: Review) -> bool:
+    """Tell whether the actor is of the rank the review needs, or above it."""
+    return access.can(actor, clocks.REVIEW_ACTION[Role(review.rank)], episode)
+
+
+def check_can_do_review(actor: Actor, episode: Episode, review: Review) -> None:
+    access.require(actor, clocks.REVIEW_ACTION[Role(review.rank)], episode)
+
+
+def permissions(actor: Actor, episode: Episode) -> dict[str, bool]:
+    """What the actor may do on the episode's page."""
+    return {
+        "grade": access.can(actor, "episode.grade", episode),
+        "update": access.can(actor, "episode.update", episode),
+        "close": access.can(actor, "episode.close", episode),
+    }
+
+
+def record_review(
+    session: Session,
+    actor: Actor,
+    episode: Episode,
+    person: Person,
+    review: Review,
+    data: ReviewInput,
+) -> Review:
+    """Do a due review: confirm or change the grade, update the plan, record reporter contact."""
+    check_can_do_review(actor, episode, review)
+    _check_version(episode, data.version)
+    if review.done_at is not None or review.cancelled_at is not None:
+        raise Conflict("This review has already been done or is no longer due.")
+    errors: dict[str, str] = {}
+    if data.decision not in ("confirmed", "changed"):
+        errors["decision"] = "Select whether you confirm or change the grade"
+    if not data.plan:
+        errors["plan"] = "Write the investigation plan as it now stands"
+    if not data.reporter_contact:
+        errors["reporter_contact"] = (
+            "Record your contact with the person who reported them (or why there was none)"
+        )
+    latest = gradings(session, episode)
+    changed = data.decision == "changed"
+    if changed:
+        if data.new_grade is None:
+            errors["new_grade"] = "Select the new grade"
+        elif data.new_grade is episode.risk_grade:
+            errors["new_grade"] = "Select a grade different from the current one, or confirm it"
+        if not data.rationale:
+            errors["rationale"] = "Write why the grade changes"
+    if errors:
+        raise ValidationFailed("Check the review", field_errors=errors)
+    now = clock.now()
+    review.done_at = now
+    review.done_by_id = actor.id
+    review.done_by_name = actor.display_name
+    review.decision = data.decision
+    review.plan = data.plan
+    review.reporter_contact = data.reporter_contact
+    if changed and data.new_grade is not None:
+        answers = RiskAnswers.model_validate(latest[0].answers) if latest else RiskAnswers()
+        grade(
+            session,
+            actor,
+            episode,
+            person,
+            GradingInput(
+                answers=answers,
+                grade=data.new_grade,
+                rationale=data.rationale,
+                below_reason=data.rationale,
+                cra_decision=data.cra_decision,
+                version=episode.version,
+            ),
+        )
+    review.grade_after = episode.risk_grade
+    if (
+        not changed
+        and review.kind in ("first", "regular")
+        and episode.status is EpisodeStatus.missing
+        and episode.risk_grade is not None
+    ):
+        _schedule(session, episode, clocks.next_review(episode.risk_grade, now))
+    _touch(episode)
+    db.flush_or_conflict(session, STALE)
+    audit.record(
+        session,
+        actor,
+        "review",
+        SUBJECT,
+        episode.id,
+        after={"review": review.id, "decision": data.decision, "grade": _grade_value(episode)},
+    )
+    return review
+
+
+def _grade_value(episode: Episode) -> str | None:
+    return episode.risk_grade.value if episode.risk_grade else None
+
+
+@dataclass
+class BoardRow:
+    review: Review | None
+    episode: Episode
+    person: Person
+    rank_now: Role | None
+    overdue: bool
+
+
+def review_board(
+    session: Session, actor: Actor, *, page: int = 1, per_page: int = 25
+) -> tuple[list[BoardRow], int]:
+    """One page of every open episode's next review, overdue first, with the rank that must act
+    now, and how many there are. Ungraded open episodes come first of all: they need a grade
+    before a clock can run."""
+    access.require(actor, "person.view")
+    now = clock.now()
+    visible = access.visible(actor, Episode)
+    ungraded = [
+        (episode_id, None)
+        for episode_id in session.scalars(
+            select(Episode.id)
+            .where(visible, Episode.status == EpisodeStatus.missing, Episode.risk_grade.is_(None))
+            .order_by(Episode.reported_at, Episode.id)
+        )
+    ]
+    next_due = (
+        select(Review.episode_id, func.min(Review.due_at).label("due_at"))
+        .where(Review.done_at.is_(None), Review.cancelled_at.is_(None))
+        .group_by(Review.episode_id)
+        .subquery()
+    )
+    due = [
+        (episode_id, due_at)
+        for episode_id, due_at in session.execute(
+            select(next_due.c.episode_id, next_due.c.due_at)
+            .join(Episode, Episode.id == next_due.c.episode_id)
+            .where(visible, Episode.status != EpisodeStatus.closed)
+            .order_by(next_due.c.due_at, next_due.c.episode_id)
+        )
+    ]
+    ordered = ungraded + due
+    total = len(ordered)
+    shown = ordered[(page - 1) * per_page : page * per_page]
+    ids = [episode_id for episode_id, _ in shown]
+    people = {
+        episode.id: (episode, person)
+        for episode, person in session.execute(
+            select(Episode, Person)
+            .join(Person, Person.id == Episode.person_id)
+            .where(Episode.id.in_(ids))
+        )
+    }
+    reviews_due: dict[int, Review] = {}
+    for review in session.scalars(
+        select(Review)
+        .where(Review.episode_id.in_(ids), Review.done_at.is_(None), Review.cancelled_at.is_(None))
+        .order_by(Review.due_at, Review.id)
+    ):
+        reviews_due.setdefault(review.episode_id, review)
+    rows: list[BoardRow] = []
+    for episode_id, due_at in shown:
+        episode, person = people[episode_id]
+        next_review = reviews_due.get(episode_id) if due_at is not None else None
+        if next_review is None:
+            rows.append(BoardRow(None, episode, person, None, False))
+            continue
+        rank_now = clocks.escalated(Role(next_review.rank), next_review.due_at, now)
+        rows.append(BoardRow(next_review, episode, person, rank_now, next_review.due_at < now))
+    if rows:
+        audit.record(
+            session,
+            actor,
+            "view",
+            "review_board",
+            None,
+            after={"shown": ids, "page": page},
+            justification="Supervision review board",
+        )
+    return rows, total

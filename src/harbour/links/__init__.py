@@ -1,2 +1,0 @@
-"""Links between people, places, vehicles and phones as recorded:
-what the network is built from."""

@@ -1,1 +1,0 @@
-"""Places and vehicles: the addresses, venues and cars that link people together."""

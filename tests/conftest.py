@@ -49,8 +49,10 @@ def migrate(engine: Engine) -> None:
 
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    from harbour import db
+    from harbour import db, startup
     from harbour.settings import reset_settings
+
+    startup.start()
 
     url = _database_url(tmp_path_factory)
     os.environ["HARBOUR_DATABASE_URL"] = url

@@ -20,8 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from harbour import __version__, db, web
-from harbour import models as _models  # noqa: F401  (every table known to the mapper)
+from harbour import __version__, db, startup, web
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import routes as audit_routes
@@ -268,6 +267,7 @@ def create_app() -> FastAPI:
     """Build the Harbour application."""
     configure_logging()
     get_settings()  # refuse to start with unsafe production settings
+    startup.start()
     web.set_actor_resolver(resolve.actor_from_request)
     web.add_context_hook(_navigation)
     web.add_context_hook(task_routes.unread_hook)

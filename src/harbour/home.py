@@ -14,7 +14,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from harbour import clock
-from harbour.actor import Actor, Role
+from harbour.access.policy import home_boards
+from harbour.actor import Actor
 from harbour.calls import boards as call_boards
 from harbour.calls.routes.pages import labels as call_labels
 from harbour.episodes import service as episodes
@@ -39,18 +40,15 @@ _RHI = Board("Return home interviews due", "No return home interviews are due.")
 _AUDIT = Board("Audit checks", "Verify the audit log from the Audit page.")
 _ACCOUNTS = Board("Accounts", "Manage accounts from the Users page.")
 
-BOARDS: dict[Role, list[Board]] = {
-    Role.call_handler: [_CALLS, _OPEN],
-    Role.officer: [_OPEN, _CALLS],
-    Role.hub_officer: [_OPEN, _REVIEWS, _ALERTS],
-    Role.sergeant: [_REVIEWS, _OPEN, _CALLS],
-    Role.inspector: [_REVIEWS, _OPEN, _ALERTS],
-    Role.superintendent: [_REVIEWS, _OPEN],
-    Role.exploitation_investigator: [_ALERTS, _OPEN],
-    Role.analyst: [_ALERTS],
-    Role.partner_practitioner: [_REFERRALS, _RHI],
-    Role.auditor: [_AUDIT],
-    Role.administrator: [_ACCOUNTS],
+BOARDS = {
+    "calls": _CALLS,
+    "open": _OPEN,
+    "reviews": _REVIEWS,
+    "alerts": _ALERTS,
+    "referrals": _REFERRALS,
+    "interviews": _RHI,
+    "audit": _AUDIT,
+    "accounts": _ACCOUNTS,
 }
 
 
@@ -60,7 +58,7 @@ def home(
     session: Annotated[Session, Depends(get_session)],
     actor: Annotated[Actor, Depends(current_actor)],
 ) -> Response:
-    boards = BOARDS.get(actor.role, []) if actor.role else []
+    boards = [BOARDS[name] for name in home_boards(actor.role)]
     open_rows, open_total = episodes.open_episodes(session, actor) if _OPEN in boards else ([], 0)
     review_rows, review_total = (
         episodes.review_board(session, actor, per_page=10) if _REVIEWS in boards else ([], 0)

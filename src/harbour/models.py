@@ -1,4 +1,8 @@
-"""Import every model so that Alembic and the tests see the whole schema."""
+"""Every table of the schema, for Alembic, the start-up wiring and the tests.
+
+Importing this module has no other effect: the session listeners are registered by
+`harbour.startup.start()`.
+"""
 
 from harbour.audit.models import AuditEvent, AuditHead, ViewJustification
 from harbour.auth.models import ApiToken, LoginAttempt, Organisation, Team, User, UserSession
@@ -15,14 +19,14 @@ from harbour.episodes.models import (
 )
 from harbour.exploitation.models import Cawn, NrmReferral, Screening
 from harbour.identity.models import CandidatePair, PersonMerge
-from harbour.network import incremental as _incremental  # noqa: F401  (save-time alerts)
-from harbour.network.models import AlertNote, NetworkAlert, PlaceBaseline
+from harbour.network.models import AlertMember, AlertNote, NetworkAlert, PlaceBaseline
 from harbour.people.models import Association, ImportRef, Person, PersonPhone, Place, Vehicle
 from harbour.tasks.models import Notification, Task
 
 metadata = Base.metadata
 
 __all__ = [
+    "AlertMember",
     "AlertNote",
     "ApiToken",
     "Association",

@@ -14,8 +14,16 @@ from harbour.db import Base
 from harbour.episodes.models import Episode, EpisodeCompanion
 from harbour.errors import Conflict, NotFound, ValidationFailed
 from harbour.identity import merging
+from harbour.network import alerts
+from harbour.network.models import NetworkAlert
 from harbour.people import service as people
-from harbour.people.models import Association, AssociationType, Person, PersonPhone
+from harbour.people.models import (
+    Association,
+    AssociationType,
+    Person,
+    PersonPhone,
+    person_references,
+)
 from tests.factories import actor_of, make_call, make_episode, make_person, make_user
 
 # What a merge may change and an unmerge not restore: the log of merges and the audit trail
@@ -145,3 +153,70 @@ def test_a_merged_record_cannot_take_part_again_until_undone(
     with pytest.raises(Conflict):
         merging.unmerge(session, actor, merge.id, "Undoing a merge twice")
     assert session.get(Person, second.id).merged_into_id is None  # type: ignore[union-attr]
+
+
+def test_every_column_that_names_a_person_is_declared() -> None:
+    """A new table with a person's id must be declared with names_a_person, or merges skip it."""
+    named = {
+        (table.name, fk.parent.name)
+        for table in Base.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name == "person"
+    }
+    machinery = {
+        ("person", "merged_into_id"),
+        ("person_merge", "survivor_id"),
+        ("person_merge", "merged_id"),
+        ("candidate_pair", "low_id"),
+        ("candidate_pair", "high_id"),
+    }
+    declared = {(c.table.name, c.name) for c in person_references()}
+    assert declared == named - machinery
+
+
+def test_a_merge_refuses_while_the_database_names_a_person_nobody_declared(
+    session: Session, history: dict[str, Any]
+) -> None:
+    session.execute(
+        text("CREATE TABLE stray (id INTEGER PRIMARY KEY, who INTEGER REFERENCES person(id))")
+    )
+    merging._checked.clear()
+    try:
+        with pytest.raises(RuntimeError, match=r"stray\.who"):
+            merging.merge(
+                session,
+                actor_of(history["owner"]),
+                history["first"].id,
+                history["second"].id,
+                "Same school and phone",
+            )
+    finally:
+        merging._checked.clear()
+
+
+def test_an_alert_follows_its_adult_and_children_through_a_merge(
+    session: Session, history: dict[str, Any]
+) -> None:
+    """The investigator's notes stay on the alert: its subject and children are rows a merge
+    re-points, and the next rebuild finds the alert under the surviving record."""
+    owner = history["owner"]
+    first, second, adult = history["first"], history["second"], history["adult"]
+    twin = make_person(session, owner, given_name="Dean", family_name="Marsh")
+    alert = NetworkAlert(
+        kind="common_associate", subject_type="person", subject_key=str(twin.id),
+        subject_person_id=twin.id, score=0.9, reason="Linked to two children", described={},
+        evidence_count=2, organisation_id=owner.organisation_id,
+    )  # fmt: skip
+    alert.child_ids = [second.id]
+    alert.member_keys = [f"person:{twin.id}", "phone:+447700900555"]
+    session.add(alert)
+    session.flush()
+    actor = actor_of(owner)
+    merging.merge(session, actor, first.id, second.id, "Same school and phone")
+    merging.merge(session, actor, adult.id, twin.id, "Same man, two records")
+    session.expire(alert)
+    assert alert.subject_person_id == adult.id
+    assert alert.child_ids == [first.id]
+    assert alert.member_keys == [f"person:{adult.id}", "phone:+447700900555"]
+    known, retired = alerts._known([alert])
+    assert list(known) == [("common_associate", "person", str(adult.id))] and retired == []

@@ -152,7 +152,48 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     "risk.review_high": {R.inspector: S.organisation, R.superintendent: S.organisation},
     "risk.review_senior": {R.superintendent: S.organisation},
     "call.close_child_advice_only": dict.fromkeys(_SUPERVISORS, S.organisation),
+    # Who work is given to. Casework may be handed over to these roles; a report nobody owns yet
+    # (a call handler's) is announced to these; new exploitation alerts are announced to these.
+    "episode.hold": {
+        **dict.fromkeys((R.officer, R.hub_officer, R.exploitation_investigator), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "episode.allocate": {R.hub_officer: S.organisation},
+    "network.alerted": {R.exploitation_investigator: S.organisation},
 }
+
+# The ranks that review a missing episode's grade, lowest first, with the action that lets a
+# role review at that rank. An overdue review escalates one step up this ladder.
+REVIEW_LADDER: tuple[tuple[Role, str], ...] = (
+    (R.sergeant, "risk.review"),
+    (R.inspector, "risk.review_high"),
+    (R.superintendent, "risk.review_senior"),
+)
+
+# What each role's home page leads with: the boards of the work its role does, in order.
+HOME_BOARDS: Mapping[Role, tuple[str, ...]] = {
+    R.call_handler: ("calls", "open"),
+    R.officer: ("open", "calls"),
+    R.hub_officer: ("open", "reviews", "alerts"),
+    R.sergeant: ("reviews", "open", "calls"),
+    R.inspector: ("reviews", "open", "alerts"),
+    R.superintendent: ("reviews", "open"),
+    R.exploitation_investigator: ("alerts", "open"),
+    R.analyst: ("alerts",),
+    R.partner_practitioner: ("referrals", "interviews"),
+    R.auditor: ("audit",),
+    R.administrator: ("accounts",),
+}
+
+
+def roles_with(action: str) -> list[Role]:
+    """Every role that may take `action` in some scope, in the enum's order."""
+    return [role for role in Role if scope_for(role, action) is not None]
+
+
+def home_boards(role: Role | None) -> tuple[str, ...]:
+    """The boards a role's home page shows, in order (none for no role)."""
+    return HOME_BOARDS.get(role, ()) if role is not None else ()
 
 
 def scope_for(role: Role | None, action: str) -> Scope | None:

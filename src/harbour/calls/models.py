@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour.db import Base, Timestamps
+from harbour.people.models import names_a_person
 
 
 class CallStatus(enum.StrEnum):
@@ -126,3 +127,7 @@ class CallDecision(Base):
     decided_by_name: Mapped[str] = mapped_column(String(200))
     decided_by_role: Mapped[str] = mapped_column(String(30))
     decided_at: Mapped[datetime]
+
+
+# Merges re-point these to the surviving record (people.models.names_a_person).
+names_a_person(Call.__table__.c.person_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from harbour import startup
 from harbour.cli import (
     audit,
     data,
@@ -31,6 +32,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def _start() -> None:
+    startup.start()
+
+
 app.add_typer(db.db_app, name="db")
 app.add_typer(risk.risk_app, name="risk")
 app.add_typer(triage.triage_app, name="triage")

@@ -10,17 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from harbour.access.policy import REVIEW_LADDER
 from harbour.actor import Role
 from harbour.risk.grades import RiskGrade
 from harbour.settings import get_settings
 
-LADDER = (Role.sergeant, Role.inspector, Role.superintendent)
-# The action in the access table that lets a role review at each rank.
-REVIEW_ACTION = {
-    Role.sergeant: "risk.review",
-    Role.inspector: "risk.review_high",
-    Role.superintendent: "risk.review_senior",
-}
+# The ranks that review, lowest first, and the action that lets a role review at each rank.
+LADDER = tuple(rank for rank, _ in REVIEW_LADDER)
+REVIEW_ACTION = dict(REVIEW_LADDER)
 
 
 @dataclass(frozen=True)

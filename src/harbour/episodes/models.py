@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour.db import Base, Timestamps
+from harbour.people.models import names_a_person
 from harbour.risk.grades import RiskGrade
 
 
@@ -201,3 +202,7 @@ class EpisodeCompanion(Base):
         ForeignKey("episode.id", ondelete="CASCADE"), index=True
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+
+
+# Merges re-point these to the surviving record (people.models.names_a_person).
+names_a_person(Episode.__table__.c.person_id, EpisodeCompanion.__table__.c.person_id)

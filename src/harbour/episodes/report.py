@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from harbour import clock, db
 from harbour.access import service as access
-from harbour.actor import Actor, Role
+from harbour.access.policy import roles_with
+from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.episodes.models import (
     Episode,
@@ -102,7 +103,9 @@ def report(session: Session, actor: Actor, person: Person, data: ReportInput) ->
         after={"person_id": person.id, "reported_at": now.isoformat(), "status": "missing"},
     )
     if episode.owner_id is None:
-        hub = tasks.users_with_roles(session, episode.organisation_id, [Role.hub_officer])
+        hub = tasks.users_with_roles(
+            session, episode.organisation_id, roles_with("episode.allocate")
+        )
         text = f"New missing report: {person.display_name} needs grading and an owner."
         tasks.notify(session, hub, text, f"/episodes/{episode.id}")
     check_triggers(session, actor, episode, person, [])

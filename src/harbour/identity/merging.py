@@ -17,17 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Table, UniqueConstraint, and_, exists, select, update
+from sqlalchemy import Column, Table, UniqueConstraint, and_, exists, inspect, select, update
 from sqlalchemy.orm import Session
 
 from harbour import clock, db
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
-from harbour.db import Base
 from harbour.errors import Conflict, NotFound, ValidationFailed
 from harbour.identity.models import CandidatePair, PairStatus, PersonMerge
-from harbour.people.models import Person
+from harbour.people.models import Person, person_references
 
 SUBJECT = "person"
 # Foreign keys to person that describe the merge itself, not the person's history.
@@ -56,18 +55,54 @@ class Reference:
         return out
 
 
-def references() -> list[Reference]:
-    """Return every column that refers to a person, except those of the merge machinery."""
-    out = []
-    for table in Base.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            target = fk.column
-            if target.table.name != Person.__tablename__ or target.name != "id":
-                continue
-            if (table.name, None) in _NOT_MOVED or (table.name, fk.parent.name) in _NOT_MOVED:
-                continue
-            out.append(Reference(table, fk.parent))
+def references(session: Session | None = None) -> list[Reference]:
+    """Return every declared column that refers to a person, except the merge machinery's own.
+
+    The columns are the ones each domain declares (`people.models.names_a_person`), not whatever
+    models happen to be imported. Given a session, the database's own foreign keys are checked
+    against them first: a column that names a person but was never declared would be left
+    pointing at the merged record, so the merge stops instead (a programming error).
+    """
+    declared = person_references()
+    if session is not None:
+        _check_declared(session, {(c.table.name, c.name) for c in declared})
+    out = [
+        Reference(column.table, column)
+        for column in declared
+        if (column.table.name, None) not in _NOT_MOVED
+        and (column.table.name, column.name) not in _NOT_MOVED
+    ]
     return sorted(out, key=lambda r: r.key)
+
+
+_checked: set[str] = set()
+
+
+def _check_declared(session: Session, declared: set[tuple[str, str]]) -> None:
+    """Refuse to merge while the database has a column naming a person that no domain declared."""
+    connection = session.connection()
+    url = connection.engine.url.render_as_string(hide_password=True)
+    if url in _checked:
+        return
+    schema = inspect(connection)
+    found = {
+        (table, column)
+        for table in schema.get_table_names()
+        for fk in schema.get_foreign_keys(table)
+        if fk["referred_table"] == Person.__tablename__
+        for column in fk["constrained_columns"]
+    }
+    missing = {
+        (t, c)
+        for t, c in found - declared
+        if (t, None) not in _NOT_MOVED and (t, c) not in _NOT_MOVED
+    }
+    if missing:
+        named = ", ".join(f"{t}.{c}" for t, c in sorted(missing))
+        raise RuntimeError(
+            f"Cannot merge: {named} names a person but is not declared with names_a_person()"
+        )
+    _checked.add(url)
 
 
 def _clean(text: str | None) -> str:
@@ -129,7 +164,7 @@ def merge(
             )
     before = {"flags": survivor.flags, "aliases": survivor.aliases}
     moved: list[list[Any]] = []
-    for ref in references():
+    for ref in references(session):
         rows = _move(session, ref, merged.id, survivor.id)
         moved += [[ref.table.name, ref.column.name, row_id] for row_id in rows]
     flags = sorted(set(survivor.flags or []) | set(merged.flags or []))
@@ -214,7 +249,7 @@ def unmerge(session: Session, actor: Actor, merge_id: int, reason: str) -> Perso
             f"Record {survivor.id} has since been merged into record {survivor.merged_into_id}: "
             "undo that merge first."
         )
-    tables = {t.name: t for t in Base.metadata.sorted_tables}
+    tables = {c.table.name: c.table for c in person_references()}
     for table_name, column_name, row_id in record.moved:
         table = tables[table_name]
         column = table.c[column_name]

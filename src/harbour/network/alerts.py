@@ -8,15 +8,16 @@ rebuild holds more evidence than it did when it was dismissed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from harbour import clock, db
 from harbour.access import service as access
-from harbour.access.policy import scope_for
+from harbour.access.policy import roles_with, scope_for
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.auth.models import User
@@ -49,7 +50,29 @@ class StoreSummary:
 
 
 def _key(alert: NetworkAlert) -> tuple[str, str, str]:
+    # A person subject by its row reference: after a merge, the survivor's id.
+    if alert.subject_type == "person" and alert.subject_person_id is not None:
+        return (alert.kind, alert.subject_type, str(alert.subject_person_id))
     return (alert.kind, alert.subject_type, alert.subject_key)
+
+
+def _known(
+    rows: Iterable[NetworkAlert],
+) -> tuple[dict[tuple[str, str, str], NetworkAlert], list[NetworkAlert]]:
+    """The stored alerts by kind and subject; where a merge left two alerts about one person, the
+    one filed under the surviving record carries on and the other is returned to retire."""
+    known: dict[tuple[str, str, str], NetworkAlert] = {}
+    retired: list[NetworkAlert] = []
+    for row in rows:
+        key = _key(row)
+        other = known.get(key)
+        if other is None:
+            known[key] = row
+            continue
+        keep, drop = (row, other) if row.subject_key == key[2] else (other, row)
+        known[key] = keep
+        retired.append(drop)
+    return known, retired
 
 
 def store(
@@ -86,8 +109,12 @@ def store(
     ]
     known = select(NetworkAlert)
     if partial:  # only the rows these alerts may update, not every alert the force has
-        known = known.where(NetworkAlert.subject_key.in_({str(a.subject.key) for a in chosen}))
-    existing = {_key(a): a for a in session.scalars(known)}
+        keys = {str(a.subject.key) for a in chosen}
+        ids = {int(k) for k in keys if k.isdigit()}
+        known = known.where(
+            or_(NetworkAlert.subject_key.in_(keys), NetworkAlert.subject_person_id.in_(ids))
+        )
+    existing, retired = _known(session.scalars(known))
     analysis.prepare(chosen)  # the external ids of them all, in a few queries
     firsts = {int(g.nodes[a.children[0]].key) for a in chosen if a.children}
     organisation = {
@@ -113,6 +140,8 @@ def store(
                 status=AlertStatus.open,
                 organisation_id=organisation.get(children[0]) if children else None,
             )  # fmt: skip
+            if key[2].isdigit() and key[1] in ("person", "place"):
+                setattr(row, f"subject_{key[1]}_id", int(key[2]))
             session.add(row)
             summary.new += 1
             raised.append(row)
@@ -124,14 +153,15 @@ def store(
                 _note(session, row, None, "returned", f"Back after dismissal: {new} new evidence")
                 summary.returned += 1
                 raised.append(row)
+        row.subject_key = key[2]  # a merged subject's alert carries on under the survivor
         row.score, row.reason, row.described = alert.score, alert.reason, described
         row.child_ids, row.evidence_count = children, count
         members = [alert.subject, *(g.nodes[v] for v in alert.members)]
         row.member_keys = [f"{n.kind}:{n.key}" for n in members if n.kind != "cluster"]
         row.active, row.last_raised_at = True, now
     if not partial:
-        for key, row in existing.items():
-            if key not in seen and row.active:
+        for row in [*(r for k, r in existing.items() if k not in seen), *retired]:
+            if row.active:
                 row.active = False
                 summary.inactive += 1
         if analysis.base is not None:
@@ -163,7 +193,7 @@ def _tell(session: Session, alert: NetworkAlert, teams: dict[int | None, list[in
     if org not in teams:
         teams[org] = (
             [] if org is None
-            else tasks.users_with_roles(session, org, [Role.exploitation_investigator])
+            else tasks.users_with_roles(session, org, roles_with("network.alerted"))
         )  # fmt: skip
     team = teams[org]
     owners = session.scalars(

@@ -74,7 +74,6 @@ def _relinked(obj: Any) -> bool:
     return any(state.attrs[c].history.has_changes() for c in columns)
 
 
-@event.listens_for(Session, "after_flush")
 def _note(session: Session, _context: Any) -> None:
     if session.info.get(OFF):
         return
@@ -86,7 +85,6 @@ def _note(session: Session, _context: Any) -> None:
             touched |= _touched(obj)
 
 
-@event.listens_for(Session, "before_commit")
 def _check(session: Session) -> None:
     if session.info.get(OFF):
         return
@@ -135,6 +133,16 @@ def check(session: Session, touched: set[str]) -> alerts.StoreSummary | None:
         session.info.pop(OFF, None)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(KEY, None)  # what was rolled back touched nothing
+
+
+def listen() -> None:
+    """Check the network at save time from now on in this process (called at start-up)."""
+    for name, listener in (
+        ("after_flush", _note),
+        ("before_commit", _check),
+        ("after_rollback", _forget),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Column,
     Enum,
     ForeignKey,
     Index,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from harbour import clock
 from harbour.db import Base, Timestamps
@@ -333,3 +335,32 @@ class ImportRef(Base):
     record_id: Mapped[int]
     digest: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+# -- the columns that name a person ----------------------------------------------------------
+
+_NAMES_A_PERSON: dict[tuple[str, str], Column[Any]] = {}
+
+
+def names_a_person(*columns: KeyedColumnElement[Any]) -> None:
+    """Declare columns of a domain's tables that hold a person's id (`Model.__table__.c.x`).
+
+    Merging two records re-points every declared column to the survivor (identity.merging);
+    each domain's models module declares its own, and a merge refuses to run while the database
+    holds a column naming a person that nobody declared.
+    """
+    for column in columns:
+        assert isinstance(column, Column), column
+        _NAMES_A_PERSON[(column.table.name, column.name)] = column
+
+
+def person_references() -> list[Column[Any]]:
+    """Every declared column that names a person, by table and column name."""
+    return [column for _, column in sorted(_NAMES_A_PERSON.items())]
+
+
+names_a_person(
+    PersonPhone.__table__.c.person_id,
+    Association.__table__.c.subject_id,
+    Association.__table__.c.object_person_id,
+)

@@ -16,12 +16,12 @@ from harbour.people import service
 from harbour.people.models import Sex
 from harbour.people.schemas import PersonCreate, PersonPage, PersonRead, PersonUpdate
 from harbour.settings import get_settings
+from harbour.validation import messages
 from harbour.web import (
     ActorDep,
     RecordId,
     SessionDep,
     api_router,
-    field_errors,
     page_number,
     page_router,
     render,
@@ -137,7 +137,7 @@ def create_person(
         try:
             person = service.create_person(session, actor, PersonCreate(**values))
         except ValidationError as exc:
-            errors = _named(field_errors(exc))
+            errors = _named(messages(exc))
         else:
             if form.then == "report":
                 return RedirectResponse(f"/episodes/new/{person.id}", status_code=303)
@@ -189,7 +189,7 @@ def update_person(
             data = PersonUpdate(**values, version=version)
             service.update_person(session, actor, person_id, data, reason)
         except ValidationError as exc:
-            errors = _named(field_errors(exc))
+            errors = _named(messages(exc))
         except HarbourError as exc:
             if exc.status_code not in (409, 422):
                 raise

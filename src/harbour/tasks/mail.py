@@ -105,7 +105,6 @@ def compose(to: str, link: str | None, settings: Settings) -> EmailMessage:
 # -- after the commit -------------------------------------------------------------------------
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT released: the transaction may still roll back
@@ -121,12 +120,21 @@ def _after_commit(session: Session) -> None:
     _executor().submit(_send, messages, settings)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     # Whatever the commit did not take is dropped when the whole transaction ends (a rollback,
     # or a session closed without committing).
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+
+
+def listen() -> None:
+    """Send notification emails after each commit from now on in this process (at start-up)."""
+    for name, listener in (
+        ("after_commit", _after_commit),
+        ("after_transaction_end", _after_transaction_end),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 # -- the sending thread -----------------------------------------------------------------------

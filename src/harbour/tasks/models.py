@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from harbour.db import Base, Timestamps
+from harbour.people.models import names_a_person
 
 
 class Task(Timestamps, Base):
@@ -49,3 +50,7 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+
+
+# Merges re-point these to the surviving record (people.models.names_a_person).
+names_a_person(Task.__table__.c.person_id)

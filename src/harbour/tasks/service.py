@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from harbour import clock, db
 from harbour.access import service as access
+from harbour.access.policy import roles_with
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.auth.models import User
@@ -105,14 +106,7 @@ def users_with_roles(session: Session, organisation_id: int, roles: Iterable[Rol
 
 def colleagues(session: Session, actor: Actor) -> list[User]:
     """People in the actor's organisation who can take on casework, for handovers."""
-    roles = [
-        Role.officer,
-        Role.hub_officer,
-        Role.sergeant,
-        Role.inspector,
-        Role.superintendent,
-        Role.exploitation_investigator,
-    ]
+    roles = roles_with("episode.hold")
     return list(
         session.scalars(
             select(User)

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Path as PathParam
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
@@ -367,16 +367,6 @@ def form_failure(request: Request, exc: HarbourError) -> dict[str, str]:
 def failure_status(errors: dict[str, str]) -> int:
     """409 when the only problem is that someone saved first, else 422."""
     return 409 if "form" in errors and len(errors) == 1 else 422
-
-
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Turn a Pydantic validation error into one plain message per form field."""
-    errors: dict[str, str] = {}
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "form"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        errors.setdefault(field, message[:1].upper() + message[1:])
-    return errors
 
 
 # What a handler asks for, named once: `def page(session: SessionDep, actor: ActorDep)`.

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
 
 from harbour import clock, timefmt
 from harbour.errors import ValidationFailed
+from harbour.validation import Input, messages
+
+InputT = TypeVar("InputT", bound=Input)
 
 
 class Fields:
@@ -105,10 +111,21 @@ class Fields:
             self.fail(name, f"{label} must be after {not_before_label}")
         return value
 
-    def check(self) -> None:
+    def check(self, summary: str = "Check the details you entered") -> None:
         """Raise every message found so far, if there is any."""
         if self.errors:
-            raise ValidationFailed("Check the details you entered", field_errors=dict(self.errors))
+            raise ValidationFailed(summary, field_errors=dict(self.errors))
+
+    def build(self, model: type[InputT], **values: Any) -> InputT:
+        """The schema from what was read, or every message at once: the form's own (a date that
+        is not a date) and the schema's (a field left blank), the form's first."""
+        try:
+            built = model(**values)
+        except ValidationError as exc:
+            for name, message in messages(exc).items():
+                self.fail(name, message)
+        self.check(model.summary)
+        return built
 
 
 def form_version(form: Mapping[str, str]) -> int:

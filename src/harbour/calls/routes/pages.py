@@ -27,13 +27,13 @@ from harbour.errors import HarbourError, ValidationFailed
 from harbour.people import service as people
 from harbour.people.models import Person
 from harbour.people.schemas import PersonCreate
+from harbour.validation import messages
 from harbour.web import (
     ActorDep,
     FormDep,
     RecordId,
     SessionDep,
     failure_status,
-    field_errors,
     form_failure,
     page_router,
     render,
@@ -89,7 +89,7 @@ def _new_person(fields: Fields) -> PersonCreate | None:
             given_name=given or None, family_name=family or None, date_of_birth=born
         )
     except ValidationError as exc:
-        for name, message in field_errors(exc).items():
+        for name, message in messages(exc).items():
             fields.fail("new_dob" if name == "date_of_birth" else "new_given_name", message)
         return None
 

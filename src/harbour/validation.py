@@ -1,0 +1,67 @@
+"""Input at the edges: Pydantic v2 schemas whose failures read as plain sentences.
+
+Everything that changes a record arrives as a schema (`XInput`, `XCreate`, `XUpdate` in its
+domain's `schemas.py`), built from a form, a JSON body or a line of a file. A schema checks the
+shape of what was given: `needed(message)` marks a field that must be there, with the sentence a
+person sees when it is not. `Input.of(**values)` builds one or raises `ValidationFailed` with a
+message per field, and `messages` turns any Pydantic error into the same. Rules that need the
+record or the database (found after last seen; a child never below the minimum grade) belong to
+the service, which raises `ValidationFailed` itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
+
+from harbour.errors import ValidationFailed
+
+
+def needed(message: str) -> BeforeValidator:
+    """A field that must be given: blank text, None or an empty choice fails with `message`."""
+
+    def check(value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise PydanticCustomError("needed", message)
+        return value
+
+    return BeforeValidator(check)
+
+
+def one_of(options: Any, message: str) -> BeforeValidator:
+    """A choice that must be one of `options` (a mapping's keys or any collection)."""
+    allowed = set(options)
+
+    def check(value: Any) -> Any:
+        if value not in allowed:
+            raise PydanticCustomError("one_of", message)
+        return value
+
+    return BeforeValidator(check)
+
+
+def messages(exc: ValidationError) -> dict[str, str]:
+    """One plain message per field: the schema's own sentence where it gives one."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "form"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        errors.setdefault(field, message[:1].upper() + message[1:])
+    return errors
+
+
+class Input(BaseModel):
+    """A request to change something, checked at the edge; `summary` heads its error summary."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    summary: ClassVar[str] = "Check the details you entered"
+
+    @classmethod
+    def of(cls, **values: Any) -> Self:
+        """Build the schema, or raise ValidationFailed with a message for each field at fault."""
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise ValidationFailed(cls.summary, field_errors=messages(exc)) from exc

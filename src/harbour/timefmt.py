@@ -97,6 +97,11 @@ def from_local(day: str, month: str, year: str, time: str, *, what: str) -> date
     return value.astimezone(UTC)
 
 
+def local_noon(day: date) -> datetime:
+    """Midday of a local date, in UTC: the time given to a fact known only by its day."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=get_settings().zone).astimezone(UTC)
+
+
 def local_parts(dt: datetime | None) -> dict[str, str]:
     """Split a time into the day, month, year and HH:MM a date-and-time input shows."""
     if dt is None:

@@ -11,6 +11,7 @@ the service, which raises `ValidationFailed` itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -52,6 +53,29 @@ def messages(exc: ValidationError) -> dict[str, str]:
     return errors
 
 
+class Problems:
+    """What a request breaks of a service's rules, one message per field, raised together.
+
+    problems = Problems("Check the grading")
+    problems.add("grade", "A child cannot be graded below medium")
+    problems.raise_any()  # ValidationFailed with every message, if there is one
+    """
+
+    def __init__(self, summary: str) -> None:
+        self.summary = summary
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(self.summary, field_errors=dict(self.errors))
+
+
 class Input(BaseModel):
     """A request to change something, checked at the edge; `summary` heads its error summary."""
 
@@ -59,9 +83,19 @@ class Input(BaseModel):
     summary: ClassVar[str] = "Check the details you entered"
 
     @classmethod
+    def rules(cls, values: Mapping[str, Any]) -> dict[str, str]:
+        """The rules between fields (an outcome the answers rule out), as a message per field.
+
+        The service that takes the schema enforces them; a form shows them beside any blank
+        field, so that a person sees everything to put right at once.
+        """
+        return {}
+
+    @classmethod
     def of(cls, **values: Any) -> Self:
         """Build the schema, or raise ValidationFailed with a message for each field at fault."""
         try:
             return cls(**values)
         except ValidationError as exc:
-            raise ValidationFailed(cls.summary, field_errors=messages(exc)) from exc
+            errors = messages(exc) | cls.rules(values)
+            raise ValidationFailed(cls.summary, field_errors=errors) from exc

@@ -5,7 +5,7 @@ A route added without a row here fails `test_every_route_is_in_the_matrix`, so n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,8 +13,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from harbour import db
 from harbour.actor import Role
 from harbour.app import route_table
 from harbour.auth import credentials
@@ -436,10 +438,13 @@ def _screening(session: Session, owner: User, child_id: int) -> dict[str, int]:
     assert child is not None
     adult = make_person(session, owner, date_of_birth=date(1980, 1, 1))
     referral = referrals.refer(
-        session, actor, child, referrals.ReferralInput(["criminal"], "Matrix Police")
+        session,
+        actor,
+        child,
+        referrals.ReferralInput(exploitation_types=["criminal"], first_responder="Matrix Police"),
     )
     notice = notices.issue_cawn(
-        session, actor, child, notices.CawnInput(adult.id, "Matrix grounds")
+        session, actor, child, notices.CawnInput(adult_id=adult.id, grounds="Matrix grounds")
     )
     return {
         "adult_id": adult.id,
@@ -489,8 +494,44 @@ def _identity(session: Session, owner: User, person_id: int) -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def matrix_connection(engine: Engine) -> Iterator[Connection]:
+    """One connection for the module: the shared records are made once inside its transaction,
+    and each test runs in a SAVEPOINT rolled back after it (the matrix is a third of the suite's
+    time when every test builds them again)."""
+    conn = engine.connect()
+    outer = conn.begin()
+    db.bind(conn)
+    try:
+        yield conn
+    finally:
+        db.bind(engine)
+        if outer.is_active:
+            outer.rollback()
+        conn.close()
+
+
 @pytest.fixture
-def world(session: Session) -> World:
+def connection(matrix_connection: Connection, world: World) -> Iterator[Connection]:
+    """This module's tests share the world; what a test changes is rolled back after it."""
+    savepoint = matrix_connection.begin_nested()
+    try:
+        yield matrix_connection
+    finally:
+        if savepoint.is_active:
+            savepoint.rollback()
+
+
+@pytest.fixture(scope="module")
+def world(matrix_connection: Connection) -> Iterator[World]:
+    session = db.session_factory()()
+    try:
+        yield _build_world(session)
+    finally:
+        session.close()
+
+
+def _build_world(session: Session) -> World:
     org = make_org(session)
     team = make_team(session, org)
     owner = make_user(session, R.hub_officer, team=team)

@@ -18,6 +18,8 @@ from harbour.actor import Role
 from harbour.app import create_app
 from tests.factories import api_token, make_person, make_team, make_user
 
+pytestmark = pytest.mark.slow  # trains or scores a Splink model, or fuzzes the whole API
+
 MAX_EXAMPLES = int(os.environ.get("HARBOUR_SCHEMATHESIS_EXAMPLES", "30"))
 
 

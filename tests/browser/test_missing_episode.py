@@ -64,13 +64,13 @@ def _seed() -> None:
                 actor_of(hub),
                 earlier,
                 episodes.FoundInput(
-                    clock.now(),
-                    "Chicken shop on Station Road",
-                    "An older male known as T",
-                    "PC 201",
-                    None,
-                    "found_safe",
-                    earlier.version,
+                    found_at=clock.now(),
+                    found_text="Chicken shop on Station Road",
+                    found_with_text="An older male known as T",
+                    found_by="PC 201",
+                    condition=None,
+                    outcome="found_safe",
+                    version=earlier.version,
                 ),
             )
             earlier.status = EpisodeStatus.closed

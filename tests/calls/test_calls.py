@@ -58,7 +58,7 @@ def _input(call: Call, **changes: Any) -> decisions.DecisionInput:
         "caller_told": "Police will not attend; call back if the risk changes",
         "version": call.version,
     }
-    return decisions.DecisionInput(**(base | changes))
+    return decisions.DecisionInput.of(**(base | changes))
 
 
 def test_recording_a_call_logs_it_and_justifies_the_handlers_view(session: Session) -> None:
@@ -202,6 +202,10 @@ def test_every_step_of_the_assessment_is_required(session: Session) -> None:
     with pytest.raises(ValidationFailed) as refused:
         decisions.decide(session, actor_of(handler), call, _input(call, partner=None, **blank))
     assert set(blank) | {"partner"} <= set(refused.value.field_errors)
+    # Given every step, the service still refuses what the rules rule out.
+    with pytest.raises(ValidationFailed) as refused:
+        decisions.decide(session, actor_of(handler), call, _input(call, partner=None))
+    assert set(refused.value.field_errors) == {"partner"}
 
 
 def test_a_childs_call_closed_as_advice_only_waits_for_a_supervisor(session: Session) -> None:
@@ -303,19 +307,23 @@ def test_the_s136_handover_clock(session: Session) -> None:
                 session,
                 actor_of(handler),
                 call,
-                accepted_by=None,
-                accepted_at=None,
-                reference=None,
-                version=call.version,
+                decisions.HandoverInput.of(
+                    accepted_by=None,
+                    accepted_at=None,
+                    reference=None,
+                    version=call.version,
+                ),
             )
         row = decisions.record_handover(
             session,
             actor_of(handler),
             call,
-            accepted_by="Dr Ama Mensah, duty psychiatrist",
-            accepted_at=clock.now(),
-            reference="POS-123",
-            version=call.version,
+            decisions.HandoverInput.of(
+                accepted_by="Dr Ama Mensah, duty psychiatrist",
+                accepted_at=clock.now(),
+                reference="POS-123",
+                version=call.version,
+            ),
         )
         assert row.kind is DecisionKind.handover and row.arrived_at == arrived
         assert call.handed_over_at is not None and calls.handover_overdue(call)  # late
@@ -327,10 +335,12 @@ def test_the_s136_handover_clock(session: Session) -> None:
                 session,
                 actor_of(handler),
                 call,
-                accepted_by="Again",
-                accepted_at=clock.now(),
-                reference=None,
-                version=call.version,
+                decisions.HandoverInput.of(
+                    accepted_by="Again",
+                    accepted_at=clock.now(),
+                    reference=None,
+                    version=call.version,
+                ),
             )
 
 

@@ -47,7 +47,7 @@ def _grading(grade: RiskGrade | None, version: int, **extra: object) -> service.
         "cra_decision": None,
         "version": version,
     } | extra
-    return service.GradingInput(**fields)  # type: ignore[arg-type]
+    return service.GradingInput.of(**fields)
 
 
 def _child(session: Session, owner: User, age: int = 14) -> Person:
@@ -210,7 +210,13 @@ def test_high_risk_clocks_fall_due_escalate_and_are_reviewed(session: Session, h
 
         review = due["first"]
         plan = service.ReviewInput(
-            "confirmed", None, None, "Search the park", "Called mum", None, episode.version
+            decision="confirmed",
+            new_grade=None,
+            rationale=None,
+            plan="Search the park",
+            reporter_contact="Called mum",
+            cra_decision=None,
+            version=episode.version,
         )
         with pytest.raises(Forbidden):
             service.record_review(session, actor_of(sergeant), episode, person, review, plan)
@@ -231,13 +237,13 @@ def test_a_review_that_changes_the_grade_replans_the_clocks(session: Session, hu
         assert first.rank == "sergeant" and first.due_at == T0 + timedelta(hours=24)
         advance(timedelta(hours=2))
         change = service.ReviewInput(
-            "changed",
-            RiskGrade.high,
-            "New information: threats made",
-            "Urgent search",
-            "Called dad",
-            None,
-            episode.version,
+            decision="changed",
+            new_grade=RiskGrade.high,
+            rationale="New information: threats made",
+            plan="Urgent search",
+            reporter_contact="Called dad",
+            cra_decision=None,
+            version=episode.version,
         )
         service.record_review(session, actor_of(sergeant), episode, person, first, change)
     assert episode.risk_grade is RiskGrade.high
@@ -263,13 +269,13 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
             actor,
             episode,
             service.FoundInput(
-                T0 + timedelta(hours=4),
-                "A friend's flat",
-                "Two older males",
-                "PC 123",
-                "Tired",
-                "found_safe",
-                episode.version,
+                found_at=T0 + timedelta(hours=4),
+                found_text="A friend's flat",
+                found_with_text="Two older males",
+                found_by="PC 123",
+                condition="Tired",
+                outcome="found_safe",
+                version=episode.version,
             ),
         )
         assert episode.status is EpisodeStatus.found
@@ -283,17 +289,17 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
             actor,
             episode,
             service.SafeWellInput(
-                T0 + timedelta(hours=5),
-                "PC 123",
-                "yes",
-                "A flat in Croydon",
-                "Argument at home",
-                None,
-                ["older_associates"],
-                "Two men",
-                "Flat 3",
-                None,
-                episode.version,
+                held_at=T0 + timedelta(hours=5),
+                held_by="PC 123",
+                face_to_face="yes",
+                where_they_were="A flat in Croydon",
+                why="Argument at home",
+                harm=None,
+                disclosures=["older_associates"],
+                named_people="Two men",
+                named_places="Flat 3",
+                referrals=None,
+                version=episode.version,
             ),
         )
         with pytest.raises(ValidationFailed, match="return home interview"):
@@ -304,7 +310,14 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
                 actor,
                 episode,
                 service.ReturnInterviewInput(
-                    "declined", T0 + timedelta(hours=6), None, None, None, None, [], episode.version
+                    status="declined",
+                    offered_at=T0 + timedelta(hours=6),
+                    held_at=None,
+                    by=None,
+                    findings=None,
+                    reason=None,
+                    disclosures=[],
+                    version=episode.version,
                 ),
             )
         assert refused.value.field_errors == {"reason": "Give the reason it was not held"}
@@ -313,14 +326,14 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
             actor,
             episode,
             service.ReturnInterviewInput(
-                "declined",
-                T0 + timedelta(hours=6),
-                None,
-                None,
-                None,
-                "Did not want to talk",
-                [],
-                episode.version,
+                status="declined",
+                offered_at=T0 + timedelta(hours=6),
+                held_at=None,
+                by=None,
+                findings=None,
+                reason="Did not want to talk",
+                disclosures=[],
+                version=episode.version,
             ),
         )
         service.close(session, actor, episode, person, episode.version)
@@ -337,7 +350,13 @@ def test_an_adult_closes_without_a_return_home_interview(session: Session, hub: 
         actor,
         episode,
         service.FoundInput(
-            now, "Home", None, "Returned of own accord", None, "returned", episode.version
+            found_at=now,
+            found_text="Home",
+            found_with_text=None,
+            found_by="Returned of own accord",
+            condition=None,
+            outcome="returned",
+            version=episode.version,
         ),
     )
     service.record_safe_and_well(
@@ -345,7 +364,17 @@ def test_an_adult_closes_without_a_return_home_interview(session: Session, hub: 
         actor,
         episode,
         service.SafeWellInput(
-            now, "PC 9", "no", "Walking", None, None, [], None, None, None, episode.version
+            held_at=now,
+            held_by="PC 9",
+            face_to_face="no",
+            where_they_were="Walking",
+            why=None,
+            harm=None,
+            disclosures=[],
+            named_people=None,
+            named_places=None,
+            referrals=None,
+            version=episode.version,
         ),
     )
     assert service.closure_blockers(session, episode, person) == []
@@ -362,13 +391,13 @@ def test_found_cannot_be_before_last_seen(session: Session, hub: User) -> None:
                 actor_of(hub),
                 episode,
                 service.FoundInput(
-                    T0 - timedelta(hours=2),
-                    "Park",
-                    None,
-                    "PC 1",
-                    None,
-                    "found_safe",
-                    episode.version,
+                    found_at=T0 - timedelta(hours=2),
+                    found_text="Park",
+                    found_with_text=None,
+                    found_by="PC 1",
+                    condition=None,
+                    outcome="found_safe",
+                    version=episode.version,
                 ),
             )
     assert "when last seen" in caught.value.field_errors["found_at"]
@@ -403,7 +432,13 @@ def test_the_force_data_panel_gathers_history_and_links(session: Session, hub: U
                 actor,
                 past,
                 service.FoundInput(
-                    clock.now(), "Hotel", "Dean", "PC 5", None, "found_safe", past.version
+                    found_at=clock.now(),
+                    found_text="Hotel",
+                    found_with_text="Dean",
+                    found_by="PC 5",
+                    condition=None,
+                    outcome="found_safe",
+                    version=past.version,
                 ),
             )
             past.found_place_id = away.id

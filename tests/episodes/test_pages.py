@@ -104,13 +104,13 @@ def test_the_grading_screen_shows_the_force_data_and_enforces_the_rules(
         actor_of(hub),
         earlier,
         service.FoundInput(
-            clock.now(),
-            "Chicken shop, Croydon",
-            "Older male called Dee",
-            "PC 7",
-            None,
-            "found_safe",
-            earlier.version,
+            found_at=clock.now(),
+            found_text="Chicken shop, Croydon",
+            found_with_text="Older male called Dee",
+            found_by="PC 7",
+            condition=None,
+            outcome="found_safe",
+            version=earlier.version,
         ),
     )
     earlier.status = EpisodeStatus.closed
@@ -346,7 +346,13 @@ def test_the_person_timeline_shows_every_episode_and_the_trigger(
                 actor_of(hub),
                 episode,
                 service.FoundInput(
-                    clock.now(), "Park", None, "PC 1", None, "returned", episode.version
+                    found_at=clock.now(),
+                    found_text="Park",
+                    found_with_text=None,
+                    found_by="PC 1",
+                    condition=None,
+                    outcome="returned",
+                    version=episode.version,
                 ),
             )
             advance(timedelta(days=10))
@@ -545,12 +551,12 @@ def test_a_stale_save_shows_what_changed_and_keeps_what_was_typed(
         episode,
         person,
         service.GradingInput(
-            RiskAnswers(),
-            RiskGrade.high,
-            "Threats made",
-            None,
-            "Considered; not met",
-            episode.version,
+            answers=RiskAnswers(),
+            grade=RiskGrade.high,
+            rationale="Threats made",
+            below_reason=None,
+            cra_decision="Considered; not met",
+            version=episode.version,
         ),
     )
     session.commit()

@@ -38,7 +38,15 @@ def _found(session: Session, owner: User, episode: Episode, at: datetime) -> Non
         session,
         actor_of(owner),
         episode,
-        service.FoundInput(at, "A park", None, "PC 1", None, "found_safe", episode.version),
+        service.FoundInput(
+            found_at=at,
+            found_text="A park",
+            found_with_text=None,
+            found_by="PC 1",
+            condition=None,
+            outcome="found_safe",
+            version=episode.version,
+        ),
     )
 
 
@@ -131,16 +139,8 @@ def test_a_pnc_circulation_must_be_removed_before_closing(session: Session) -> N
     episode = make_episode(session, hub, person, grade=RiskGrade.medium)
 
     def act(kind: str, reference: str | None = None) -> None:
-        service.record_action(
-            session,
-            actor,
-            episode,
-            kind=kind,
-            reference=reference,
-            details=None,
-            at=None,
-            version=episode.version,
-        )
+        data = service.ActionInput.of(kind=kind, reference=reference, version=episode.version)
+        service.record_action(session, actor, episode, data)
 
     with pytest.raises(ValidationFailed, match="Check what was done"):
         act("pnc_circulated")  # needs its reference
@@ -154,7 +154,17 @@ def test_a_pnc_circulation_must_be_removed_before_closing(session: Session) -> N
         actor,
         episode,
         service.SafeWellInput(
-            now, "PC 1", "yes", "Park", None, None, [], None, None, None, episode.version
+            held_at=now,
+            held_by="PC 1",
+            face_to_face="yes",
+            where_they_were="Park",
+            why=None,
+            harm=None,
+            disclosures=[],
+            named_people=None,
+            named_places=None,
+            referrals=None,
+            version=episode.version,
         ),
     )
     assert service.closure_blockers(session, episode, person) == [
@@ -216,17 +226,17 @@ def test_a_long_absence_found_out_of_area_and_a_disclosure_open_tasks(session: S
         actor_of(hub),
         episode,
         service.SafeWellInput(
-            clock.now(),
-            "PC 1",
-            "yes",
-            "Kent",
-            None,
-            None,
-            ["multiple_phones"],
-            None,
-            None,
-            None,
-            episode.version,
+            held_at=clock.now(),
+            held_by="PC 1",
+            face_to_face="yes",
+            where_they_were="Kent",
+            why=None,
+            harm=None,
+            disclosures=["multiple_phones"],
+            named_people=None,
+            named_places=None,
+            referrals=None,
+            version=episode.version,
         ),
     )
     screening = tasks.open_task_of_kind(session, child.id, "exploitation_screening")
@@ -245,7 +255,17 @@ def test_the_force_data_panel_shows_open_screenings(session: Session) -> None:
         actor_of(hub),
         episode,
         service.SafeWellInput(
-            now, "PC 1", "yes", "A flat", None, None, ["weapons"], None, None, None, episode.version
+            held_at=now,
+            held_by="PC 1",
+            face_to_face="yes",
+            where_they_were="A flat",
+            why=None,
+            harm=None,
+            disclosures=["weapons"],
+            named_people=None,
+            named_places=None,
+            referrals=None,
+            version=episode.version,
         ),
     )
     data = service.force_data(session, actor_of(hub), child)
@@ -280,7 +300,17 @@ def test_a_closed_episode_takes_nothing_more_and_tasks_name_their_person(
         actor_of(hub),
         episode,
         service.SafeWellInput(
-            now, "PC 1", "yes", "Home", None, None, [], None, None, None, episode.version
+            held_at=now,
+            held_by="PC 1",
+            face_to_face="yes",
+            where_they_were="Home",
+            why=None,
+            harm=None,
+            disclosures=[],
+            named_people=None,
+            named_places=None,
+            referrals=None,
+            version=episode.version,
         ),
     )
     service.close(session, actor_of(hub), episode, adult, episode.version)

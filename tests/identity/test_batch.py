@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,10 @@ from harbour.linkage import prepare, service
 from harbour.linkage.training import level_labels
 from harbour.people.models import Person
 from harbour.settings import get_settings
-from tests.identity.test_resolve import SYSTEM, files, loaded, model_path  # noqa: F401
+from tests.identity.conftest import SYSTEM
+from tests.identity.test_resolve import files, loaded  # noqa: F401
+
+pytestmark = pytest.mark.slow  # trains or scores a Splink model, or fuzzes the whole API
 
 
 def test_the_batch_reads_the_same_columns_as_the_records_intake_reads(
@@ -37,7 +41,7 @@ def test_the_batch_reads_the_same_columns_as_the_records_intake_reads(
 def test_the_queue_is_filled_once_from_the_scored_pairs_in_order(
     session: Session,
     loaded: dict[str, Any],  # noqa: F811
-    model_path: Any,  # noqa: F811
+    model_path: Any,
 ) -> None:
     summary = batch.resolve_people(session, SYSTEM)
     pairs = session.scalars(select(CandidatePair).order_by(CandidatePair.id)).all()

@@ -12,33 +12,21 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from harbour.actor import Channel, Role, system_actor
+from harbour.actor import Role
 from harbour.identity import batch, candidates, service
 from harbour.identity.models import CandidatePair, PairStatus
 from harbour.interop import importer
+from harbour.linkage.service import TrainedModel
 from harbour.people.models import ImportRef, Person, PersonPhone, Place
-from harbour.settings import get_settings
-from harbour.simulate.service import simulate
 from tests.factories import actor_of, make_org, make_team, make_user, sign_in
+from tests.identity.conftest import SYSTEM
 
-AS_OF = date(2026, 11, 27)
-SYSTEM = system_actor(Channel.cli)
+pytestmark = pytest.mark.slow  # trains or scores a Splink model, or fuzzes the whole API
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("people")
-    simulate(seed=3, scale="demo", years=1, as_of=AS_OF, out=out)
-    return out
-
-
-@pytest.fixture
-def model_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "person-model.json"
-    monkeypatch.setenv("HARBOUR_IDENTITY_MODEL_PATH", str(path))
-    get_settings.cache_clear()
-    yield path
-    get_settings.cache_clear()
+def files(people_files: Path) -> Path:
+    return people_files
 
 
 @pytest.fixture
@@ -87,9 +75,9 @@ def test_resolve_queues_true_duplicates_once_and_saves_the_model(
 
 
 def test_the_queue_never_shows_a_pair_twice_across_pages(
-    session: Session, loaded: dict[str, Any]
+    session: Session, loaded: dict[str, Any], trained: TrainedModel
 ) -> None:
-    batch.resolve_people(session, SYSTEM)
+    batch.resolve_people(session, SYSTEM, trained=trained)
     actor = actor_of(loaded["user"])
     seen: list[tuple[int, int]] = []
     page = 1
@@ -122,7 +110,9 @@ def test_same_name_and_birth_but_nothing_else_is_not_merged_automatically(
         if phone:
             session.add(PersonPhone(person_id=person.id, number=phone))
         twins.append(person.id)
-    summary = batch.resolve_people(session, SYSTEM, auto_merge_threshold=0.95)
+    summary = batch.resolve_people(
+        session, SYSTEM, auto_merge_threshold=0.95
+    )  # trains on the twins too
     assert summary.merged_automatically > 0  # automatic merging ran on the sure pairs
     assert summary.left_for_review > 0
     for pid in twins:
@@ -133,9 +123,9 @@ def test_same_name_and_birth_but_nothing_else_is_not_merged_automatically(
 
 
 def test_intake_finds_the_child_from_a_misspelt_name(
-    session: Session, loaded: dict[str, Any]
+    session: Session, loaded: dict[str, Any], trained: TrainedModel
 ) -> None:
-    batch.resolve_people(session, SYSTEM)
+    batch.resolve_people(session, SYSTEM, trained=trained)
     actor = actor_of(loaded["user"])
     truth = loaded["truth"]
     groups: dict[str, list[int]] = {}
@@ -166,9 +156,9 @@ def test_intake_finds_the_child_from_a_misspelt_name(
 
 
 def test_the_report_page_shows_likely_matches_as_the_call_handler_types(
-    client: TestClient, session: Session, loaded: dict[str, Any]
+    client: TestClient, session: Session, loaded: dict[str, Any], trained: TrainedModel
 ) -> None:
-    batch.resolve_people(session, SYSTEM)
+    batch.resolve_people(session, SYSTEM, trained=trained)
     org = loaded["org"]
     handler = make_user(session, Role.call_handler, team=make_team(session, org))
     child = session.scalars(

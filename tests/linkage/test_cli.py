@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from harbour.cli import app
 from tests.linkage import synthetic
 
+pytestmark = pytest.mark.slow  # trains or scores a Splink model, or fuzzes the whole API
+
 runner = CliRunner()
 
 

@@ -12,6 +12,8 @@ from harbour.linkage import files, service
 from harbour.linkage.service import Resolution
 from tests.linkage import synthetic
 
+pytestmark = pytest.mark.slow  # trains or scores a Splink model, or fuzzes the whole API
+
 
 @pytest.fixture(scope="module")
 def people_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -11,6 +11,8 @@ from harbour.linkage import model, prepare, service
 from harbour.linkage.schemas import IdentityField as F
 from harbour.linkage.schemas import PersonRecord
 
+pytestmark = pytest.mark.slow  # trains or scores a Splink model, or fuzzes the whole API
+
 ALL = list(F)
 
 

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
 
 from harbour.audit import service
+from harbour.audit.schemas import EventPage, EventRead, VerdictRead
 from harbour.errors import JustificationNeeded
 from harbour.settings import get_settings
 from harbour.web import (
@@ -131,40 +131,6 @@ def audit_log(
 def verify(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     verdict = service.verify_as(session, actor)
     return render(request, "audit/verify.html", {"verdict": verdict})
-
-
-class EventRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    seq: int
-    at: datetime
-    actor_id: int | None
-    actor_name: str
-    actor_role: str
-    channel: str
-    request_id: str | None
-    action: str
-    subject_type: str
-    subject_id: str | None
-    before: dict[str, object] | None
-    after: dict[str, object] | None
-    justification: str | None
-    prev_hash: str
-    hash: str
-
-
-class EventPage(BaseModel):
-    items: list[EventRead]
-    total: int
-    page: int
-    per_page: int
-
-
-class VerdictRead(BaseModel):
-    ok: bool
-    checked: int
-    first_bad_seq: int | None
-    problem: str | None
 
 
 @api.get("/events", response_model=EventPage, summary="Page through the audit log, newest first")

@@ -14,7 +14,6 @@ The rules for live calls (imported history is not decided):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,9 +27,10 @@ from harbour.audit import service as audit
 from harbour.calls import records as calls
 from harbour.calls.models import Call, CallDecision, CallStatus, DecisionKind
 from harbour.calls.schemas import (
-    POLICE_OUTCOMES,
     CallerType,
     Category,
+    DecisionInput,
+    HandoverInput,
     Outcome,
     TriageAnswers,
     TriageSuggestion,
@@ -76,93 +76,19 @@ def response_grades() -> dict[str, str]:
     return dict(get_settings().call_response_grades)
 
 
-@dataclass
-class DecisionInput:
-    crime: bool | None
-    risk_to_life: bool | None
-    child: bool | None
-    category: str | None
-    outcome: str | None
-    information: str | None
-    threat: str | None
-    harm: str | None
-    risk: str | None
-    investigation: str | None
-    vulnerability: str | None
-    engagement: str | None
-    rationale: str | None
-    caller_told: str | None
-    version: int
-    partner: str | None = None
-    partner_accepted_by: str | None = None
-    partner_accepted_at: datetime | None = None
-    partner_reference: str | None = None
-    arrived_at: datetime | None = None
-    response_grade: str | None = None
-    powers_policy: str | None = None
-    options: str | None = None
-    action_taken: str | None = None
-    update_text: str | None = None
-
-    def answers(self) -> TriageAnswers:
-        return TriageAnswers(crime=self.crime, risk_to_life=self.risk_to_life, child=self.child)
-
-
 def _problems(
     data: DecisionInput, call: Call, previous: CallDecision | None, person: Person | None
 ) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    """The RCRP rules the decision breaks (the schema's), and what the call itself needs."""
+    errors = data.rules(data.model_dump())
     # A decision waiting for a supervisor may be replaced without anything new having happened.
     pending = call.status is CallStatus.awaiting_supervisor
-    if data.crime is None:
-        errors["crime"] = "Answer whether a crime has happened or is happening"
-    if data.risk_to_life is None:
-        errors["risk_to_life"] = (
-            "Answer whether there is a real and immediate risk to life or of serious harm"
-        )
-    if data.category not in set(Category):
-        errors["category"] = "Select the category of the call"
-    if data.outcome not in set(Outcome):
-        errors["outcome"] = "Select the outcome"
     if previous is not None and not pending and not data.update_text:
-        errors["update_text"] = "Say what has changed since the last assessment"
-    for name, (label, _) in {INFORMATION[0]: INFORMATION[1:], **THRIVE}.items():
-        if not getattr(data, name):
-            errors[name] = f"Enter the {label.lower()} step of your assessment"
-    if not data.rationale:
-        errors["rationale"] = "Write why you decided this"
-    if not data.caller_told:
-        errors["caller_told"] = (
-            "Record what you told the caller, in plain words, including whether police will attend"
-        )
-    police = data.outcome in POLICE_OUTCOMES
-    if (data.crime or data.risk_to_life) and data.outcome in set(Outcome) and not police:
-        errors["outcome"] = (
-            "The RCRP test says police attend: you answered yes to a crime or to a real and "
-            "immediate risk. Choose police attend, or change your answer."
-        )
-    if data.category == Category.missing_person and data.outcome != Outcome.missing_person_report:
-        errors["outcome"] = (
-            "A missing person is always a missing-person report: it is never deflected. If no one "
-            "is missing, change the category."
-        )
+        errors.setdefault("update_text", "Say what has changed since the last assessment")
     if data.outcome == Outcome.missing_person_report and person is None:
         errors["person"] = (
             "Say who is missing (link the person below): the report opens a missing episode "
             "for them"
-        )
-    if data.outcome == Outcome.refer_partner:
-        if data.partner not in calls.partners():
-            errors["partner"] = "Select the partner the call is handed to"
-        if bool(data.partner_accepted_by) != bool(data.partner_accepted_at):
-            errors["partner_accepted_by"] = (
-                "Enter both who accepted the handover and when, or neither until they accept it"
-            )
-    if data.outcome == Outcome.police_attend and data.response_grade not in response_grades():
-        errors["response_grade"] = "Select the response grade for the police attendance"
-    if data.category == Category.s136_handover and data.arrived_at is None:
-        errors["arrived_at"] = (
-            "Enter when the officers arrived at the health setting: the handover clock starts then"
         )
     return errors
 
@@ -179,8 +105,8 @@ def decide(session: Session, actor: Actor, call: Call, data: DecisionInput) -> C
     read = calls.answers_read(call, person, text)
     errors = _problems(data, call, previous, person)
     if errors:
-        raise ValidationFailed("Check the decision", field_errors=errors)
-    outcome = Outcome(data.outcome or "")
+        raise ValidationFailed(data.summary, field_errors=errors)
+    outcome = data.outcome
     child = calls.is_child(person, call) or bool(data.child)
     needs_supervisor = (
         outcome is Outcome.advice_only and child and not access.can(actor, SUPERVISOR_ACTION, call)
@@ -401,31 +327,18 @@ def confirm(
 
 
 def record_handover(
-    session: Session,
-    actor: Actor,
-    call: Call,
-    *,
-    accepted_by: str | None,
-    accepted_at: datetime | None,
-    reference: str | None,
-    version: int,
+    session: Session, actor: Actor, call: Call, data: HandoverInput
 ) -> CallDecision:
     """Record that the partner accepted the call (which stops an s136 clock)."""
     access.require(actor, "call.decide", call)
     calls.check_live(call)
-    calls.check_version(call, version)
+    calls.check_version(call, data.version)
     latest = calls.latest_decision(session, call)
     if latest is None or call.outcome != Outcome.refer_partner.value:
         raise Conflict("This call was not handed to a partner.")
     if call.handed_over_at is not None:
         raise Conflict("The handover has already been recorded.")
-    errors = {}
-    if not accepted_by:
-        errors["accepted_by"] = "Enter who at the partner accepted the handover"
-    if accepted_at is None:
-        errors.setdefault("accepted_at", "Enter when they accepted it")
-    if errors:
-        raise ValidationFailed("Check the handover", field_errors=errors)
+    accepted_by, accepted_at, reference = data.accepted_by, data.accepted_at, data.reference
     row = _copy(
         latest,
         actor,

@@ -25,6 +25,7 @@ from harbour.calls.rules import current_rules
 from harbour.calls.schemas import (
     POLICE_OUTCOMES,
     CallerType,
+    CallInput,
     Category,
     Highlight,
     Outcome,
@@ -99,18 +100,6 @@ def check_version(call: Call, version: int) -> None:
 
 
 # -- recording --------------------------------------------------------------------------------
-
-
-@dataclass
-class CallInput:
-    caller: str
-    caller_type: CallerType | None
-    caller_relationship: str | None
-    caller_contact: str | None
-    location_text: str | None
-    narrative: str
-    reference: str | None = None
-    received_at: datetime | None = None
 
 
 def check_can_record(actor: Actor) -> None:

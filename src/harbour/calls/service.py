@@ -10,10 +10,9 @@ from __future__ import annotations
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.calls.boards import awaiting, decided, handovers_waiting, outcomes
-from harbour.calls.decisions import DecisionInput, confirm, decide, record_handover
+from harbour.calls.decisions import confirm, decide, record_handover
 from harbour.calls.policy import suggest
 from harbour.calls.records import (
-    CallInput,
     find,
     justify,
     link_person,
@@ -21,7 +20,13 @@ from harbour.calls.records import (
     record_view,
 )
 from harbour.calls.rules import current_rules
-from harbour.calls.schemas import TriageRequest, TriageSuggestion
+from harbour.calls.schemas import (
+    CallInput,
+    DecisionInput,
+    HandoverInput,
+    TriageRequest,
+    TriageSuggestion,
+)
 
 
 def suggest_outcome(actor: Actor | None, request: TriageRequest) -> TriageSuggestion:
@@ -34,6 +39,7 @@ def suggest_outcome(actor: Actor | None, request: TriageRequest) -> TriageSugges
 __all__ = [
     "CallInput",
     "DecisionInput",
+    "HandoverInput",
     "awaiting",
     "confirm",
     "decide",

@@ -39,12 +39,12 @@ def import_records(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-    from harbour.interop import importer
+    from harbour.interop import service as interop
     from harbour.interop.schemas import KINDS
 
     try:
         with db.unit_of_work() as session:
-            org_id = importer.organisation_for_import(session, organisation)
+            org_id = interop.organisation_for_import(session, organisation)
         with Progress(
             TextColumn("{task.description:12}"), BarColumn(), MofNCompleteColumn(), console=err
         ) as progress:
@@ -56,11 +56,9 @@ def import_records(
                 progress.update(tasks[kind], completed=done)
 
             if bulk:
-                from harbour.interop.bulk import run_bulk_import
-
-                summary = run_bulk_import(path, _actor(), organisation_id=org_id)
+                summary = interop.run_bulk_import(path, _actor(), organisation_id=org_id)
             else:
-                summary = importer.run_import(
+                summary = interop.run_import(
                     path, _actor(), organisation_id=org_id, on_progress=advance
                 )
     except HarbourError as exc:
@@ -75,7 +73,7 @@ def import_records(
     console.print(table)
     if summary.rejected:
         target = report or path.with_name(path.name + ".rejected.jsonl")
-        importer.write_report(summary, target)
+        interop.write_report(summary, target)
         err.print(
             f"[bold yellow]{len(summary.rejected):,} line(s) rejected[/]; each is in {target} "
             "with its line number and the reason."

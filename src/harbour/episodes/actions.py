@@ -27,24 +27,10 @@ from harbour.episodes.records import (
     _words,
     person_of,
 )
+from harbour.episodes.schemas import ActionInput
 from harbour.errors import ValidationFailed
 from harbour.tasks import service as tasks
 from harbour.tasks.models import Task
-
-ACTIONS = {
-    "pnc_circulated": "Circulated on the Police National Computer",
-    "pnc_removed": "Removed from the Police National Computer",
-    "social_worker_told": "The child's social worker told",
-    "out_of_hours_told": "The council's out-of-hours team told",
-    "transferred": "Transferred to another force",
-}
-
-
-_NEEDS_REFERENCE = {
-    "pnc_circulated": "Enter the PNC reference",
-    "transferred": "Enter the force it was transferred to",
-    "social_worker_told": "Enter the social worker's name",
-}
 
 
 def actions(session: Session, episode: Episode) -> list[EpisodeAction]:
@@ -71,30 +57,18 @@ def pnc_circulation(
 
 
 def record_action(
-    session: Session,
-    actor: Actor,
-    episode: Episode,
-    *,
-    kind: str | None,
-    reference: str | None,
-    details: str | None,
-    at: datetime | None,
-    version: int,
+    session: Session, actor: Actor, episode: Episode, data: ActionInput
 ) -> EpisodeAction:
     """Record a PNC circulation or removal, a notification to social care, or a transfer."""
     access.require(actor, "episode.update", episode)
-    _check_version(episode, version)
+    _check_version(episode, data.version)
     _check_open(episode)
-    errors: dict[str, str] = {}
-    if kind not in ACTIONS:
-        errors["kind"] = "Select what was done"
-    elif kind in _NEEDS_REFERENCE and not reference:
-        errors["reference"] = _NEEDS_REFERENCE[kind]
-    elif kind == "pnc_removed" and pnc_circulation(session, episode) is None:
-        errors["kind"] = "There is no PNC circulation to remove"
-    if errors:
-        raise ValidationFailed("Check what was done", field_errors=errors)
-    assert kind is not None
+    for name, message in data.rules(data.model_dump()).items():
+        raise ValidationFailed(data.summary, field_errors={name: message})
+    kind, reference, details, at = data.kind, data.reference, data.details, data.at
+    if kind == "pnc_removed" and pnc_circulation(session, episode) is None:
+        message = "There is no PNC circulation to remove"
+        raise ValidationFailed(data.summary, field_errors={"kind": message})
     if kind == "pnc_removed" and not reference:
         standing = pnc_circulation(session, episode)
         reference = standing.reference if standing else None

@@ -4,8 +4,6 @@ high grade.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.orm import Session
 
 from harbour import clock, db, timefmt
@@ -31,22 +29,14 @@ from harbour.episodes.records import (
     person_of,
 )
 from harbour.episodes.schedule import _replan, _schedule
-from harbour.errors import Conflict, ValidationFailed
+from harbour.episodes.schemas import GradingInput
+from harbour.errors import Conflict
 from harbour.people.models import Person
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import ORDER, current_policy, suggest
 from harbour.risk.schemas import RiskAnswers, Suggestion
 from harbour.tasks import service as tasks
-
-
-@dataclass
-class GradingInput:
-    answers: RiskAnswers
-    grade: RiskGrade | None
-    rationale: str | None
-    below_reason: str | None
-    cra_decision: str | None
-    version: int
+from harbour.validation import Problems
 
 
 def suggestion_for(person: Person, episode: Episode, answers: RiskAnswers) -> Suggestion:
@@ -62,34 +52,32 @@ def grade(
     if episode.status is EpisodeStatus.closed:
         raise Conflict("This episode is closed: it cannot be graded again.")
     policy = current_policy()
-    data.answers = complete_answers(session, actor, episode, person, data.answers)
+    data = data.model_copy(
+        update={"answers": complete_answers(session, actor, episode, person, data.answers)}
+    )
     suggestion = suggestion_for(person, episode, data.answers)
-    errors: dict[str, str] = {}
-    if data.grade is None:
-        errors["grade"] = "Select the risk grade"
-    if not data.rationale:
-        errors["rationale"] = "Write why you chose this grade"
+    problems = Problems(data.summary)
     child = is_child(person, episode)
     chosen = data.grade
-    if chosen is not None:
-        if child and ORDER.index(chosen) < ORDER.index(policy.child_minimum):
-            errors["grade"] = (
-                f"A child under {policy.child_age} cannot be graded below "
-                f"{_words(policy.child_minimum)}"
-            )
-        below = ORDER.index(chosen) < ORDER.index(suggestion.grade)
-        if below and not data.below_reason:
-            errors["below_reason"] = (
-                f"Say why the grade is lower than the suggested {_words(suggestion.grade)}: "
-                "a supervisor will review it"
-            )
-        if child and chosen is RiskGrade.high and not data.cra_decision:
-            errors["cra_decision"] = (
-                "Record whether a Child Rescue Alert was considered and what was decided"
-            )
-    if errors:
-        raise ValidationFailed("Check the grading", field_errors=errors)
-    assert chosen is not None and data.rationale is not None
+    if child and ORDER.index(chosen) < ORDER.index(policy.child_minimum):
+        problems.add(
+            "grade",
+            f"A child under {policy.child_age} cannot be graded below "
+            f"{_words(policy.child_minimum)}",
+        )
+    below = ORDER.index(chosen) < ORDER.index(suggestion.grade)
+    if below and not data.below_reason:
+        problems.add(
+            "below_reason",
+            f"Say why the grade is lower than the suggested {_words(suggestion.grade)}: "
+            "a supervisor will review it",
+        )
+    if child and chosen is RiskGrade.high and not data.cra_decision:
+        problems.add(
+            "cra_decision",
+            "Record whether a Child Rescue Alert was considered and what was decided",
+        )
+    problems.raise_any()
     return _save_grading(session, actor, episode, chosen, suggestion, data)
 
 

@@ -18,7 +18,6 @@ from harbour.episodes.models import (
     EpisodeInformation,
     EpisodeStatus,
     Grading,
-    Outcome,
     Review,
 )
 from harbour.errors import Conflict
@@ -36,15 +35,6 @@ TOPICS = {
     "circumstances": "Circumstances",
     "description": "Description",
     "other": "Other information",
-}
-
-
-OUTCOMES = {
-    Outcome.found_safe: "Found safe",
-    Outcome.found_harmed: "Found harmed",
-    Outcome.found_dead: "Found dead",
-    Outcome.returned: "Returned of their own accord",
-    Outcome.other: "Other",
 }
 
 

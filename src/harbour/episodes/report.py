@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,23 +18,11 @@ from harbour.episodes.models import (
     EpisodeStatus,
 )
 from harbour.episodes.records import STALE, SUBJECT, TOPICS, _check_open, _check_version, _touch
+from harbour.episodes.schemas import ReportInput
 from harbour.episodes.triggers import check_triggers
 from harbour.errors import Conflict, ValidationFailed
 from harbour.people.models import Person
 from harbour.tasks import service as tasks
-
-
-@dataclass
-class ReportInput:
-    reporter_name: str
-    reporter_relationship: str
-    reporter_phone: str | None = None
-    last_seen_at: datetime | None = None
-    last_seen_text: str | None = None
-    clothing: str | None = None
-    intentions: str | None = None
-    circumstances: str | None = None
-    description: str | None = None
 
 
 def open_episode_of(session: Session, person_id: int) -> Episode | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +19,6 @@ from harbour.episodes.models import (
     Outcome,
 )
 from harbour.episodes.records import (
-    OUTCOMES,
     STALE,
     SUBJECT,
     _check_version,
@@ -29,22 +27,12 @@ from harbour.episodes.records import (
     person_of,
 )
 from harbour.episodes.schedule import _cancel_open
+from harbour.episodes.schemas import FoundInput, ReturnInterviewInput, SafeWellInput
 from harbour.episodes.triggers import check_triggers
 from harbour.errors import Conflict, ValidationFailed
 from harbour.people.models import Person, Place, PlaceType
 from harbour.settings import get_settings
-
-
-@dataclass
-class FoundInput:
-    found_at: datetime | None
-    found_text: str | None
-    found_with_text: str | None
-    found_by: str | None
-    condition: str | None
-    outcome: str | None
-    version: int
-    borough: str | None = None  # where found, so that "found out of area" can be seen
+from harbour.validation import Problems
 
 
 def record_found(session: Session, actor: Actor, episode: Episode, data: FoundInput) -> Episode:
@@ -53,20 +41,10 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     _check_version(episode, data.version)
     if episode.status is not EpisodeStatus.missing:
         raise Conflict("This person is already recorded as found.")
-    errors: dict[str, str] = {}
     start = episode.last_seen_at or episode.reported_at
-    if data.found_at is None:
-        errors["found_at"] = "Enter when they were found or came back"
-    elif data.found_at < start:
-        errors["found_at"] = f"Found must be after {timefmt.absolute(start)}, when last seen"
-    if not data.found_text:
-        errors["found_text"] = "Enter where they were found"
-    if not data.found_by:
-        errors["found_by"] = "Enter who found them, or that they came back of their own accord"
-    if data.outcome not in {o.value for o in OUTCOMES}:
-        errors["outcome"] = "Select the outcome"
-    if errors:
-        raise ValidationFailed("Check the details of the return", field_errors=errors)
+    if data.found_at < start:
+        message = f"Found must be after {timefmt.absolute(start)}, when last seen"
+        raise ValidationFailed(data.summary, field_errors={"found_at": message})
     now = clock.now()
     episode.status = EpisodeStatus.found
     episode.found_at = data.found_at
@@ -124,21 +102,6 @@ def return_interview_due(episode: Episode) -> datetime | None:
     return episode.found_at + timedelta(hours=get_settings().return_interview_hours)
 
 
-@dataclass
-class SafeWellInput:
-    held_at: datetime | None
-    held_by: str | None
-    face_to_face: str | None  # yes, no
-    where_they_were: str | None
-    why: str | None
-    harm: str | None
-    disclosures: list[str]
-    named_people: str | None
-    named_places: str | None
-    referrals: str | None
-    version: int
-
-
 def record_safe_and_well(
     session: Session, actor: Actor, episode: Episode, data: SafeWellInput
 ) -> Episode:
@@ -147,20 +110,9 @@ def record_safe_and_well(
     _check_version(episode, data.version)
     if episode.status is not EpisodeStatus.found or episode.found_at is None:
         raise Conflict("Record that they were found before the safe-and-well check.")
-    errors: dict[str, str] = {}
-    if data.held_at is None:
-        errors["held_at"] = "Enter when the check was done"
-    elif data.held_at < episode.found_at:
-        errors["held_at"] = "The check must be after they were found"
-    if not data.held_by:
-        errors["held_by"] = "Enter who did the check"
-    if data.face_to_face not in ("yes", "no"):
-        errors["face_to_face"] = "Select whether the check was face to face"
-    if not data.where_they_were:
-        errors["where_they_were"] = "Enter where they say they were"
-    if errors:
-        raise ValidationFailed("Check the safe-and-well details", field_errors=errors)
-    assert data.held_at is not None
+    if data.held_at < episode.found_at:
+        message = "The check must be after they were found"
+        raise ValidationFailed(data.summary, field_errors={"held_at": message})
     episode.prevention_interview = {
         "held_at": data.held_at.isoformat(),
         "held_by": data.held_by,
@@ -180,26 +132,6 @@ def record_safe_and_well(
     return episode
 
 
-RHI_STATUSES = {
-    "held": "Held",
-    "declined": "Offered and declined by the child",
-    "not_held": "Not held (give the reason)",
-    "offered": "Offered, not yet held",
-}
-
-
-@dataclass
-class ReturnInterviewInput:
-    status: str | None
-    offered_at: datetime | None
-    held_at: datetime | None
-    by: str | None
-    findings: str | None
-    reason: str | None
-    disclosures: list[str]
-    version: int
-
-
 def record_return_interview(
     session: Session, actor: Actor, episode: Episode, data: ReturnInterviewInput
 ) -> Episode:
@@ -208,23 +140,17 @@ def record_return_interview(
     _check_version(episode, data.version)
     if episode.found_at is None:
         raise Conflict("Record that they were found before the return home interview.")
-    errors: dict[str, str] = {}
-    if data.status not in RHI_STATUSES:
-        errors["status"] = "Select what happened to the return home interview"
-    if data.offered_at is None:
-        errors["offered_at"] = "Enter when the interview was offered"
-    elif data.offered_at < episode.found_at:
-        errors["offered_at"] = "The offer must be after they were found"
+    problems = Problems(data.summary)
+    if data.offered_at < episode.found_at:
+        problems.add("offered_at", "The offer must be after they were found")
     if data.status == "held":
         if data.held_at is None:
-            errors["held_at"] = "Enter when the interview was held"
+            problems.add("held_at", "Enter when the interview was held")
         if not data.by:
-            errors["by"] = "Enter who held the interview"
+            problems.add("by", "Enter who held the interview")
     if data.status in ("declined", "not_held") and not data.reason:
-        errors["reason"] = "Give the reason it was not held"
-    if errors:
-        raise ValidationFailed("Check the return home interview", field_errors=errors)
-    assert data.offered_at is not None
+        problems.add("reason", "Give the reason it was not held")
+    problems.raise_any()
     episode.rhi = {
         "status": data.status,
         "offered_at": data.offered_at.isoformat(),

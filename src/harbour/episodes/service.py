@@ -7,7 +7,6 @@ Each sub-module owns one stage; this module is their table of contents, so calle
 from __future__ import annotations
 
 from harbour.episodes.actions import (
-    ACTIONS,
     actions,
     hand_over,
     open_enquiry,
@@ -26,7 +25,6 @@ from harbour.episodes.force_data import (
     profile_rows,
 )
 from harbour.episodes.grading import (
-    GradingInput,
     grade,
     suggestion_for,
 )
@@ -39,7 +37,6 @@ from harbour.episodes.photos import (
     photos,
 )
 from harbour.episodes.records import (
-    OUTCOMES,
     STALE,
     SUBJECT,
     TOPICS,
@@ -58,7 +55,6 @@ from harbour.episodes.records import (
     reviews,
 )
 from harbour.episodes.report import (
-    ReportInput,
     add_information,
     check_can_report,
     open_episode_of,
@@ -66,10 +62,6 @@ from harbour.episodes.report import (
     report,
 )
 from harbour.episodes.return_home import (
-    RHI_STATUSES,
-    FoundInput,
-    ReturnInterviewInput,
-    SafeWellInput,
     close,
     closure_blockers,
     record_found,
@@ -82,9 +74,20 @@ from harbour.episodes.schedule import (
     escalate_overdue,
     start_imported_clocks,
 )
+from harbour.episodes.schemas import (
+    ACTIONS,
+    OUTCOMES,
+    RHI_STATUSES,
+    ActionInput,
+    FoundInput,
+    GradingInput,
+    ReportInput,
+    ReturnInterviewInput,
+    ReviewInput,
+    SafeWellInput,
+)
 from harbour.episodes.supervision import (
     BoardRow,
-    ReviewInput,
     can_review,
     check_can_do_review,
     find_review,
@@ -104,6 +107,7 @@ __all__ = [
     "STALE",
     "SUBJECT",
     "TOPICS",
+    "ActionInput",
     "BoardRow",
     "ForceData",
     "FoundInput",

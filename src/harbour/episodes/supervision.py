@@ -12,7 +12,7 @@ from harbour.access import service as access
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.episodes import clocks
-from harbour.episodes.grading import GradingInput, grade
+from harbour.episodes.grading import grade
 from harbour.episodes.models import (
     Episode,
     EpisodeStatus,
@@ -20,21 +20,11 @@ from harbour.episodes.models import (
 )
 from harbour.episodes.records import STALE, SUBJECT, _check_version, _touch, gradings
 from harbour.episodes.schedule import _schedule
-from harbour.errors import Conflict, NotFound, ValidationFailed
+from harbour.episodes.schemas import GradingInput, ReviewInput
+from harbour.errors import Conflict, NotFound
 from harbour.people.models import Person
-from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
-
-
-@dataclass
-class ReviewInput:
-    decision: str | None  # confirmed, changed
-    new_grade: RiskGrade | None
-    rationale: str | None
-    plan: str | None
-    reporter_contact: str | None
-    cra_decision: str | None
-    version: int
+from harbour.validation import Problems
 
 
 def find_review(session: Session, episode: Episode, review_id: int) -> Review:
@@ -75,26 +65,19 @@ def record_review(
     _check_version(episode, data.version)
     if review.done_at is not None or review.cancelled_at is not None:
         raise Conflict("This review has already been done or is no longer due.")
-    errors: dict[str, str] = {}
-    if data.decision not in ("confirmed", "changed"):
-        errors["decision"] = "Select whether you confirm or change the grade"
-    if not data.plan:
-        errors["plan"] = "Write the investigation plan as it now stands"
-    if not data.reporter_contact:
-        errors["reporter_contact"] = (
-            "Record your contact with the person who reported them (or why there was none)"
-        )
+    problems = Problems(data.summary)
     latest = gradings(session, episode)
     changed = data.decision == "changed"
     if changed:
         if data.new_grade is None:
-            errors["new_grade"] = "Select the new grade"
+            problems.add("new_grade", "Select the new grade")
         elif data.new_grade is episode.risk_grade:
-            errors["new_grade"] = "Select a grade different from the current one, or confirm it"
+            problems.add(
+                "new_grade", "Select a grade different from the current one, or confirm it"
+            )
         if not data.rationale:
-            errors["rationale"] = "Write why the grade changes"
-    if errors:
-        raise ValidationFailed("Check the review", field_errors=errors)
+            problems.add("rationale", "Write why the grade changes")
+    problems.raise_any()
     now = clock.now()
     review.done_at = now
     review.done_by_id = actor.id

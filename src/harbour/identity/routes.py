@@ -115,15 +115,13 @@ def decide(
     request: Request, pair_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
     try:
-        merge = service.decide(
-            session,
-            actor,
-            pair_id,
+        data = service.PairDecision.of(
             decision=form.get("decision", ""),
-            note=form.get("note", ""),
+            note=form.get("note", "")[:2000],
             keep=form_number(form.get("keep")),
             version=form_version(form),
         )
+        merge = service.decide(session, actor, pair_id, data)
     except HarbourError as exc:
         errors = form_failure(request, exc)
         return _pair_page(request, session, actor, pair_id, form, errors)

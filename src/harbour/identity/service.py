@@ -13,20 +13,18 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.db import Base
-from harbour.errors import Conflict, NotFound, ValidationFailed
+from harbour.errors import Conflict, NotFound
 from harbour.identity import merging
 from harbour.identity.batch import friendly
 from harbour.identity.models import CandidatePair, PairStatus, PersonMerge
 from harbour.identity.records import birth_text
+from harbour.identity.schemas import DECISIONS as DECISIONS
+from harbour.identity.schemas import PairDecision as PairDecision
 from harbour.people.models import Person, PersonPhone, Place
+from harbour.validation import Problems
 
 SUBJECT = "person"
 OPEN = (PairStatus.pending, PairStatus.unsure)
-DECISIONS = {
-    "same": "The same person: merge the records",
-    "different": "Different people: keep them apart",
-    "unsure": "Not sure: leave it in the queue",
-}
 FIELD_NAMES = {
     "given_name": "Given name",
     "family_name": "Family name",
@@ -186,41 +184,27 @@ def open_pair(
     return pair, side(session, low), side(session, high)
 
 
-def decide(
-    session: Session,
-    actor: Actor,
-    pair_id: int,
-    *,
-    decision: str,
-    note: str,
-    keep: int | None,
-    version: int | None,
-) -> PersonMerge | None:
+def decide(session: Session, actor: Actor, pair_id: int, data: PairDecision) -> PersonMerge | None:
     """Record the reviewer's decision; 'same' merges the pair into the record they keep."""
     pair = find_pair(session, actor, pair_id)
-    if version is not None and version != pair.version:
+    if data.version is not None and data.version != pair.version:
         raise Conflict(
             "Someone decided this pair while you were looking at it: see their decision below."
         )
     if pair.status not in OPEN:
         raise Conflict(f"This pair has already been decided ({pair.status.value}).")
-    errors: dict[str, str] = {}
-    if decision not in DECISIONS:
-        errors["decision"] = "Choose whether these records are the same person"
-    text = (note or "").strip()
-    if decision in ("same", "different") and len(text) < 10:
-        errors["note"] = (
-            "Say what you compared (at least 10 characters): it is kept with the decision"
-        )
-    if decision == "same" and keep not in (pair.low_id, pair.high_id):
-        errors["keep"] = "Choose the record to keep"
-    if errors:
-        raise ValidationFailed("Check the decision", field_errors=errors)
-    if decision == "same":
-        assert keep is not None
-        other = pair.high_id if keep == pair.low_id else pair.low_id
-        return merging.merge(session, actor, keep, other, text, pair=pair)
-    pair.status = PairStatus.rejected if decision == "different" else PairStatus.unsure
+    problems = Problems(data.summary)
+    for name, message in data.rules(data.model_dump()).items():
+        problems.add(name, message)
+    text = data.note.strip()
+    if data.decision == "same" and data.keep not in (pair.low_id, pair.high_id):
+        problems.add("keep", "Choose the record to keep")
+    problems.raise_any()
+    if data.decision == "same":
+        assert data.keep is not None
+        other = pair.high_id if data.keep == pair.low_id else pair.low_id
+        return merging.merge(session, actor, data.keep, other, text, pair=pair)
+    pair.status = PairStatus.rejected if data.decision == "different" else PairStatus.unsure
     pair.note = text or None
     pair.decided_by_id, pair.decided_at = actor.id, clock.now()
     db.flush_or_conflict(session, "Someone decided this pair while you were looking at it")
@@ -230,7 +214,7 @@ def decide(
         "review",
         SUBJECT,
         pair.low_id,
-        after={"pair": pair.id, "other": pair.high_id, "decision": decision},
+        after={"pair": pair.id, "other": pair.high_id, "decision": data.decision},
         justification=text or None,
     )
     return None

@@ -8,8 +8,9 @@ rebuild holds more evidence than it did when it was dismissed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -23,6 +24,7 @@ from harbour.audit import service as audit
 from harbour.auth.models import User
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, ValidationFailed
+from harbour.network.detect import Alert
 from harbour.network.models import AlertNote, AlertStatus, NetworkAlert, PlaceBaseline
 from harbour.network.service import Analysis
 from harbour.people.models import Person
@@ -91,22 +93,7 @@ def store(
     floor = get_settings().network_alert_min_score if min_score is None else min_score
     partial = subjects is not None
     summary = StoreSummary()
-    seen: set[tuple[str, str, str]] = set()
-    now = clock.now()
-    raised: list[NetworkAlert] = []
-    g = analysis.g
-    chosen = [
-        a
-        for a in analysis.alerts
-        if a.score >= floor
-        and (
-            not partial
-            or (
-                a.kind not in ("network", "county_lines")
-                and f"{a.subject.kind}:{a.subject.key}" in (subjects or set())
-            )
-        )
-    ]
+    chosen = _chosen(analysis, floor, subjects)
     known = select(NetworkAlert)
     if partial:  # only the rows these alerts may update, not every alert the force has
         keys = {str(a.subject.key) for a in chosen}
@@ -116,49 +103,31 @@ def store(
         )
     existing, retired = _known(session.scalars(known))
     analysis.prepare(chosen)  # the external ids of them all, in a few queries
+    g = analysis.g
     firsts = {int(g.nodes[a.children[0]].key) for a in chosen if a.children}
-    organisation = {
+    organisation: dict[int, int | None] = {
         pid: org
         for pid, org in session.execute(
             select(Person.id, Person.organisation_id).where(Person.id.in_(firsts))
         )
     }
+    seen: set[tuple[str, str, str]] = set()
+    raised: list[NetworkAlert] = []
+    now = clock.now()
     for alert in chosen:
         key = (alert.kind, alert.subject.kind, str(alert.subject.key))
         if key in seen:
             continue
         seen.add(key)
-        described = analysis.describe(alert)
-        children = [int(g.nodes[v].key) for v in alert.children]
-        count = len(described["evidence"])
-        row = existing.get(key)
-        if partial and row is not None and count < row.evidence_count:
-            continue  # part of the picture: keep the fuller one
-        if row is None:
-            row = NetworkAlert(
-                kind=key[0], subject_type=key[1], subject_key=key[2], first_raised_at=now,
-                status=AlertStatus.open,
-                organisation_id=organisation.get(children[0]) if children else None,
-            )  # fmt: skip
-            if key[2].isdigit() and key[1] in ("person", "place"):
-                setattr(row, f"subject_{key[1]}_id", int(key[2]))
-            session.add(row)
-            summary.new += 1
+        folded = _fold(session, analysis, alert, key, existing.get(key), organisation, now, partial)
+        if folded is None:
+            continue
+        row, what = folded
+        summary.new += what == "new"
+        summary.refreshed += what != "new"
+        summary.returned += what == "returned"
+        if what in ("new", "returned"):
             raised.append(row)
-        else:
-            summary.refreshed += 1
-            if row.status is AlertStatus.dismissed and count > (row.dismissed_evidence_count or 0):
-                row.status = AlertStatus.open
-                new = count - (row.dismissed_evidence_count or 0)
-                _note(session, row, None, "returned", f"Back after dismissal: {new} new evidence")
-                summary.returned += 1
-                raised.append(row)
-        row.subject_key = key[2]  # a merged subject's alert carries on under the survivor
-        row.score, row.reason, row.described = alert.score, alert.reason, described
-        row.child_ids, row.evidence_count = children, count
-        members = [alert.subject, *(g.nodes[v] for v in alert.members)]
-        row.member_keys = [f"{n.kind}:{n.key}" for n in members if n.kind != "cluster"]
-        row.active, row.last_raised_at = True, now
     if not partial:
         for row in [*(r for k, r in existing.items() if k not in seen), *retired]:
             if row.active:
@@ -171,6 +140,64 @@ def store(
     for row in raised:
         summary.notified += _tell(session, row, teams)
     return summary
+
+
+def _chosen(analysis: Analysis, floor: float, subjects: set[str] | None) -> list[Alert]:
+    """The alerts a store takes: at or above the floor, and for a partial analysis only those
+    about its subjects (networks and routes wait for a full rebuild)."""
+    if subjects is None:
+        return [a for a in analysis.alerts if a.score >= floor]
+    return [
+        a
+        for a in analysis.alerts
+        if a.score >= floor
+        and a.kind not in ("network", "county_lines")
+        and f"{a.subject.kind}:{a.subject.key}" in subjects
+    ]
+
+
+def _fold(
+    session: Session,
+    analysis: Analysis,
+    alert: Alert,
+    key: tuple[str, str, str],
+    row: NetworkAlert | None,
+    organisation: Mapping[int, int | None],
+    now: datetime,
+    partial: bool,
+) -> tuple[NetworkAlert, str] | None:
+    """Open a new alert or refresh the stored one with this rebuild's score, children and
+    evidence: "new", "refreshed" or "returned" (back after a dismissal, on new evidence). None:
+    a partial picture that would weaken a fuller one."""
+    g = analysis.g
+    described = analysis.describe(alert)
+    children = [int(g.nodes[v].key) for v in alert.children]
+    count = len(described["evidence"])
+    if partial and row is not None and count < row.evidence_count:
+        return None  # part of the picture: keep the fuller one
+    what = "refreshed"
+    if row is None:
+        what = "new"
+        row = NetworkAlert(
+            kind=key[0], subject_type=key[1], subject_key=key[2], first_raised_at=now,
+            status=AlertStatus.open,
+            organisation_id=organisation.get(children[0]) if children else None,
+        )  # fmt: skip
+        if key[2].isdigit() and key[1] in ("person", "place"):
+            setattr(row, f"subject_{key[1]}_id", int(key[2]))
+        session.add(row)
+    elif row.status is AlertStatus.dismissed and count > (row.dismissed_evidence_count or 0):
+        row.status = AlertStatus.open
+        new = count - (row.dismissed_evidence_count or 0)
+        _note(session, row, None, "returned", f"Back after dismissal: {new} new evidence")
+        what = "returned"
+    row.subject_key = key[2]  # a merged subject's alert carries on under the survivor
+    row.score, row.reason, row.described = alert.score, alert.reason, described
+    row.child_ids, row.evidence_count = children, count
+    members = [alert.subject, *(g.nodes[v] for v in alert.members)]
+    row.member_keys = [f"{n.kind}:{n.key}" for n in members if n.kind != "cluster"]
+    row.active, row.last_raised_at = True, now
+    return row, what
 
 
 def _keep_baseline(session: Session, base: dict[str, float]) -> None:

@@ -91,29 +91,13 @@ def _outline(points: list[tuple[float, float]]) -> Polygon:
 def build(session: Session, actor: Actor) -> Map:
     """The map of the actor's open hotspot and county-lines alerts over the force's boroughs."""
     access.require(actor, "network.view")
-    located: dict[int, tuple[float, float]] = {}
-    by_area: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for pid, borough, lat, lon in session.execute(
-        select(Place.id, Place.borough, Place.lat, Place.lon).where(
-            Place.lat.is_not(None), Place.lon.is_not(None)
-        )
-    ):
-        if lat is None or lon is None:
-            continue
-        located[pid] = (float(lon), float(lat))
-        if borough:
-            by_area[borough].append(located[pid])
+    located, by_area = _places(session)
     out = Map()
     if not located:
         return out
     projection = _Projection(list(located.values()))
     out.height = projection.height
-    for name, points in sorted(by_area.items()):
-        outline = _outline(points)
-        ring = [projection.xy(x, y) for x, y in outline.exterior.coords]
-        centre = outline.centroid
-        cx, cy = projection.xy(centre.x, centre.y)
-        out.areas.append(Area(name, " ".join(f"{x},{y}" for x, y in ring), cx, cy))
+    out.areas = [_area(name, points, projection) for name, points in sorted(by_area.items())]
     alerts = session.scalars(
         select(NetworkAlert).where(
             NetworkAlert.kind.in_(("hotspot", "county_lines")),
@@ -131,45 +115,73 @@ def build(session: Session, actor: Actor) -> Map:
     )
     for alert in alerts:
         if alert.kind == "hotspot":
-            place = located.get(int(alert.subject_key))
-            if place is None:
-                continue
-            x, y = projection.xy(*place)
-            label = str(alert.described.get("subject", {}).get("external_id", alert.subject_key))
-            out.hotspots.append(
-                Mark(
-                    x,
-                    y,
-                    4 + 2 * math.sqrt(len(alert.child_ids)),
-                    label,
-                    alert.id,
-                    len(alert.child_ids),
-                    alert.score,
-                )
-            )
-            continue
-        found = [located[int(k[6:])] for k in alert.member_keys if k.startswith("place:")
-                 and int(k[6:]) in located]  # fmt: skip
-        origin = [located[h] for pid in alert.child_ids if (h := homes.get(pid)) in located]
-        if not found or not origin:
-            continue
-        start = MultiPoint(origin).centroid if len(origin) > 1 else Point(origin[0])
-        end = MultiPoint(found).centroid if len(found) > 1 else Point(found[0])
-        x1, y1 = projection.xy(start.x, start.y)
-        x2, y2 = projection.xy(end.x, end.y)
-        out.routes.append(
-            Route(
-                x1,
-                y1,
-                x2,
-                y2,
-                1 + len(alert.child_ids) / 2,
-                alert.reason,
-                alert.id,
-                len(alert.child_ids),
-                alert.score,
-            )
-        )
+            mark = _hotspot(alert, located, projection)
+            if mark is not None:
+                out.hotspots.append(mark)
+        else:
+            route = _route(alert, located, homes, projection)
+            if route is not None:
+                out.routes.append(route)
     out.hotspots.sort(key=lambda m: -m.score)
     out.routes.sort(key=lambda r: -r.score)
     return out
+
+
+def _places(
+    session: Session,
+) -> tuple[dict[int, tuple[float, float]], dict[str, list[tuple[float, float]]]]:
+    """Every place with a position, and the positions in each borough."""
+    located: dict[int, tuple[float, float]] = {}
+    by_area: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for pid, borough, lat, lon in session.execute(
+        select(Place.id, Place.borough, Place.lat, Place.lon).where(
+            Place.lat.is_not(None), Place.lon.is_not(None)
+        )
+    ):
+        if lat is None or lon is None:
+            continue
+        located[pid] = (float(lon), float(lat))
+        if borough:
+            by_area[borough].append(located[pid])
+    return located, by_area
+
+
+def _area(name: str, points: list[tuple[float, float]], projection: _Projection) -> Area:
+    outline = _outline(points)
+    ring = [projection.xy(x, y) for x, y in outline.exterior.coords]
+    centre = outline.centroid
+    cx, cy = projection.xy(centre.x, centre.y)
+    return Area(name, " ".join(f"{x},{y}" for x, y in ring), cx, cy)
+
+
+def _hotspot(
+    alert: NetworkAlert, located: dict[int, tuple[float, float]], projection: _Projection
+) -> Mark | None:
+    """A hotspot's place, sized by how many children it links."""
+    place = located.get(int(alert.subject_key))
+    if place is None:
+        return None
+    x, y = projection.xy(*place)
+    label = str(alert.described.get("subject", {}).get("external_id", alert.subject_key))
+    children = len(alert.child_ids)
+    return Mark(x, y, 4 + 2 * math.sqrt(children), label, alert.id, children, alert.score)
+
+
+def _route(
+    alert: NetworkAlert,
+    located: dict[int, tuple[float, float]],
+    homes: dict[int, int | None],
+    projection: _Projection,
+) -> Route | None:
+    """A county-lines route: from where the children live to where they were found."""
+    found = [located[int(k[6:])] for k in alert.member_keys if k.startswith("place:")
+             and int(k[6:]) in located]  # fmt: skip
+    origin = [located[h] for pid in alert.child_ids if (h := homes.get(pid)) in located]
+    if not found or not origin:
+        return None
+    start = MultiPoint(origin).centroid if len(origin) > 1 else Point(origin[0])
+    end = MultiPoint(found).centroid if len(found) > 1 else Point(found[0])
+    x1, y1 = projection.xy(start.x, start.y)
+    x2, y2 = projection.xy(end.x, end.y)
+    children = len(alert.child_ids)
+    return Route(x1, y1, x2, y2, 1 + children / 2, alert.reason, alert.id, children, alert.score)

@@ -112,153 +112,218 @@ class Around:
 
 def build(session: Session, as_of: datetime, around: Around | None = None) -> EntityGraph:
     """Read the whole network from the database (or only the links around some records)."""
-    g = EntityGraph()
     # Core, not the ORM: rows come back as plain tuples, streamed in batches (a national rebuild
     # reads about ten million links). Core does not flush pending changes first: do it here.
     if session.autoflush:
         session.flush()
-    connection = session.connection()
+    reader = _Reader(session.connection(), EntityGraph(), as_of)
+    episodes = reader.episodes(around)
+    queries = _Queries.of(around, episodes)
+    reader.people(queries.people)
+    reader.places(queries.places)
+    reader.phones(queries.phones)
+    reader.associations(queries.links, episodes)
+    by_episode, found = reader.episode_links(episodes)
+    reader.companions(queries.companions, by_episode, found)
+    g = reader.g
+    g.graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in g.links])
+    g.graph.es["type"] = [link.type for link in g.links]
+    return g
 
-    def rows(query: Any) -> Any:
-        return connection.execute(query.execution_options(yield_per=50_000))
 
-    first: dict[int, datetime] = {}  # a person who went missing as a child stays a child here
-    query = select(
-        Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
-        Episode.last_seen_place_id, Episode.found_at, Episode.found_place_id,
-    )  # fmt: skip
-    if around is not None:
-        query = query.where(
-            or_(
-                Episode.person_id.in_(around.persons),
-                Episode.last_seen_place_id.in_(around.places),
-                Episode.found_place_id.in_(around.places),
-            )
+@dataclass
+class _Queries:
+    """What to read of each kind of record: everything, or what lies around some records."""
+
+    people: Any
+    places: Any
+    phones: Any
+    links: Any
+    companions: Any
+
+    @classmethod
+    def of(cls, around: Around | None, episodes: list[_EpisodeRow]) -> _Queries:
+        # A record merged into another holds nothing any more (its rows follow the merge), so
+        # each child is counted once however many records they were reported under.
+        people = select(Person.id, Person.date_of_birth, Person.home_place_id).where(
+            Person.merged_into_id.is_(None)
         )
-    # (id, person, reported, last seen at, last seen place, found at, found place)
-    episodes: list[_EpisodeRow] = [tuple(row) for row in rows(query)]
-    for _, pid, reported, *_ in episodes:
-        if pid not in first or reported < first[pid]:
-            first[pid] = reported
-    # A record merged into another holds nothing any more (its rows follow the merge), so each
-    # child is counted once however many records they were reported under (issue 5's merges).
-    people = select(Person.id, Person.date_of_birth, Person.home_place_id).where(
-        Person.merged_into_id.is_(None)
-    )
-    # Enum columns read as their stored text: no per-row conversion to the enum and back.
-    places = select(Place.id, type_coerce(Place.type, String), Place.borough)
-    phones = select(PersonPhone.person_id, PersonPhone.number)
-    links_query = select(
-        Association.id, Association.subject_id, Association.object_person_id,
-        Association.object_place_id, Association.object_vehicle_id, Association.object_phone,
-        type_coerce(Association.type, String), Association.observed_at, Association.intel_source,
-        Association.intel_assessment, Association.intel_handling, Association.source_episode_id,
-    )  # fmt: skip
-    companions = select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
-    if around is not None:
+        # Enum columns read as their stored text: no per-row conversion to the enum and back.
+        places = select(Place.id, type_coerce(Place.type, String), Place.borough)
+        phones = select(PersonPhone.person_id, PersonPhone.number)
+        links = select(
+            Association.id, Association.subject_id, Association.object_person_id,
+            Association.object_place_id, Association.object_vehicle_id,
+            Association.object_phone, type_coerce(Association.type, String),
+            Association.observed_at, Association.intel_source, Association.intel_assessment,
+            Association.intel_handling, Association.source_episode_id,
+        )  # fmt: skip
+        companions = select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
+        if around is None:
+            return cls(people, places, phones, links, companions)
         persons = set(around.persons) | {row[1] for row in episodes}
         near = set(around.places)
         for row in episodes:
             near |= {p for p in (row[4], row[6]) if p is not None}
-        people = people.where(Person.id.in_(persons))
-        places = places.where(
-            or_(
-                Place.id.in_(near),
-                Place.id.in_(select(Person.home_place_id).where(Person.id.in_(persons))),
+        homes = select(Person.home_place_id).where(Person.id.in_(persons))
+        return cls(
+            people=people.where(Person.id.in_(persons)),
+            places=places.where(or_(Place.id.in_(near), Place.id.in_(homes))),
+            phones=phones.where(
+                or_(PersonPhone.person_id.in_(persons), PersonPhone.number.in_(around.phones))
+            ),
+            links=links.where(
+                or_(
+                    Association.subject_id.in_(persons),
+                    Association.object_person_id.in_(persons),
+                    Association.object_place_id.in_(near),
+                    Association.object_phone.in_(around.phones),
+                    Association.object_vehicle_id.in_(around.vehicles),
+                )
+            ),
+            companions=companions.where(EpisodeCompanion.episode_id.in_([r[0] for r in episodes])),
+        )
+
+
+class _Reader:
+    """Adds each kind of record to the graph, one streamed query each."""
+
+    def __init__(self, connection: Any, g: EntityGraph, as_of: datetime) -> None:
+        self.connection, self.g, self.as_of = connection, g, as_of
+        self.first: dict[int, datetime] = {}  # one who went missing as a child stays a child
+
+    def rows(self, query: Any) -> Any:
+        return self.connection.execute(query.execution_options(yield_per=50_000))
+
+    def person(self, pid: int) -> int:
+        found = self.g.ids["person"].get(pid)
+        return self.g.vertex("person", pid) if found is None else found
+
+    def place(self, pid: int) -> int:
+        found = self.g.ids["place"].get(pid)
+        return self.g.vertex("place", pid) if found is None else found
+
+    def episodes(self, around: Around | None) -> list[_EpisodeRow]:
+        """(id, person, reported, last seen at, last seen place, found at, found place)."""
+        query = select(
+            Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
+            Episode.last_seen_place_id, Episode.found_at, Episode.found_place_id,
+        )  # fmt: skip
+        if around is not None:
+            query = query.where(
+                or_(
+                    Episode.person_id.in_(around.persons),
+                    Episode.last_seen_place_id.in_(around.places),
+                    Episode.found_place_id.in_(around.places),
+                )
             )
-        )
-        phones = phones.where(
-            or_(PersonPhone.person_id.in_(persons), PersonPhone.number.in_(around.phones))
-        )
-        links_query = links_query.where(
-            or_(
-                Association.subject_id.in_(persons),
-                Association.object_person_id.in_(persons),
-                Association.object_place_id.in_(near),
-                Association.object_phone.in_(around.phones),
-                Association.object_vehicle_id.in_(around.vehicles),
+        episodes: list[_EpisodeRow] = [tuple(row) for row in self.rows(query)]
+        first = self.first
+        for _, pid, reported, *_ in episodes:
+            if pid not in first or reported < first[pid]:
+                first[pid] = reported
+        return episodes
+
+    def people(self, query: Any) -> None:
+        g, first, links = self.g, self.first, self.g.links
+        for pid, born, home in self.rows(query.order_by(Person.id)):
+            v = g.vertex("person", pid)
+            on = first.get(pid, self.as_of).date()
+            if born is not None:
+                (g.children if age(born, on) < 18 else g.adults).add(v)
+            elif pid not in first:
+                g.adults.add(v)  # a suspect known by a name or a nickname, never reported missing
+            # A missing person with no date of birth (often a child's duplicate record) is
+            # neither: never counted as a child, and never the subject of a common-associate
+            # alert.
+            if born is not None:
+                g.born[v] = born
+            if home is not None:
+                g.home[v] = self.place(home)
+                links.append(Link(v, g.home[v], "lives_at", "person", pid, None))
+
+    def places(self, query: Any) -> None:
+        g = self.g
+        for pid, place_type, borough in self.rows(query):
+            v = self.place(pid)
+            g.place_type[v] = str(place_type)
+            if borough:
+                g.place_area[v] = borough
+
+    def phones(self, query: Any) -> None:
+        g = self.g
+        for pid, number in self.rows(query):
+            g.links.append(
+                Link(self.person(pid), g.vertex("phone", number), "owns_phone", "person", pid, None)
             )
-        )
-        companions = companions.where(EpisodeCompanion.episode_id.in_([r[0] for r in episodes]))
-    person_ids, place_ids = g.ids["person"], g.ids["place"]
 
-    def person(pid: int) -> int:
-        found = person_ids.get(pid)
-        return g.vertex("person", pid) if found is None else found
+    def associations(self, query: Any, episodes: list[_EpisodeRow]) -> None:
+        g, person, place, links = self.g, self.person, self.place, self.g.links
+        said = {
+            (episode_id, where)
+            for episode_id, _, _, _, last_seen_place, _, found_place in episodes
+            for where in (found_place, last_seen_place)
+            if where is not None
+        }
+        for (
+            aid, subject_id, object_person, object_place, object_vehicle, object_phone,
+            link_type, observed_at, intel_source, intel_assessment, intel_handling,
+            source_episode,
+        ) in self.rows(query):  # fmt: skip
+            if intel_source and intel_assessment and intel_handling:
+                g.grading[aid] = f"{intel_source}{intel_assessment}{intel_handling}"
+            kind = str(link_type)
+            if object_person is not None:
+                other = person(object_person)
+            elif object_place is not None:
+                if kind in ("found_at", "last_seen_at") and (source_episode, object_place) in said:
+                    continue  # the episode itself says so: one find, not two
+                other = place(object_place)
+            elif object_vehicle is not None:
+                other = g.vertex("vehicle", object_vehicle)
+            else:
+                other = g.vertex("phone", str(object_phone))
+            subject = person(subject_id)
+            links.append(Link(subject, other, kind, "association", aid, observed_at))
+            if kind in PROTECTIVE:
+                g.protective.add(frozenset((subject, other)))
 
-    def place(pid: int) -> int:
-        found = place_ids.get(pid)
-        return g.vertex("place", pid) if found is None else found
+    def episode_links(
+        self, episodes: list[_EpisodeRow]
+    ) -> tuple[dict[int, int], dict[int, datetime | None]]:
+        """Last seen and found places; returns each episode's child and when found."""
+        links, person, place = self.g.links, self.person, self.place
+        by_episode: dict[int, int] = {}
+        found: dict[int, datetime | None] = {}
+        for (
+            episode_id,
+            pid,
+            reported,
+            last_seen,
+            seen_place,
+            found_at,
+            found_place,
+        ) in episodes:
+            v = person(pid)
+            by_episode[episode_id] = v
+            found[episode_id] = found_at
+            if seen_place is not None:
+                links.append(
+                    Link(v, place(seen_place), "last_seen_at", "episode", episode_id,
+                         last_seen or reported)
+                )  # fmt: skip
+            if found_place is not None:
+                links.append(
+                    Link(v, place(found_place), "found_at", "episode", episode_id, found_at)
+                )
+        return by_episode, found
 
-    links = g.links
-    for pid, born, home in rows(people.order_by(Person.id)):
-        v = g.vertex("person", pid)
-        on = first.get(pid, as_of).date()
-        if born is not None:
-            (g.children if age(born, on) < 18 else g.adults).add(v)
-        elif pid not in first:
-            g.adults.add(v)  # a suspect known by a name or a nickname, never reported missing
-        # A missing person with no date of birth (often a child's duplicate record) is neither:
-        # never counted as a child, and never the subject of a common-associate alert.
-        if born is not None:
-            g.born[v] = born
-        if home is not None:
-            g.home[v] = place(home)
-            links.append(Link(v, g.home[v], "lives_at", "person", pid, None))
-    for pid, place_type, borough in rows(places):
-        v = place(pid)
-        g.place_type[v] = str(place_type)
-        if borough:
-            g.place_area[v] = borough
-    for pid, number in rows(phones):
-        links.append(
-            Link(person(pid), g.vertex("phone", number), "owns_phone", "person", pid, None)
-        )
-    said = {
-        (episode_id, where)
-        for episode_id, _, _, _, last_seen_place, _, found_place in episodes
-        for where in (found_place, last_seen_place)
-        if where is not None
-    }
-    for (
-        aid, subject_id, object_person, object_place, object_vehicle, object_phone, link_type,
-        observed_at, intel_source, intel_assessment, intel_handling, source_episode,
-    ) in rows(links_query):  # fmt: skip
-        if intel_source and intel_assessment and intel_handling:
-            g.grading[aid] = f"{intel_source}{intel_assessment}{intel_handling}"
-        kind = str(link_type)
-        if object_person is not None:
-            other = person(object_person)
-        elif object_place is not None:
-            if kind in ("found_at", "last_seen_at") and (source_episode, object_place) in said:
-                continue  # the episode itself says so: one find, not two
-            other = place(object_place)
-        elif object_vehicle is not None:
-            other = g.vertex("vehicle", object_vehicle)
-        else:
-            other = g.vertex("phone", str(object_phone))
-        subject = person(subject_id)
-        links.append(Link(subject, other, kind, "association", aid, observed_at))
-        if kind in PROTECTIVE:
-            g.protective.add(frozenset((subject, other)))
-    by_episode: dict[int, int] = {}
-    found: dict[int, datetime | None] = {}
-    for episode_id, pid, reported, last_seen, last_seen_place, found_at, found_place in episodes:
-        v = person(pid)
-        by_episode[episode_id] = v
-        found[episode_id] = found_at
-        if last_seen_place is not None:
+    def companions(
+        self, query: Any, by_episode: dict[int, int], found: dict[int, datetime | None]
+    ) -> None:
+        links, person = self.g.links, self.person
+        for episode_id, pid in self.rows(query):
             links.append(
-                Link(v, place(last_seen_place), "last_seen_at", "episode", episode_id,
-                     last_seen or reported)
+                Link(by_episode[episode_id], person(pid), "found_with", "episode", episode_id,
+                     found[episode_id])
             )  # fmt: skip
-        if found_place is not None:
-            links.append(Link(v, place(found_place), "found_at", "episode", episode_id, found_at))
-    for episode_id, pid in rows(companions):
-        child = by_episode[episode_id]
-        links.append(
-            Link(child, person(pid), "found_with", "episode", episode_id, found[episode_id])
-        )
-    g.graph = ig.Graph(n=len(g.nodes), edges=[(link.a, link.b) for link in g.links])
-    g.graph.es["type"] = [link.type for link in g.links]
-    return g

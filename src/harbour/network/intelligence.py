@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from harbour import clock, timefmt
+from harbour import clock
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import ValidationFailed
+from harbour.network.schemas import OBJECT_FIELD, IntelligenceInput
 from harbour.people.models import (
-    HANDLING_CODE,
-    INTELLIGENCE_ASSESSMENT,
-    SOURCE_EVALUATION,
     Association,
     AssociationType,
     Person,
@@ -25,23 +21,6 @@ from harbour.people.models import (
     Vehicle,
     normalise_phone,
 )
-from harbour.web.forms import Fields
-
-# What an officer may record by hand (family, carers and professionals come from records).
-TYPES = {
-    "associate": "Associates with (a person)",
-    "seen_at": "Seen at (a place)",
-    "frequents": "Frequents (a place)",
-    "uses_phone": "Uses a phone",
-    "in_vehicle": "Seen in a vehicle",
-}
-OBJECT_FIELD = {
-    "associate": "other_person",
-    "seen_at": "place",
-    "frequents": "place",
-    "uses_phone": "phone",
-    "in_vehicle": "registration",
-}
 
 
 @dataclass(frozen=True)
@@ -123,34 +102,25 @@ def check_can_record(actor: Actor, person: Person) -> None:
     access.require(actor, "intelligence.record", person)
 
 
-def record(session: Session, actor: Actor, person: Person, form: Mapping[str, str]) -> Association:
+def record(session: Session, actor: Actor, person: Person, data: IntelligenceInput) -> Association:
     """Record an intelligence link from the person, graded 3x5x2 (validated, audited)."""
     check_can_record(actor, person)
-    f = Fields(form)
-    kind = f.choice("type", "What the intelligence links them to", TYPES)
+    for name, message in data.rules(data.model_dump()).items():
+        raise ValidationFailed(data.summary, field_errors={name: message})
+    if data.observed_at is not None and data.observed_at > clock.now():
+        message = "The date must be today or in the past"
+        raise ValidationFailed(data.summary, field_errors={"observed": message})
     link = Association(
         subject_id=person.id,
         organisation_id=person.organisation_id,
         recorded_by_id=actor.id,
         imported=False,
+        type=AssociationType(data.type),
     )
-    if kind is not None:
-        link.type = AssociationType(kind)
-        _object(session, actor, person, link, kind, f)
-    source = f.choice("intel_source", "The source evaluation (1, 2 or 3)", SOURCE_EVALUATION)
-    assessment = f.choice(
-        "intel_assessment", "The intelligence assessment (A to E)", INTELLIGENCE_ASSESSMENT
-    )
-    handling = f.choice("intel_handling", "The handling code (P or C)", HANDLING_CODE)
-    text = f.text(
-        "source_text", "The intelligence", required=True,
-        missing="Say what the intelligence is and where it came from",
-    )  # fmt: skip
-    observed = _observed(f)
-    if f.errors:
-        raise ValidationFailed("Check the intelligence", field_errors=f.errors)
-    link.intel_source, link.intel_assessment, link.intel_handling = source, assessment, handling
-    link.source_text, link.observed_at = text, observed
+    _object(session, actor, person, link, data)
+    link.intel_source, link.intel_assessment = data.intel_source, data.intel_assessment
+    link.intel_handling = data.intel_handling
+    link.source_text, link.observed_at = data.source_text, data.observed_at
     session.add(link)
     session.flush()
     audit.record(
@@ -161,65 +131,49 @@ def record(session: Session, actor: Actor, person: Person, form: Mapping[str, st
         link.id,
         after={
             "person": person.id,
-            "type": kind,
+            "type": data.type,
             "grading": grading_text(link),
-            "observed_at": observed.isoformat() if observed else None,
+            "observed_at": data.observed_at.isoformat() if data.observed_at else None,
         },
-        justification=text,
+        justification=data.source_text,
     )
     return link
 
 
-def _observed(f: Fields) -> datetime | None:
-    parts = [f.form.get(f"observed_{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None
-    try:
-        when = timefmt.from_local(parts[0], parts[1], parts[2], "12:00", what="The date")
-    except ValueError as exc:
-        f.fail("observed", str(exc))
-        return None
-    if when is not None and when > clock.now():
-        f.fail("observed", "The date must be today or in the past")
-    return when
+def _record_number(value: str) -> int | None:
+    """A record number as typed, or None if it cannot be one (a database integer)."""
+    value = value.strip()
+    number = int(value) if value.isdigit() and len(value) <= 10 else None
+    return number if number is not None and 1 <= number <= 2_147_483_647 else None
 
 
 def _object(
-    session: Session,
-    actor: Actor,
-    person: Person,
-    link: Association,
-    kind: str,
-    f: Fields,
+    session: Session, actor: Actor, person: Person, link: Association, data: IntelligenceInput
 ) -> None:
-    field = OBJECT_FIELD[kind]
-    value = f.form.get(field, "").strip()
-    if not value:
-        f.errors[field] = {
-            "other_person": "Enter the record number of the person they associate with",
-            "place": "Enter the record number of the place",
-            "phone": "Enter the phone number",
-            "registration": "Enter the vehicle's registration",
-        }[field]
-        return
+    """Resolve the other end of the link (a person in scope, a place, a phone, a vehicle)."""
+    field = OBJECT_FIELD[data.type]
+    value = (getattr(data, field) or "").strip()
+
+    def refuse(message: str) -> ValidationFailed:
+        return ValidationFailed(data.summary, field_errors={field: message})
+
     if field == "other_person":
-        other = session.get(Person, int(value)) if value.isdigit() else None
+        number = _record_number(value)
+        other = session.get(Person, number) if number else None
         if other is None or not access.can(actor, "person.view", other) or other.id == person.id:
-            f.errors[field] = "There is no other person with that record number that you can see"
-            return
+            raise refuse("There is no other person with that record number that you can see")
         link.object_person_id = other.id
     elif field == "place":
-        place = session.get(Place, int(value)) if value.isdigit() else None
+        number = _record_number(value)
+        place = session.get(Place, number) if number else None
         if place is None:
-            f.errors[field] = "There is no place with that record number"
-            return
+            raise refuse("There is no place with that record number")
         link.object_place_id = place.id
     elif field == "phone":
-        number = normalise_phone(value)
-        if len(number.lstrip("+")) < 7:
-            f.errors[field] = "Enter a phone number with at least 7 digits"
-            return
-        link.object_phone = number
+        phone = normalise_phone(value)
+        if len(phone.lstrip("+")) < 7:
+            raise refuse("Enter a phone number with at least 7 digits")
+        link.object_phone = phone
     else:
         plate = " ".join(value.upper().split())
         vehicle = session.scalar(select(Vehicle).where(Vehicle.registration == plate))

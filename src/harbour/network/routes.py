@@ -9,7 +9,7 @@ from fastapi import Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from harbour import clock
+from harbour import clock, timefmt
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import routes as audit_pages
@@ -17,6 +17,7 @@ from harbour.audit import service as audit
 from harbour.errors import Forbidden, HarbourError, ValidationFailed
 from harbour.network import alerts, geography, intelligence, view
 from harbour.network.models import NetworkAlert
+from harbour.network.schemas import TYPES, IntelligenceInput
 from harbour.people.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION, Person
 from harbour.web import (
     ActorDep,
@@ -28,7 +29,7 @@ from harbour.web import (
     page_router,
     render,
 )
-from harbour.web.forms import form_number, form_version
+from harbour.web.forms import Fields, form_number, form_version
 
 pages = page_router()
 
@@ -77,7 +78,7 @@ def _intelligence_page(
         {
             "person": person,
             "rows": intelligence.links_of(session, actor, person),
-            "types": intelligence.TYPES,
+            "types": TYPES,
             "sources": SOURCE_EVALUATION,
             "assessments": INTELLIGENCE_ASSESSMENT,
             "handling": HANDLING_CODE,
@@ -102,8 +103,21 @@ def record_intelligence(
     request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
     person = access.fetch(session, actor, Person, person_id, "person.view")
+    fields = Fields(form)
     try:
-        intelligence.record(session, actor, person, form)
+        observed = fields.day("observed", "The date")
+        data = fields.build(
+            IntelligenceInput,
+            type=form.get("type") or None,
+            **{f: fields.text(f, f, limit=100) for f in ("other_person", "place", "phone")},
+            registration=fields.text("registration", "The registration", limit=100),
+            intel_source=form.get("intel_source") or None,
+            intel_assessment=form.get("intel_assessment") or None,
+            intel_handling=form.get("intel_handling") or None,
+            source_text=fields.text("source_text", "The intelligence", limit=10_000),
+            observed_at=timefmt.local_noon(observed) if observed else None,
+        )
+        intelligence.record(session, actor, person, data)
     except HarbourError as exc:
         errors = form_failure(request, exc)
         return _intelligence_page(request, session, actor, person_id, form, errors)

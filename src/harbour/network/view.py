@@ -8,12 +8,12 @@ at `MAX_NODES`, saying so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import and_, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from harbour import timefmt
@@ -129,21 +129,10 @@ def walk(
     busy = busy_types(session) if busy is None else busy
     result = Walk()
     visible = access.visible(actor, Person) if actor is not None else true()
-
-    def in_scope(nodes: set[str]) -> set[str]:
-        """The nodes bar the people the viewer may not see."""
-        people = [int(n[7:]) for n in nodes if n.startswith("person:")]
-        seen = {
-            f"person:{pid}"
-            for pid in session.scalars(select(Person.id).where(Person.id.in_(people), visible))
-        }
-        return {n for n in nodes if not n.startswith("person:") or n in seen}
-
-    frontier = in_scope(set(centres))
+    frontier = _in_scope(session, visible, set(centres))
     start = frontier
     result.nodes |= frontier
     step = Walk()
-    found: set[str] = set()
 
     def link(edge: str, a: str, b: str, kind: str, at: datetime | None, src: str) -> None:
         if _allowed(kind, at, types, since):
@@ -151,9 +140,7 @@ def walk(
 
     for _ in range(min(max(steps, 0), MAX_STEPS)):
         step.edges.clear()
-
         part = _split(frontier)
-        people = [int(k) for k in part["person"]]
         places = [int(k) for k in part["place"]]
         if places and frontier is not start:
             # Schools, stations and hospitals see every child in the area: shown, not walked
@@ -163,101 +150,11 @@ def walk(
                     select(Place.id).where(Place.id.in_(places), Place.type.not_in(busy))
                 )
             )
-        if people:
-            for a in session.execute(
-                select(Association).where(
-                    or_(
-                        Association.subject_id.in_(people), Association.object_person_id.in_(people)
-                    )
-                )
-            ).scalars():
-                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
-                     a.observed_at, f"association {a.id}")  # fmt: skip
-            for pid, number in session.execute(
-                select(PersonPhone.person_id, PersonPhone.number).where(
-                    PersonPhone.person_id.in_(people)
-                )
-            ):
-                link(f"p{pid}-{number}", f"person:{pid}", f"phone:{number}", "owns_phone",
-                     None, f"person {pid}")  # fmt: skip
-            for pid, home in session.execute(
-                select(Person.id, Person.home_place_id).where(
-                    Person.id.in_(people), Person.home_place_id.is_not(None)
-                )
-            ):
-                link(f"h{pid}", f"person:{pid}", f"place:{home}", "lives_at", None,
-                     f"person {pid}")  # fmt: skip
-            _episodes(session, Episode.person_id.in_(people), link)
-            companion = aliased(Episode)
-            found_with = select(
-                EpisodeCompanion.id, EpisodeCompanion.episode_id, EpisodeCompanion.person_id,
-                companion.person_id, companion.found_at,
-            ).join(companion, companion.id == EpisodeCompanion.episode_id)  # fmt: skip
-            # Two indexed look-ups (found with someone, someone found with them): an OR across
-            # the join would read every companion row.
-            for where in (
-                EpisodeCompanion.person_id.in_(people),
-                companion.person_id.in_(people),
-            ):
-                for cid, eid, pid, child, at in session.execute(found_with.where(where)):
-                    link(f"c{cid}", f"person:{child}", f"person:{pid}", "found_with", at,
-                         f"episode {eid}")  # fmt: skip
-        if places:
-            for a in session.execute(
-                select(Association)
-                .where(Association.object_place_id.in_(places))
-                .order_by(Association.id.desc())
-                .limit(2 * limit)
-            ).scalars():
-                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
-                     a.observed_at, f"association {a.id}")  # fmt: skip
-            _episodes(
-                session,
-                or_(Episode.last_seen_place_id.in_(places), Episode.found_place_id.in_(places)),
-                link,
-                limit=2 * limit,
-            )
-            for pid, home in session.execute(
-                select(Person.id, Person.home_place_id)
-                .where(Person.home_place_id.in_(places))
-                .limit(2 * limit)
-            ):
-                link(f"h{pid}", f"person:{pid}", f"place:{home}", "lives_at", None,
-                     f"person {pid}")  # fmt: skip
-        if part["phone"]:
-            for pid, number in session.execute(
-                select(PersonPhone.person_id, PersonPhone.number).where(
-                    PersonPhone.number.in_(part["phone"])
-                )
-            ):
-                link(f"p{pid}-{number}", f"person:{pid}", f"phone:{number}", "owns_phone",
-                     None, f"person {pid}")  # fmt: skip
-            for a in session.execute(
-                select(Association).where(Association.object_phone.in_(part["phone"]))
-            ).scalars():
-                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
-                     a.observed_at, f"association {a.id}")  # fmt: skip
-        if part["vehicle"]:
-            vehicles = [int(k) for k in part["vehicle"]]
-            for a in session.execute(
-                select(Association).where(Association.object_vehicle_id.in_(vehicles))
-            ).scalars():
-                link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
-                     a.observed_at, f"association {a.id}")  # fmt: skip
-        # Nothing is reached through a person out of the viewer's scope.
-        ends = {n for e in step.edges.values() for n in (e["source"], e["target"])}
-        allowed = in_scope(ends)
-        found = set()
-        for key, edge in step.edges.items():
-            if edge["source"] in allowed and edge["target"] in allowed:
-                result.edges.setdefault(key, edge)
-                found.update((edge["source"], edge["target"]))
-        new = found - result.nodes
-        if len(result.nodes) + len(new) > limit:
-            new = set(sorted(new)[: max(0, limit - len(result.nodes))])
-            result.truncated = True
-        result.nodes |= new
-        frontier = new
+        _from_people(session, [int(k) for k in part["person"]], link)
+        _from_places(session, places, link, 2 * limit)
+        _from_phones(session, sorted(part["phone"]), link)
+        _from_vehicles(session, [int(k) for k in part["vehicle"]], link)
+        frontier = _keep(session, visible, step, result, limit)
         if not frontier:
             break
     result.edges = {
@@ -265,6 +162,114 @@ def walk(
         if e["source"] in result.nodes and e["target"] in result.nodes
     }  # fmt: skip
     return result
+
+
+Linker = Callable[[str, str, str, str, datetime | None, str], None]
+
+
+def _in_scope(session: Session, visible: Any, nodes: set[str]) -> set[str]:
+    """The nodes bar the people the viewer may not see."""
+    people = [int(n[7:]) for n in nodes if n.startswith("person:")]
+    seen = {
+        f"person:{pid}"
+        for pid in session.scalars(select(Person.id).where(Person.id.in_(people), visible))
+    }
+    return {n for n in nodes if not n.startswith("person:") or n in seen}
+
+
+def _keep(session: Session, visible: Any, step: Walk, result: Walk, limit: int) -> set[str]:
+    """Add a step's links whose ends are in scope (nothing is reached through a person out of
+    the viewer's scope), up to `limit` nodes in all; return the nodes new to the walk."""
+    ends = {n for e in step.edges.values() for n in (e["source"], e["target"])}
+    allowed = _in_scope(session, visible, ends)
+    found: set[str] = set()
+    for key, edge in step.edges.items():
+        if edge["source"] in allowed and edge["target"] in allowed:
+            result.edges.setdefault(key, edge)
+            found.update((edge["source"], edge["target"]))
+    new = found - result.nodes
+    if len(result.nodes) + len(new) > limit:
+        new = set(sorted(new)[: max(0, limit - len(result.nodes))])
+        result.truncated = True
+    result.nodes |= new
+    return new
+
+
+def _associations(session: Session, where: Any, link: Linker, limit: int | None = None) -> None:
+    query = select(Association).where(where)
+    if limit is not None:
+        query = query.order_by(Association.id.desc()).limit(limit)
+    for a in session.execute(query).scalars():
+        link(f"a{a.id}", f"person:{a.subject_id}", _object(a), str(a.type),
+             a.observed_at, f"association {a.id}")  # fmt: skip
+
+
+def _phones(session: Session, where: Any, link: Linker) -> None:
+    for pid, number in session.execute(
+        select(PersonPhone.person_id, PersonPhone.number).where(where)
+    ):
+        link(f"p{pid}-{number}", f"person:{pid}", f"phone:{number}", "owns_phone",
+             None, f"person {pid}")  # fmt: skip
+
+
+def _homes(session: Session, where: Any, link: Linker, limit: int | None = None) -> None:
+    query = select(Person.id, Person.home_place_id).where(where)
+    if limit is not None:
+        query = query.limit(limit)
+    for pid, home in session.execute(query):
+        link(f"h{pid}", f"person:{pid}", f"place:{home}", "lives_at", None,
+             f"person {pid}")  # fmt: skip
+
+
+def _from_people(session: Session, people: list[int], link: Linker) -> None:
+    """Everything a step reaches from people: their links, phones, homes, episodes and who
+    they were found with (or who was found with them)."""
+    if not people:
+        return
+    _associations(
+        session,
+        or_(Association.subject_id.in_(people), Association.object_person_id.in_(people)),
+        link,
+    )
+    _phones(session, PersonPhone.person_id.in_(people), link)
+    _homes(session, and_(Person.id.in_(people), Person.home_place_id.is_not(None)), link)
+    _episodes(session, Episode.person_id.in_(people), link)
+    companion = aliased(Episode)
+    found_with = select(
+        EpisodeCompanion.id, EpisodeCompanion.episode_id, EpisodeCompanion.person_id,
+        companion.person_id, companion.found_at,
+    ).join(companion, companion.id == EpisodeCompanion.episode_id)  # fmt: skip
+    # Two indexed look-ups (found with someone, someone found with them): an OR across the join
+    # would read every companion row.
+    for where in (EpisodeCompanion.person_id.in_(people), companion.person_id.in_(people)):
+        for cid, eid, pid, child, at in session.execute(found_with.where(where)):
+            link(f"c{cid}", f"person:{child}", f"person:{pid}", "found_with", at,
+                 f"episode {eid}")  # fmt: skip
+
+
+def _from_places(session: Session, places: list[int], link: Linker, limit: int) -> None:
+    """A place's most recent links, episodes and residents (`limit` of each at most)."""
+    if not places:
+        return
+    _associations(session, Association.object_place_id.in_(places), link, limit)
+    _episodes(
+        session,
+        or_(Episode.last_seen_place_id.in_(places), Episode.found_place_id.in_(places)),
+        link,
+        limit=limit,
+    )
+    _homes(session, Person.home_place_id.in_(places), link, limit)
+
+
+def _from_phones(session: Session, phones: list[str], link: Linker) -> None:
+    if phones:
+        _phones(session, PersonPhone.number.in_(phones), link)
+        _associations(session, Association.object_phone.in_(phones), link)
+
+
+def _from_vehicles(session: Session, vehicles: list[int], link: Linker) -> None:
+    if vehicles:
+        _associations(session, Association.object_vehicle_id.in_(vehicles), link)
 
 
 def _object(a: Association) -> str:

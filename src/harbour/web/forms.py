@@ -9,7 +9,7 @@ fields.check()  # raises ValidationFailed with every message at once
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -111,6 +111,21 @@ class Fields:
             self.fail(name, f"{label} must be after {not_before_label}")
         return value
 
+    def day(self, name: str, label: str) -> date | None:
+        """Return a GOV.UK date input (NAME_day, _month, _year) as a date; None when blank."""
+        parts = [self.form.get(f"{name}_{p}", "").strip() for p in ("day", "month", "year")]
+        if not any(parts):
+            return None
+        if not all(parts):
+            self.fail(name, f"{label} must include a day, month and year")
+            return None
+        try:
+            day, month, year = (int(p) for p in parts)
+            return date(year, month, day)
+        except ValueError:
+            self.fail(name, f"{label} must be a real date, for example 27 11 2026")
+            return None
+
     def check(self, summary: str = "Check the details you entered") -> None:
         """Raise every message found so far, if there is any."""
         if self.errors:
@@ -122,7 +137,7 @@ class Fields:
         try:
             built = model(**values)
         except ValidationError as exc:
-            for name, message in messages(exc).items():
+            for name, message in (messages(exc) | model.rules(values)).items():
                 self.fail(name, message)
         self.check(model.summary)
         return built

@@ -22,7 +22,14 @@ from harbour.audit import service as audit
 from harbour.calls import decisions
 from harbour.calls import records as calls
 from harbour.calls.models import Call
-from harbour.calls.schemas import CallerType, Outcome, TriageAnswers
+from harbour.calls.schemas import (
+    CallerType,
+    CallInput,
+    DecisionInput,
+    HandoverInput,
+    Outcome,
+    TriageAnswers,
+)
 from harbour.errors import HarbourError, ValidationFailed
 from harbour.people import service as people
 from harbour.people.models import Person
@@ -143,7 +150,7 @@ def record_call(request: Request, session: SessionDep, actor: ActorDep, form: Fo
     chosen = _chosen(session, actor, form.get("person_id"))
     fields = Fields(form)
     caller_type = fields.choice("caller_type", "Who is calling", calls.CALLER_TYPES)
-    data = calls.CallInput(
+    values: dict[str, Any] = dict(
         caller=fields.text("caller", "The caller's name", required=True, limit=200) or "",
         caller_type=CallerType(caller_type) if caller_type else None,
         caller_relationship=fields.text(
@@ -164,7 +171,7 @@ def record_call(request: Request, session: SessionDep, actor: ActorDep, form: Fo
     )
     new_person = None if chosen else _new_person(fields)
     try:
-        fields.check()
+        data = fields.build(CallInput, **values)
         call = calls.record_call(
             session,
             actor,
@@ -308,11 +315,12 @@ def suggestion(
     return render(request, "calls/_suggestion.html", {"suggestion": found} | labels())
 
 
-def _decision_input(fields: Fields, form: dict[str, str]) -> decisions.DecisionInput:
+def _decision_input(fields: Fields, form: dict[str, str]) -> DecisionInput:
     def text(name: str, label: str, limit: int = 5000) -> str | None:
         return fields.text(name, label, limit=limit)
 
-    return decisions.DecisionInput(
+    return fields.build(
+        DecisionInput,
         crime=_yes(form.get("crime")),
         risk_to_life=_yes(form.get("risk_to_life")),
         child=_yes(form.get("child")),
@@ -350,9 +358,9 @@ def decide(
     opened = _open(request, session, actor, call_id, "call.decide")
     call, reason = opened
     fields = Fields(form)
-    data = _decision_input(fields, form)
     try:
-        fields.check()
+        calls.check_version(call, form_version(form))  # a stale page is refused before its form
+        data = _decision_input(fields, form)
         decision = decisions.decide(session, actor, call, data)
     except HarbourError as exc:
         errors = form_failure(request, exc)
@@ -390,20 +398,16 @@ def hand_over(
     opened = _open(request, session, actor, call_id, "call.decide")
     call, reason = opened
     fields = Fields(form)
-    accepted_by = fields.text("accepted_by", "Who accepted the handover", limit=200)
-    accepted_at = fields.when("accepted_at", "When they accepted it")
-    reference = fields.text("handover_reference", "Their reference", limit=100)
     try:
-        fields.check()
-        decisions.record_handover(
-            session,
-            actor,
-            call,
-            accepted_by=accepted_by,
-            accepted_at=accepted_at,
-            reference=reference,
+        calls.check_version(call, form_version(form))  # a stale page is refused before its form
+        data = fields.build(
+            HandoverInput,
+            accepted_by=fields.text("accepted_by", "Who accepted the handover", limit=200),
+            accepted_at=fields.when("accepted_at", "When they accepted it"),
+            reference=fields.text("handover_reference", "Their reference", limit=100),
             version=form_version(form),
         )
+        decisions.record_handover(session, actor, call, data)
     except HarbourError as exc:
         errors = form_failure(request, exc)
         return _call_page(request, session, actor, call, reason, posted=form, errors=errors)

@@ -37,20 +37,15 @@ def record_action(
 ) -> Response:
     def work(episode: Episode, person: Person) -> None:
         fields = Fields(form)
-        reference = fields.text("reference", "The reference", limit=200)
-        details = fields.text("action_details", "Details", limit=2000)
-        at = fields.when("action_at", "When")
-        fields.check()
-        service.record_action(
-            session,
-            actor,
-            episode,
-            kind=form.get("kind"),
-            reference=reference,
-            details=details,
-            at=at,
+        data = fields.build(
+            service.ActionInput,
+            kind=form.get("kind") or None,
+            reference=fields.text("reference", "The reference", limit=200),
+            details=fields.text("action_details", "Details", limit=2000),
+            at=fields.when("action_at", "When"),
             version=form_version(form),
         )
+        service.record_action(session, actor, episode, data)
 
     return _act(request, session, actor, episode_id, "episode.update", "action", form, work)
 

@@ -158,23 +158,22 @@ def save_grading(
     episode, person, _ = opened
     answers, errors = _answers_from(form, lists, episode, questions(current_policy()))
     fields = Fields(form)
+    fields.errors.update(errors)
     chosen = fields.choice("grade", "The risk grade", GRADES)
-    data = service.GradingInput(
-        answers=answers,
-        grade=RiskGrade(chosen) if chosen else None,
-        rationale=fields.text("rationale", "Your rationale", limit=10_000),
-        below_reason=fields.text("below_reason", "Why the grade is lower", limit=10_000),
-        cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
-        version=form_version(form),
-    )
     try:
-        if errors:
-            fields.errors.update(errors)
-        fields.check()
+        data = fields.build(
+            service.GradingInput,
+            answers=answers,
+            grade=RiskGrade(chosen) if chosen else None,
+            rationale=fields.text("rationale", "Your rationale", limit=10_000),
+            below_reason=fields.text("below_reason", "Why the grade is lower", limit=10_000),
+            cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
+            version=form_version(form),
+        )
         grading = service.grade(session, actor, episode, person, data)
     except HarbourError as exc:
         problems = form_failure(request, exc)
-        shown = data.answers.model_dump(exclude_none=True)
+        shown = answers.model_dump(exclude_none=True)
         return _grading_page(request, session, actor, episode, person, shown, form, problems)
     saved = "graded-below" if grading.below_reason else "graded"
     return RedirectResponse(f"/episodes/{episode_id}?saved={saved}", status_code=303)

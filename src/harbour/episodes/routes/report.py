@@ -143,31 +143,33 @@ def report(
     service.check_can_report(actor)
     person = people.find_for_view(session, actor, person_id)
     fields = Fields(form)
-    data = service.ReportInput(
-        reporter_name=fields.text("reporter_name", "The reporter's name", required=True, limit=200)
-        or "",
-        reporter_relationship=fields.text(
-            "reporter_relationship",
-            "Their relationship to the missing person",
-            required=True,
-            limit=100,
-        )
-        or "",
-        reporter_phone=fields.text("reporter_phone", "The reporter's phone", limit=30),
-        last_seen_at=fields.when("last_seen", "Last seen"),
-        last_seen_text=fields.text(
-            "last_seen_text",
-            "Where they were last seen",
-            required=True,
-            missing="Enter where they were last seen, even roughly",
-        ),
-        clothing=fields.text("clothing", "Clothing"),
-        intentions=fields.text("intentions", "Intentions"),
-        circumstances=fields.text("circumstances", "Circumstances", limit=10_000),
-        description=fields.text("description", "Description"),
-    )
     try:
-        fields.check()
+        data = fields.build(
+            service.ReportInput,
+            reporter_name=fields.text(
+                "reporter_name", "The reporter's name", required=True, limit=200
+            )
+            or "",
+            reporter_relationship=fields.text(
+                "reporter_relationship",
+                "Their relationship to the missing person",
+                required=True,
+                limit=100,
+            )
+            or "",
+            reporter_phone=fields.text("reporter_phone", "The reporter's phone", limit=30),
+            last_seen_at=fields.when("last_seen", "Last seen"),
+            last_seen_text=fields.text(
+                "last_seen_text",
+                "Where they were last seen",
+                required=True,
+                missing="Enter where they were last seen, even roughly",
+            ),
+            clothing=fields.text("clothing", "Clothing"),
+            intentions=fields.text("intentions", "Intentions"),
+            circumstances=fields.text("circumstances", "Circumstances", limit=10_000),
+            description=fields.text("description", "Description"),
+        )
         episode = service.report(session, actor, person, data)
         if "photo" in files:
             source = f"{data.reporter_name} ({data.reporter_relationship})"

@@ -33,7 +33,8 @@ Step = Callable[[Session, Actor, Episode, Fields, int], None]
 
 
 def _found(session: Session, actor: Actor, episode: Episode, fields: Fields, version: int) -> None:
-    data = service.FoundInput(
+    data = fields.build(
+        service.FoundInput,
         found_at=fields.when("found_at", "Found"),
         found_text=fields.text("found_text", "Where they were found", limit=2000),
         found_with_text=fields.text("found_with_text", "Who they were with", limit=2000),
@@ -45,14 +46,14 @@ def _found(session: Session, actor: Actor, episode: Episode, fields: Fields, ver
             "found_borough", "The borough", service.boroughs(session, actor), required=False
         ),
     )
-    fields.check()
     service.record_found(session, actor, episode, data)
 
 
 def _safe_and_well(
     session: Session, actor: Actor, episode: Episode, fields: Fields, version: int
 ) -> None:
-    data = service.SafeWellInput(
+    data = fields.build(
+        service.SafeWellInput,
         held_at=fields.when("held_at", "The check"),
         held_by=fields.text("held_by", "Who did the check", limit=200),
         face_to_face=fields.form.get("face_to_face"),
@@ -65,14 +66,14 @@ def _safe_and_well(
         referrals=fields.text("referrals", "Referrals made", limit=5000),
         version=version,
     )
-    fields.check()
     service.record_safe_and_well(session, actor, episode, data)
 
 
 def _return_interview(
     session: Session, actor: Actor, episode: Episode, fields: Fields, version: int
 ) -> None:
-    data = service.ReturnInterviewInput(
+    data = fields.build(
+        service.ReturnInterviewInput,
         status=fields.form.get("status"),
         offered_at=fields.when("offered_at", "Offered"),
         held_at=fields.when("rhi_held_at", "Held"),
@@ -82,7 +83,6 @@ def _return_interview(
         disclosures=fields.choices("rhi_disclosures", EXPLOITATION_INDICATORS),
         version=version,
     )
-    fields.check()
     service.record_return_interview(session, actor, episode, data)
 
 

@@ -100,17 +100,19 @@ def save_review(
     episode, person, _ = opened
     fields = Fields(form)
     new_grade = fields.choice("new_grade", "The new grade", GRADES, required=False)
-    data = service.ReviewInput(
-        decision=form.get("decision"),
-        new_grade=RiskGrade(new_grade) if new_grade else None,
-        rationale=fields.text("rationale", "Why the grade changes", limit=10_000),
-        plan=fields.text("plan", "The investigation plan", limit=20_000),
-        reporter_contact=fields.text("reporter_contact", "Contact with the reporter", limit=5000),
-        cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
-        version=form_version(form),
-    )
     try:
-        fields.check()
+        data = fields.build(
+            service.ReviewInput,
+            decision=form.get("decision"),
+            new_grade=RiskGrade(new_grade) if new_grade else None,
+            rationale=fields.text("rationale", "Why the grade changes", limit=10_000),
+            plan=fields.text("plan", "The investigation plan", limit=20_000),
+            reporter_contact=fields.text(
+                "reporter_contact", "Contact with the reporter", limit=5000
+            ),
+            cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
+            version=form_version(form),
+        )
         service.record_review(session, actor, episode, person, review, data)
     except HarbourError as exc:
         errors = form_failure(request, exc)

@@ -1,15 +1,18 @@
 """What every Harbour process wires before its first request or command.
 
 The app factory and the CLI call `start()`, and so do the tests: the whole schema known to the
-mapper (so that relationships resolve and merges see every table that names a person), and the
-session listeners that act on a commit: the save-time network check and notification emails.
+mapper (so that relationships resolve and merges see every table that names a person), the
+session listeners that act on a commit (the save-time network check, notification emails), and
+the sources of force data that the grading screen shows from the floors above episodes.
 Nothing is registered by importing a module.
 """
 
 from __future__ import annotations
 
 from harbour import models
-from harbour.network import incremental
+from harbour.episodes import force_data
+from harbour.exploitation import service as exploitation
+from harbour.network import alerts, incremental
 from harbour.tasks import mail
 
 
@@ -18,3 +21,6 @@ def start() -> None:
     assert models.metadata.tables  # every model module is imported by harbour.models
     incremental.listen()
     mail.listen()
+    # What the floors above episodes hold about a person, put in front of the grader.
+    force_data.add_source(alerts.force_facts)
+    force_data.add_source(exploitation.force_facts)

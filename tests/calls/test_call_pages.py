@@ -86,8 +86,9 @@ def test_a_handler_records_a_call_and_sees_the_suggestion(
     assert "Walk-out or AWOL from a health setting" in page
     assert "no risk and no crime: the mental health service keeps its duty of care" in page
     # The decision form is pre-filled from the suggestion.
-    assert 'value="refer_partner" checked' in page
-    assert 'value="nhs_mental_health" checked' in page
+    # Until the handler answers the RCRP questions, a patient not back is missing (A2).
+    assert 'value="missing_person_report" checked' in page
+    assert "is missing (A2)" in page
     assert re.search(r'name="risk_to_life" type="radio" value="no" checked', page)
     viewed = session.scalar(
         select(AuditEvent).where(

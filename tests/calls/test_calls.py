@@ -16,6 +16,7 @@ from harbour.auth.models import User
 from harbour.calls import boards, decisions
 from harbour.calls import records as calls
 from harbour.calls.models import Call, CallStatus, DecisionKind
+from harbour.calls.schemas import TriageAnswers
 from harbour.episodes import service as episodes
 from harbour.episodes.models import Episode, EpisodeInformation, EpisodeStatus
 from harbour.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -81,7 +82,10 @@ def test_the_suggestion_marks_the_phrases_it_relied_on(session: Session) -> None
     handler = make_user(session, Role.call_handler)
     call = make_call(session, handler, narrative=WALKOUT, caller_type="mental_health_unit")
     text = calls.text_of(session, call)
-    found = calls.suggestion_for(call, None, text)
+    unanswered = calls.suggestion_for(call, None, text)
+    assert unanswered.outcome.value == "missing_person_report"  # missing until answered (A2)
+    answers = TriageAnswers(crime=False, risk_to_life=False)
+    found = calls.suggestion_for(call, None, text, answers)
     assert (found.category.value, found.outcome.value) == ("health_walkout", "refer_partner")
     marked = [s for s in calls.segments(text, found.highlights) if s.highlight]
     assert "".join(s.text for s in calls.segments(text, found.highlights)) == text
@@ -405,6 +409,11 @@ def test_outcomes_count_the_deflections_for_supervisors(session: Session) -> Non
             rationale="Known to social care; they will visit",
         ),
     )
+    # Keeping police away against the suggestion waits for a supervisor, who agrees here.
+    assert child_call.status is CallStatus.awaiting_supervisor
+    decisions.confirm(
+        session, actor_of(inspector), child_call, "Social care have her", child_call.version
+    )
     # The narrative reads a risk to life; the handler answers no and hands it on: an override.
     risky = make_call(
         session,
@@ -506,3 +515,38 @@ def test_a_supervisor_may_decide_differently_instead_of_agreeing(session: Sessio
     decision = decisions.decide(session, actor_of(sergeant), call, instead)
     assert decision.kind is DecisionKind.reassessment and decision.update_text is None
     assert call.status is CallStatus.decided and call.partner == "childrens_social_care"
+
+
+def test_keeping_police_away_against_the_suggestion_waits_for_a_supervisor(
+    session: Session,
+) -> None:
+    """A deflection by any route (here: the category changed) needs a supervisor."""
+    team = make_team(session)
+    handler = make_user(session, Role.call_handler, team=team)
+    sergeant = make_user(session, Role.sergeant, team=team)
+    adult = make_person(session, handler, date_of_birth=date(1960, 1, 1))
+    call = make_call(
+        session, handler, adult, narrative="Nobody knows where my dad is, he went out this morning."
+    )
+    suggested = calls.suggestion_for(call, adult, calls.text_of(session, call))
+    assert suggested.outcome.value == "missing_person_report"
+    decision = decisions.decide(
+        session,
+        actor_of(handler),
+        call,
+        _input(call, category="concern_for_welfare", outcome="advice_only", partner=None),
+    )
+    assert decision.needs_supervisor and call.status is CallStatus.awaiting_supervisor
+    agreed = decisions.decide(
+        session,
+        actor_of(sergeant),
+        call,
+        _input(
+            call,
+            category="concern_for_welfare",
+            outcome="advice_only",
+            partner=None,
+            update_text="Spoke to him: he is at his brother's",
+        ),
+    )
+    assert not agreed.needs_supervisor  # a supervisor's own decision needs no one else

@@ -61,7 +61,13 @@ def test_a_missing_person_is_never_deflected() -> None:
 
 def test_whereabouts_known_is_not_missing_and_a_child_advice_needs_a_supervisor() -> None:
     text = "My 15-year-old hasn't come home but we know where she is, at her aunt's house."
-    got = suggest(RULES, text, CallerType.family)
+    unanswered = suggest(RULES, text, CallerType.family)
+    assert unanswered.outcome is Outcome.police_attend  # unknown is never no
+    assert any("Unknown is never no" in r for r in unanswered.reasons)
+    no_exploitation = TriageAnswers(crime=False, risk_to_life=False)
+    assert suggest(RULES, text, CallerType.family, no_exploitation).outcome is Outcome.police_attend
+    answered = TriageAnswers(crime=False, risk_to_life=False, exploitation=False)
+    got = suggest(RULES, text, CallerType.family, answered)
     assert got.outcome is Outcome.advice_only
     assert any("supervisor" in r for r in got.reasons)
     hedged = "My 15-year-old hasn't come home; we think she's at her aunt's house."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harbour.calls.policy import suggest
-from harbour.calls.reading import Mention, Reading, read
+from harbour.calls.reading import Mention, Reading, age_gap, read
 from harbour.calls.rules import RulesError, load_rules, phrase_regex
 
 RULES = load_rules()
@@ -96,8 +96,18 @@ def test_phrases_that_carry_their_own_negation_are_not_negated_again() -> None:
 def test_stated_ages_mark_a_child_and_adults_do_not() -> None:
     for text in ("a 13-year-old", "aged 9", "My daughter is 15, she", "my son, 16, said", "a 12yo"):
         assert any(m.age is not None for m in read(RULES, text)), text
-    for text in ("a 45-year-old man", "It's 9pm.", "the bus is 20 minutes late", "aged 30"):
+    for text in ("It's 9pm.", "the bus is 20 minutes late"):
         assert not any(m.age is not None for m in read(RULES, text)), text
+    for text in ("a 45-year-old man", "aged 30"):  # an adult's age: read, but not a child
+        found = [m for m in read(RULES, text) if m.age is not None]
+        assert found and all(m.adult and "child" not in m.signals for m in found), text
+
+
+def test_a_much_older_adult_with_a_child_is_an_age_gap() -> None:
+    gap = age_gap(read(RULES, "She's 14 and she is with a 24-year-old she met online."))
+    assert gap is not None and (gap[0].age, gap[1].age) == (14, 24)
+    assert age_gap(read(RULES, "My son is 24 and lives alone.")) is None  # no child
+    assert age_gap(read(RULES, "She is 16, and her friend is 18.")) is None  # two years apart
 
 
 def test_a_phrase_inside_a_wildcard_still_counts() -> None:

@@ -20,6 +20,7 @@ from harbour.calls.schemas import (
     CallerType,
     Category,
     Outcome,
+    TriageAnswers,
     TriageSuggestion,
 )
 
@@ -35,9 +36,21 @@ def _load() -> list[dict[str, Any]]:
 ROWS = _load()
 
 
-def _suggest(row: dict[str, Any]) -> TriageSuggestion:
+def _suggest(row: dict[str, Any], answers: TriageAnswers | None = None) -> TriageSuggestion:
     caller = CallerType(row["caller_type"]) if row.get("caller_type") else None
-    return suggest(RULES, row["narrative"], caller)
+    return suggest(RULES, row["narrative"], caller, answers)
+
+
+def _answered(row: dict[str, Any]) -> TriageAnswers:
+    """The vignette as its handler answers the RCRP questions, from its labels (advice only
+    needs those answers: unknown is never no)."""
+    expected = row["expected"]
+    away = Outcome(expected["outcome"]) not in POLICE_OUTCOMES
+    return TriageAnswers(
+        crime=expected["category"] == "crime",
+        risk_to_life=bool(row["risk_to_life"]),
+        exploitation=False if away else None,
+    )
 
 
 def _agrees(row: dict[str, Any], got: TriageSuggestion) -> bool:
@@ -73,10 +86,15 @@ def test_no_call_with_a_risk_to_life_or_a_missing_child_is_deflected(row: dict[s
     assert got.outcome in POLICE_OUTCOMES
 
 
-def test_outcome_agreement_is_at_least_ninety_per_cent() -> None:
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r["id"])
+def test_no_narrative_alone_closes_a_call_as_advice_only(row: dict[str, Any]) -> None:
+    assert _suggest(row).outcome is not Outcome.advice_only
+
+
+def test_outcome_agreement_with_the_handlers_answers_is_at_least_ninety_per_cent() -> None:
     misses = []
     for row in ROWS:
-        got = _suggest(row)
+        got = _suggest(row, _answered(row))
         if not _agrees(row, got):
             misses.append(f"{row['id']}: {got.outcome} {got.partner} != {row['expected']}")
     agreement = 1 - len(misses) / len(ROWS)

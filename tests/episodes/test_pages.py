@@ -15,6 +15,7 @@ from harbour.auth.models import Organisation
 from harbour.episodes import service
 from harbour.episodes.models import Episode, EpisodeStatus
 from harbour.risk.grades import RiskGrade
+from harbour.risk.policy import current_policy
 from harbour.risk.schemas import RiskAnswers
 from tests.factories import (
     actor_of,
@@ -138,25 +139,28 @@ def test_the_grading_screen_shows_the_force_data_and_enforces_the_rules(
     )
     assert low.status_code == 422
     assert "cannot be graded below medium" in low.text
-    high = client.post(
-        f"/episodes/{episode.id}/grade",
-        data={
-            "csrf_token": token,
-            "version": version.group(1),
-            "grade": "high",
-            "rationale": "Exploitation concerns",
-            "exploitation_indicators": "older_associates",
-            "associating_with_adults_of_concern": "yes",
-            "cra_decision": "Considered; not met",
-        },
-    )
+    assert 'value="cce_risk" checked' in page  # the record's flag, pre-filled on the form
+    graded = {
+        "csrf_token": token,
+        "version": version.group(1),
+        "grade": "high",
+        "rationale": "Exploitation concerns",
+        "exploitation_indicators": "older_associates",
+        "cra_decision": "Considered; not met",
+    }
+    unticked = client.post(f"/episodes/{episode.id}/grade", data=graded)
+    assert unticked.status_code == 422
+    assert "Say why you set aside what the force holds (flag cce_risk)" in unticked.text
+    high = client.post(f"/episodes/{episode.id}/grade", data=graded | {"force_flags": "cce_risk"})
     assert high.status_code == 303, high.text[:2000]
     session.refresh(episode)
     assert episode.risk_grade is RiskGrade.high
     latest = service.gradings(session, episode)[0]
     assert latest.suggested_grade is RiskGrade.high
     assert latest.answers["exploitation_indicators"] == ["older_associates"]
+    assert latest.answers["force_flags"] == ["cce_risk"]
     assert latest.answers["previous_episodes"] == 1
+    assert any(r["factor"] == "force_flags:cce_risk" for r in latest.reasons)
 
 
 def test_the_suggestion_follows_the_answers(client: TestClient, session: Session) -> None:
@@ -165,7 +169,12 @@ def test_the_suggestion_follows_the_answers(client: TestClient, session: Session
     session.commit()
     sign_in(client, hub.username)
     token = csrf_from(client.get("/").text)
-    calm = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
+    early = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
+    assert "Low" in early.text and "Provisional" in early.text  # nothing answered yet
+    answered = dict.fromkeys(current_policy().initial_questions, "no")
+    calm = client.post(
+        f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token, **answered}
+    )
     assert "Very low" in calm.text
     worried = client.post(
         f"/episodes/{episode.id}/grade/suggest",
@@ -574,3 +583,17 @@ def test_a_stale_save_shows_what_changed_and_keeps_what_was_typed(
     assert "What changed since you opened this page" in stale.text
     assert f"<strong>Grade</strong> by {colleague.display_name}" in stale.text
     assert "Seen near the canal" in stale.text  # what the officer typed is still there
+
+
+def test_saved_text_marks_the_language_to_challenge_on_the_episode(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    child = make_person(session, hub, date_of_birth=date(2011, 6, 1))
+    episode = make_episode(session, hub, child, circumstances="Streetwise, and mature for her age.")
+    session.commit()
+    sign_in(client, hub.username)
+    _justify(client, child.id, f"/episodes/{episode.id}")
+    page = client.get(f"/episodes/{episode.id}").text
+    assert page.count('<mark class="harbour-challenge"') >= 2
+    assert "Instead: describe what is known" in page  # the alternative, with no JavaScript

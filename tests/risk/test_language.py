@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from harbour.risk import language
+from harbour.risk.language import check, marked
 from tests.factories import api_token, make_user
 
 
@@ -54,3 +56,27 @@ def test_the_api_reports_findings(client: TestClient, session: Session) -> None:
     body = response.json()
     assert [f["phrase"] for f in body["findings"]] == ["young woman", "sexually active"]
     assert body["lexicon_version"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She is very mature for her age.",
+        "He is in a relationship with a 24-year-old.",
+        "Known gang member.",
+        "A nominal for the operation.",
+        "She is choosing to go missing.",
+        "He refused to engage with the worker.",
+        "A frequent flyer on the missing list.",
+    ],
+)
+def test_adultifying_phrases_are_challenged(text: str) -> None:
+    assert check(text)
+
+
+def test_saved_text_is_shown_escaped_with_each_phrase_marked() -> None:
+    shown = str(marked("<b>She</b> is streetwise & mature for her age"))
+    assert "&lt;b&gt;She&lt;/b&gt;" in shown and "&amp;" in shown  # nothing typed runs as HTML
+    assert shown.count('<mark class="harbour-challenge"') == 2
+    assert "language to challenge" in shown  # said to screen readers, not by colour alone
+    assert str(marked(None)) == "" and str(marked("Seen at school")) == "Seen at school"

@@ -1,41 +1,62 @@
-"""The grading policy: every factor, the child minimum, serious floors, and monotonicity."""
+"""The grading policy: every factor, the child minimum, serious floors, exploitation by
+itself, force data, time missing, unknown age, provisional grades, and monotonicity."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from harbour.cli import app
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import ORDER, PolicyError, load_policy, parse_policy, suggest
-from harbour.risk.schemas import RiskAnswers
+from harbour.risk.questions import EXPLOITATION_INDICATORS
+from harbour.risk.schemas import INDICATORS, ForceFlag, RiskAnswers
 
 POLICY = load_policy()
 FLAG_KEYS = [k for k in POLICY.factors]
 MITIGATING = set(POLICY.mitigating)
 ADULT = 30
+# Every initial question answered no: what is left is the factor a test sets.
+ANSWERED: dict[str, Any] = dict.fromkeys(POLICY.initial_questions, False)
+WEAK = sorted(set(INDICATORS) - POLICY.exploitation.alone)  # type: ignore[union-attr]
 
 
 def _grade(age: int | None = ADULT, **answers: Any) -> RiskGrade:
-    return suggest(POLICY, age, RiskAnswers(**answers)).grade
+    return suggest(POLICY, age, RiskAnswers(**(ANSWERED | answers))).grade
 
 
-def test_no_answers_give_an_adult_very_low_and_a_child_the_minimum() -> None:
-    assert _grade() is RiskGrade.very_low
+def _yes(key: str) -> Any:
+    return [WEAK[0]] if key == "exploitation_indicators" else True
+
+
+def test_the_form_offers_exactly_the_screening_indicators() -> None:
+    assert set(EXPLOITATION_INDICATORS) == set(INDICATORS)
+    with pytest.raises(ValidationError, match="not an exploitation indicator"):
+        RiskAnswers(exploitation_indicators=["gifts"])
+
+
+def test_nothing_known_is_provisional_and_a_child_or_unknown_age_gets_the_minimum() -> None:
+    nothing = suggest(POLICY, ADULT, RiskAnswers())
+    assert nothing.grade is RiskGrade.low
+    assert any(r.factor == "provisional" for r in nothing.reasons)
+    assert _grade() is RiskGrade.very_low  # every initial question answered no
     assert _grade(15) is POLICY.child_minimum is RiskGrade.medium
+    unknown = suggest(POLICY, None, RiskAnswers(**ANSWERED))
+    assert unknown.grade is RiskGrade.medium
+    assert any("s51" in r.effect for r in unknown.reasons)
 
 
 @pytest.mark.parametrize("key", FLAG_KEYS)
 def test_every_factor_raises_an_adult_to_its_grade_and_says_so(key: str) -> None:
-    value: Any = ["older_associates"] if key == "exploitation_indicators" else True
-    result = suggest(POLICY, ADULT, RiskAnswers(**{key: value}))
-    assert result.grade is POLICY.factors[key].grade
+    result = suggest(POLICY, ADULT, RiskAnswers(**(ANSWERED | {key: _yes(key)})))
+    assert ORDER.index(result.grade) >= ORDER.index(POLICY.factors[key].grade)
     assert any(r.factor == key and r.source == POLICY.factors[key].source for r in result.reasons)
 
 
@@ -47,7 +68,12 @@ def test_a_factor_answered_no_raises_nothing(key: str) -> None:
 
 @pytest.mark.parametrize(
     ("key", "below", "at"),
-    [("previous_episodes", 0, 1), ("previous_episodes_90d", 2, 3), ("hours_missing", 23.5, 24)],
+    [
+        ("previous_episodes", 0, 1),
+        ("previous_episodes_90d", 2, 3),
+        ("hours_missing", 23.5, 24),
+        ("open_network_alerts", 0, 1),
+    ],
 )
 def test_counts_apply_from_their_threshold(key: str, below: float, at: float) -> None:
     assert _grade(**{key: below}) is RiskGrade.very_low
@@ -56,10 +82,62 @@ def test_counts_apply_from_their_threshold(key: str, below: float, at: float) ->
 
 @pytest.mark.parametrize("combination", POLICY.combinations, ids=lambda c: "+".join(c.all_of))
 def test_serious_combinations_make_it_high(combination: Any) -> None:
-    answers = {
-        key: (["gifts"] if key == "exploitation_indicators" else True) for key in combination.all_of
+    assert _grade(**{key: _yes(key) for key in combination.all_of}) is RiskGrade.high
+
+
+@pytest.mark.parametrize("indicator", sorted(POLICY.exploitation.alone))  # type: ignore[union-attr]
+def test_a_strong_exploitation_indicator_alone_makes_it_high(indicator: str) -> None:
+    result = suggest(POLICY, 15, RiskAnswers(**ANSWERED, exploitation_indicators=[indicator]))
+    assert result.grade is RiskGrade.high
+    assert any(r.factor == "exploitation" and indicator in r.effect for r in result.reasons)
+    # and a supervisor's "planned absence" cannot talk it down
+    assert _grade(15, exploitation_indicators=[indicator], planned_absence=True) is RiskGrade.high
+
+
+def test_several_exploitation_indicators_together_make_it_high() -> None:
+    assert _grade(15, exploitation_indicators=WEAK[:2]) is RiskGrade.medium
+    assert _grade(15, exploitation_indicators=WEAK[:3]) is RiskGrade.high
+    assert _grade(15, exploitation_indicators=list(INDICATORS)) is RiskGrade.high
+    # "associating with adults of concern" is the indicator "older associates": high by itself
+    assert _grade(15, associating_with_adults_of_concern=True) is RiskGrade.high
+    # "found out of area before" is the indicator "found out of area": one of the three
+    found = {"found_out_of_area_before": True, "exploitation_indicators": WEAK[:2]}
+    assert "found_out_of_area" in WEAK[:3] or _grade(15, **found) is RiskGrade.high
+
+
+def test_the_inspectorates_children_are_graded_high() -> None:
+    """Cases the issue names from HMICFRS's findings, which came out medium before."""
+    looked_after = {
+        "looked_after": True,
+        "previous_episodes": 6,
+        "previous_episodes_90d": 3,
+        "found_out_of_area_before": True,
+        "exploitation_indicators": ["unexplained_gifts", "excessive_contact"],
     }
-    assert _grade(**answers) is RiskGrade.high
+    assert _grade(14, **looked_after) is RiskGrade.high
+    county_lines = {"exploitation_indicators": ["travel_tickets", "multiple_phones", "weapons"]}
+    assert _grade(16, **county_lines) is RiskGrade.high
+    assert _grade(17, looked_after=True, force_flags=["cce_risk"]) is RiskGrade.high
+
+
+@pytest.mark.parametrize("flag", sorted(POLICY.force_flags))
+def test_a_flag_on_the_record_counts_with_its_reason(flag: str) -> None:
+    result = suggest(POLICY, ADULT, RiskAnswers(**ANSWERED, force_flags=[flag]))
+    rule = POLICY.force_flags[flag]
+    assert result.grade is rule.grade
+    assert any(
+        r.factor == f"force_flags:{flag}" and r.source == rule.source for r in result.reasons
+    )
+
+
+def test_time_missing_raises_a_childs_grade_at_24_48_and_72_hours() -> None:
+    assert _grade(15, hours_missing=23) is RiskGrade.medium
+    assert _grade(15, hours_missing=47.5) is RiskGrade.medium
+    at_48 = suggest(POLICY, 15, RiskAnswers(**ANSWERED, hours_missing=48))
+    assert at_48.grade is RiskGrade.high and any("regrade" in r.effect for r in at_48.reasons)
+    assert _grade(15, hours_missing=80, planned_absence=True) is RiskGrade.high
+    assert _grade(None, hours_missing=50) is RiskGrade.high  # unknown age: every child rule
+    assert _grade(ADULT, hours_missing=50) is RiskGrade.medium
 
 
 def test_young_children_are_high_whatever_else() -> None:
@@ -76,6 +154,9 @@ def test_planned_absence_lowers_but_not_below_the_child_minimum_or_a_serious_flo
         _grade(dementia=True, adverse_weather_or_environment=True, planned_absence=True)
         is RiskGrade.high
     )
+    # nor below the provisional minimum while initial questions are unanswered
+    early = suggest(POLICY, ADULT, RiskAnswers(out_of_character=True, planned_absence=True))
+    assert early.grade is RiskGrade.low
 
 
 def test_an_unknown_serious_factor_is_named_as_a_question() -> None:
@@ -85,7 +166,11 @@ def test_an_unknown_serious_factor_is_named_as_a_question() -> None:
     answered = suggest(
         POLICY, ADULT, RiskAnswers(suicide_self_harm_risk=False, crime_in_progress=False)
     )
-    assert not any(r.effect.startswith("Not known yet") for r in answered.reasons)
+    assert not any(
+        r.factor in ("suicide_self_harm_risk", "crime_in_progress")
+        and r.effect.startswith("Not known yet")
+        for r in answered.reasons
+    )
 
 
 answers_strategy = st.fixed_dictionaries(
@@ -97,12 +182,16 @@ answers_strategy = st.fixed_dictionaries(
             if k != "exploitation_indicators"
         },
         "exploitation_indicators": st.one_of(
-            st.none(), st.lists(st.sampled_from(["gifts", "phone"]), max_size=2)
+            st.none(), st.lists(st.sampled_from(INDICATORS), max_size=4, unique=True)
+        ),
+        "force_flags": st.one_of(
+            st.none(), st.lists(st.sampled_from(get_args(ForceFlag)), max_size=3, unique=True)
         ),
         "planned_absence": st.one_of(st.none(), st.booleans()),
         "previous_episodes": st.one_of(st.none(), st.integers(0, 20)),
         "previous_episodes_90d": st.one_of(st.none(), st.integers(0, 10)),
         "hours_missing": st.one_of(st.none(), st.floats(0, 500)),
+        "open_network_alerts": st.one_of(st.none(), st.integers(0, 5)),
     },
 )
 
@@ -113,16 +202,48 @@ def test_turning_a_risk_factor_to_yes_never_lowers_the_grade(
     answers: dict[str, Any], age: int | None, key: str
 ) -> None:
     before = suggest(POLICY, age, RiskAnswers(**answers)).grade
-    answers[key] = ["gifts"] if key == "exploitation_indicators" else True
+    answers[key] = (
+        (answers.get(key) or []) + [WEAK[0]] if key == "exploitation_indicators" else True
+    )
+    if key == "exploitation_indicators":
+        answers[key] = list(dict.fromkeys(answers[key]))
     after = suggest(POLICY, age, RiskAnswers(**answers)).grade
     assert ORDER.index(after) >= ORDER.index(before)
 
 
 @settings(max_examples=200, deadline=None)
-@given(answers_strategy, st.integers(0, 17))
-def test_a_child_is_never_below_the_minimum(answers: dict[str, Any], age: int) -> None:
+@given(
+    answers_strategy,
+    st.one_of(st.none(), st.integers(0, 100)),
+    st.sampled_from(get_args(ForceFlag)),
+)
+def test_a_flag_on_the_record_never_lowers_the_grade(
+    answers: dict[str, Any], age: int | None, flag: str
+) -> None:
+    before = suggest(POLICY, age, RiskAnswers(**answers)).grade
+    answers["force_flags"] = list(dict.fromkeys([*(answers.get("force_flags") or []), flag]))
+    after = suggest(POLICY, age, RiskAnswers(**answers)).grade
+    assert ORDER.index(after) >= ORDER.index(before)
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers_strategy, st.one_of(st.none(), st.integers(0, 17)))
+def test_a_child_or_a_person_of_unknown_age_is_never_below_the_minimum(
+    answers: dict[str, Any], age: int | None
+) -> None:
     grade = suggest(POLICY, age, RiskAnswers(**answers)).grade
     assert ORDER.index(grade) >= ORDER.index(POLICY.child_minimum)
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers_strategy, st.integers(18, 100))
+def test_an_adult_is_never_below_low_while_an_initial_question_is_unanswered(
+    answers: dict[str, Any], age: int
+) -> None:
+    if all(answers.get(q) is not None for q in POLICY.initial_questions):
+        return
+    grade = suggest(POLICY, age, RiskAnswers(**answers)).grade
+    assert ORDER.index(grade) >= ORDER.index(RiskGrade.low)
 
 
 def test_a_force_policy_can_change_the_child_minimum(tmp_path: Path) -> None:
@@ -132,13 +253,24 @@ def test_a_force_policy_can_change_the_child_minimum(tmp_path: Path) -> None:
         .replace('child_minimum = "medium"', 'child_minimum = "high"')
     )
     path = tmp_path / "force.toml"
-    path.write_text(text.replace('version = "2026-11-27.2"', 'version = "force-1"'))
+    path.write_text(text.replace(f'version = "{POLICY.version}"', 'version = "force-1"'))
     policy = load_policy(path)
     result = suggest(policy, 15, RiskAnswers())
     assert (result.grade, result.policy_version) == (RiskGrade.high, "force-1")
 
 
 def test_a_broken_policy_is_refused_with_where() -> None:
+    with pytest.raises(PolicyError, match="not a screening indicator"):
+        parse_policy(
+            {"version": "x", "exploitation": {"alone": ["gifts"], "label": "l", "source": "s"}}
+        )
+    with pytest.raises(PolicyError, match=r"force_flags\.tattoo"):
+        parse_policy(
+            {
+                "version": "x",
+                "force_flags": {"tattoo": {"grade": "low", "label": "l", "source": "s"}},
+            }
+        )
     with pytest.raises(PolicyError, match=r"factors\.nonsense"):
         parse_policy(
             {
@@ -166,7 +298,8 @@ def test_the_command_reads_a_file_or_standard_input(tmp_path: Path) -> None:
     assert body["grade"] == "high"
     assert body["policy_version"] == POLICY.version
     assert any(r["factor"] == "looked_after" for r in body["reasons"])
-    piped = runner.invoke(app, ["risk", "suggest", "-"], input=json.dumps({"age_years": 40}))
+    answered = {"age_years": 40, "answers": dict.fromkeys(POLICY.initial_questions, False)}
+    piped = runner.invoke(app, ["risk", "suggest", "-"], input=json.dumps(answered))
     assert json.loads(piped.output)["grade"] == "very_low"
     bad = runner.invoke(
         app, ["risk", "suggest", "-"], input='{"answers": {"looked_after": "perhaps"}}'

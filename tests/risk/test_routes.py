@@ -17,7 +17,7 @@ def test_the_api_suggests_with_reasons(client: TestClient, session: Session) -> 
         json={
             "age_years": 14,
             "answers": {
-                "exploitation_indicators": ["gifts"],
+                "exploitation_indicators": ["unexplained_gifts"],
                 "associating_with_adults_of_concern": True,
             },
         },
@@ -31,3 +31,10 @@ def test_the_api_suggests_with_reasons(client: TestClient, session: Session) -> 
         "/api/v1/risk/suggest", json={"answers": {"likes_cats": True}}, headers=headers
     )
     assert unknown_key.status_code == 422
+    not_an_indicator = client.post(
+        "/api/v1/risk/suggest",
+        json={"answers": {"exploitation_indicators": ["gifts"]}},
+        headers=headers,
+    )
+    assert not_an_indicator.status_code == 422
+    assert "not an exploitation indicator" in not_an_indicator.text

@@ -27,6 +27,7 @@ from harbour.audit import service as audit
 from harbour.calls import records as calls
 from harbour.calls.models import Call, CallDecision, CallStatus, DecisionKind
 from harbour.calls.schemas import (
+    POLICE_OUTCOMES,
     CallerType,
     Category,
     DecisionInput,
@@ -108,8 +109,12 @@ def decide(session: Session, actor: Actor, call: Call, data: DecisionInput) -> C
         raise ValidationFailed(data.summary, field_errors=errors)
     outcome = data.outcome
     child = calls.is_child(person, call) or bool(data.child)
-    needs_supervisor = (
-        outcome is Outcome.advice_only and child and not access.can(actor, SUPERVISOR_ACTION, call)
+    # A decision that keeps police away where the suggestion sent them (by any route: a changed
+    # answer, a changed category) is a deflection, and waits for a supervisor's agreement.
+    deflected = suggestion.outcome in POLICE_OUTCOMES and outcome not in POLICE_OUTCOMES
+    child_advice = outcome is Outcome.advice_only and child
+    needs_supervisor = (child_advice or deflected) and not access.can(
+        actor, SUPERVISOR_ACTION, call
     )
     episode: Episode | None = None
     if outcome is Outcome.missing_person_report:
@@ -176,7 +181,7 @@ def decide(session: Session, actor: Actor, call: Call, data: DecisionInput) -> C
         },
     )
     if needs_supervisor:
-        _ask_supervisors(session, actor, call)
+        _ask_supervisors(session, actor, call, deflected=deflected)
     return decision
 
 
@@ -264,12 +269,18 @@ def _supervisor_roles() -> list[Role]:
     return [role for role in Role if scope_for(role, SUPERVISOR_ACTION) is not None]
 
 
-def _ask_supervisors(session: Session, actor: Actor, call: Call) -> None:
+def _ask_supervisors(session: Session, actor: Actor, call: Call, *, deflected: bool) -> None:
     ids = tasks.users_with_roles(session, call.organisation_id, _supervisor_roles())
-    text = (
-        f"{actor.display_name} asks a supervisor to agree closing call {call.id}, about a child, "
-        "as advice only."
-    )
+    if deflected:
+        text = (
+            f"{actor.display_name} asks a supervisor to agree keeping police away from call "
+            f"{call.id}, against the suggestion that police attend."
+        )
+    else:
+        text = (
+            f"{actor.display_name} asks a supervisor to agree closing call {call.id}, about a "
+            "child, as advice only."
+        )
     tasks.notify(session, [i for i in ids if i != actor.id], text, f"/calls/{call.id}")
 
 
@@ -294,7 +305,8 @@ def _copy(latest: CallDecision, actor: Actor, kind: DecisionKind, **changes: Any
 def confirm(
     session: Session, actor: Actor, call: Call, note: str | None, version: int
 ) -> CallDecision:
-    """Agree, as a supervisor, that a call about a child is closed with advice only."""
+    """Agree, as a supervisor, to a decision that waits for one: a call about a child closed
+    with advice only, or police kept away against the suggestion."""
     access.require(actor, SUPERVISOR_ACTION, call)
     calls.check_live(call)
     calls.check_version(call, version)
@@ -304,7 +316,11 @@ def confirm(
     if not note:
         raise ValidationFailed(
             "Check your decision",
-            field_errors={"note": "Say why advice only is right for this child"},
+            field_errors={
+                "note": "Say why advice only is right for this child"
+                if latest.child and latest.outcome == Outcome.advice_only.value
+                else "Say why you agree that police need not attend"
+            },
         )
     row = _copy(latest, actor, DecisionKind.supervisor, rationale=note)
     session.add(row)

@@ -50,6 +50,8 @@ def _quote(text: str, mentions: Iterable[Mention]) -> str:
 def meaning(text: str, mention: Mention, child_age: int) -> str:
     """Say what a highlighted phrase was read to mean, and what it did."""
     concept = mention.concept
+    if concept is None and mention.adult:
+        return f"aged {mention.age}: an adult (with a child in the call: an older associate, E3)"
     if concept is None:
         return f"aged {mention.age}: a child (under {child_age}) (D4)"
     base = f"{concept.meaning} ({concept.source})"
@@ -109,6 +111,11 @@ def _read(
             evidence.setdefault(signal, []).append(mention)
     prior = rules.caller_types.get(caller_type, ()) if caller_type else ()
     signals = set(evidence) | set(prior)
+    gap = reading.age_gap(mentions)
+    if gap is not None:
+        # A much older adult with a child: an exploitation indicator (older associates, E3).
+        signals |= {"child_risk", "older_associate"}
+        evidence.setdefault("older_associate", []).extend(gap)
     given = {k: v for k, v in answers.model_dump().items() if v is not None}
     for key, value in given.items():
         if value:
@@ -165,7 +172,15 @@ def suggest(
         to = f" ({rules.partners[partner]})" if partner else ""
         reasons.append(f"Outcome: {OUTCOME_WORDS[outcome]}{to} \u2014 {rule.label} ({rule.source})")
 
-    outcome, partner = _safety(category, outcome, partner, signals, reasons)
+    outcome, partner = _safety(category, outcome, partner, signals, reasons, given)
+    concepts = {m.concept.id for m in mentions if m.concept is not None and m.signals}
+    child = "child" in signals
+    if child and "abduction" in concepts:
+        reasons.append("Consider a port alert and a Child Rescue Alert for an abducted child (A4)")
+    if child and {"child_risk", "older_associate"} & signals and outcome in POLICE_OUTCOMES:
+        reasons.append(
+            "If an adult is named, consider a Child Abduction Warning Notice to them (E5)"
+        )
     if outcome in POLICE_OUTCOMES and "medical" in signals:
         reasons.append("Call the ambulance service as well: there is a medical need")
     if outcome is Outcome.advice_only and "child" in signals:
@@ -249,8 +264,11 @@ def _safety(
     partner: str | None,
     signals: set[str],
     reasons: list[str],
+    given: dict[str, bool] | None = None,
 ) -> tuple[Outcome, str | None]:
-    """Apply the safety rules the tables cannot turn off."""
+    """Apply the safety rules the tables cannot turn off. The narrative can only raise the
+    outcome: what is not answered is never read as no."""
+    given = given or {}
     if category is Category.missing_person and outcome is not Outcome.missing_person_report:
         reasons.append(
             "Safety rule: a missing person is always a missing-person report, never deflected"
@@ -262,11 +280,45 @@ def _safety(
         reasons.append("Safety rule: a risk to life or of serious harm always goes to police (R2)")
         return Outcome.police_attend, None
     if {"child", "child_risk"} <= signals:
-        reasons.append("Safety rule: a child at risk always goes to police")
-        return Outcome.police_attend, None
-    if {"child", "missing"} <= signals and "whereabouts_known" not in signals:
         reasons.append(
-            "Safety rule: a child whose whereabouts are unknown is a missing child, never deflected"
+            "Safety rule: a child at risk always goes to police, even where they are is known"
+        )
+        return Outcome.police_attend, None
+    unknown_whereabouts = "missing" in signals and not {"whereabouts_known", "returned"} & signals
+    # A voluntary patient with capacity who leaves is health's to follow up (R3), once the
+    # handler has answered both RCRP questions no; unanswered, they are missing until found.
+    answered_no = all(given.get(q) is False for q in QUESTIONS)
+    health_to_follow = "voluntary" in signals and answered_no
+    if unknown_whereabouts and given.get("missing") is not False and not health_to_follow:
+        who = "a child" if "child" in signals else "anyone"
+        reasons.append(
+            f"Safety rule: {who} whose whereabouts cannot be established is missing (A2): a "
+            "missing-person report, never deflected"
         )
         return Outcome.missing_person_report, None
+    if "s136" in signals and category not in (Category.s136_handover, Category.transport):
+        reasons.append(
+            "Safety rule: a person detained under s136 is in police custody until handed over at "
+            "a place of safety (R4): police stay with them"
+        )
+        return Outcome.police_attend, None
+    if "harm" in signals:
+        reasons.append("Safety rule: harm described is a possible crime to investigate (R2)")
+        return Outcome.police_attend, None
+    if outcome is Outcome.advice_only:
+        unanswered = [q for q in QUESTIONS if given.get(q) is not False]
+        if unanswered:
+            asked = " and ".join(QUESTIONS[q].lower() for q in unanswered)
+            reasons.append(
+                f"Unknown is never no: advice only needs your answer to {asked}; until then, "
+                "police attend"
+            )
+            return Outcome.police_attend, None
+        away = {"whereabouts_known", "missing", "returned"} & signals
+        if "child" in signals and away and given.get("exploitation") is not False:
+            reasons.append(
+                "Unknown is never no: for a child not where they should be, advice only needs "
+                "your answer that there are no signs of exploitation; until then, police attend"
+            )
+            return Outcome.police_attend, None
     return outcome, partner

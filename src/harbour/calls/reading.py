@@ -65,11 +65,12 @@ class Mention:
     cue: tuple[int, int] | None = None
     age: int | None = None
     gaps: tuple[tuple[int, int], ...] = ()  # the words a wildcard stood for
+    adult: bool = False  # a stated age of 18 or more (see `age_gap`)
 
     @property
     def signals(self) -> tuple[str, ...]:
         if self.concept is None:
-            return ("child",)
+            return () if self.adult else ("child",)
         return {
             Reading.affirmed: self.concept.signals,
             Reading.negated: self.concept.negated,
@@ -90,7 +91,27 @@ def _ages(text: str, child_age: int) -> list[Mention]:
         years = NUMBER_WORDS.get(number) or int(number)
         if years < child_age:
             found.append(Mention(match.start(), match.end(), None, age=years))
+        elif years < 100:
+            found.append(Mention(match.start(), match.end(), None, age=years, adult=True))
     return found
+
+
+# An adult this many years older than a child in the same call is an older associate (E3).
+AGE_GAP = 5
+
+
+def age_gap(mentions: list[Mention]) -> tuple[Mention, Mention] | None:
+    """The youngest child and the oldest adult the narrative gives ages for, when the adult is
+    at least AGE_GAP years older: "she's 14 and he's 24", "with a 22-year-old"."""
+    children = [m for m in mentions if m.concept is None and not m.adult and m.age is not None]
+    adults = [m for m in mentions if m.concept is None and m.adult and m.age is not None]
+    if not children or not adults:
+        return None
+    child = min(children, key=lambda m: m.age or 0)
+    adult = max(adults, key=lambda m: m.age or 0)
+    if (adult.age or 0) - (child.age or 0) >= AGE_GAP:
+        return child, adult
+    return None
 
 
 def _apart(mention: Mention, other: Mention) -> bool:
@@ -214,7 +235,8 @@ def _read(
 def read(rules: Rules, text: str) -> list[Mention]:
     """Find every phrase of the rules in the text, in order, each read for what it says."""
     plain = normalise(text)
-    candidates = _ages(plain, rules.child_age)
+    ages = _ages(plain, rules.child_age)
+    candidates = [m for m in ages if not m.adult]
     for concept in rules.concepts:
         for match in concept.pattern.finditer(plain):
             if match.end("m") > match.start("m"):
@@ -225,6 +247,9 @@ def read(rules: Rules, text: str) -> list[Mention]:
                 )
                 candidates.append(Mention(match.start("m"), match.end("m"), concept, gaps=gaps))
     kept = _longest_first(candidates)
+    # An adult's age never displaces a phrase: it is kept only where nothing else was read.
+    adults = [a for a in ages if a.adult and all(_apart(a, k) and _apart(k, a) for k in kept)]
+    kept = sorted([*kept, *adults], key=lambda m: (m.start, m.end))
     boundaries = (
         [m.span() for m in rules.scope_end.finditer(plain)] if rules.scope_end is not None else []
     )

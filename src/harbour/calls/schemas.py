@@ -68,6 +68,11 @@ class TriageAnswers(BaseModel):
     )
     child: Flag = Field(default=None, description="The call is about someone under 18")
     missing: Flag = Field(default=None, description="Someone's whereabouts cannot be established")
+    exploitation: Flag = Field(
+        default=None,
+        description="Signs that a child is being exploited (older associates, money, gifts, "
+        "phones, being picked up in cars, an adult's flat)",
+    )
 
 
 class TriageRequest(BaseModel):

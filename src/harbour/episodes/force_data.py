@@ -5,9 +5,10 @@ fills.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from harbour.episodes.models import (
 )
 from harbour.episodes.records import hours_missing
 from harbour.people.models import FLAGS, Association, Person, Place, Vehicle
-from harbour.risk.schemas import RiskAnswers
+from harbour.risk.schemas import ForceFlag, RiskAnswers
 from harbour.tasks import service as tasks
 from harbour.tasks.models import Task
 
@@ -47,6 +48,27 @@ class Link:
     times: int = 1
 
 
+@dataclass(frozen=True)
+class ForceFact:
+    """Something the force holds that bears on the grade, from a domain above episodes (an open
+    network alert, an NRM referral), with the answers it gives and a link to its evidence."""
+
+    kind: str
+    text: str
+    href: str | None
+    answers: dict[str, Any]
+
+
+ForceSource = Callable[[Session, Actor, Person], list[ForceFact]]
+_SOURCES: list[ForceSource] = []
+
+
+def add_source(source: ForceSource) -> None:
+    """Let a domain above episodes put its facts in front of the grader (wired at start-up)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 @dataclass
 class ForceData:
     """All the force holds about a person, as the grading screen shows it."""
@@ -65,6 +87,7 @@ class ForceData:
     places: list[Link] = field(default_factory=list)
     phones_vehicles: list[Link] = field(default_factory=list)
     screenings: list[Task] = field(default_factory=list)
+    facts: list[ForceFact] = field(default_factory=list)
 
 
 def _place_label(place: Place | None, text: str | None) -> str | None:
@@ -175,6 +198,7 @@ def force_data(
         for t in tasks.tasks_of(session, actor, person_id=person.id)
         if t.kind in ("exploitation_screening", "strategy_meeting")
     ]
+    data.facts = [fact for source in _SOURCES for fact in source(session, actor, person)]
     return data
 
 
@@ -256,4 +280,37 @@ def prefilled_answers(
         answers.setdefault("mental_health_concern", True)
     if data.found_out_of_area is not None:
         answers.setdefault("found_out_of_area_before", data.found_out_of_area)
+        if data.found_out_of_area:  # the form asks it as the screening indicator
+            seen = list(answers.get("exploitation_indicators") or [])
+            answers["exploitation_indicators"] = list(dict.fromkeys([*seen, "found_out_of_area"]))
+    answers |= force_answers(person, data)
     return answers
+
+
+def force_answers(person: Person, data: ForceData) -> dict[str, Any]:
+    """What the force holds as answers: the record's flags, open alerts, referrals."""
+    held = [f for f in person.flags or [] if f in get_args(ForceFlag)]
+    out: dict[str, Any] = {"force_flags": held} if held else {}
+    for fact in data.facts:
+        for key, value in fact.answers.items():
+            if isinstance(value, bool):
+                out[key] = out.get(key, False) or value
+            else:
+                out[key] = out.get(key, 0) + value
+    return out
+
+
+def set_aside(held: dict[str, Any], answers: RiskAnswers) -> list[str]:
+    """The force-data answers the grader lowered: a flag unticked, fewer alerts, a no."""
+    lowered = []
+    for key, value in held.items():
+        given = getattr(answers, key)
+        if key == "force_flags":
+            missing = sorted(set(value) - set(given or []))
+            lowered += [f"flag {flag}" for flag in missing]
+        elif isinstance(value, bool):
+            if value and not given:
+                lowered.append(key.replace("_", " "))
+        elif (given or 0) < value:
+            lowered.append(key.replace("_", " "))
+    return lowered

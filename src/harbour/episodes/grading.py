@@ -11,7 +11,7 @@ from harbour.access import service as access
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.episodes import clocks
-from harbour.episodes.force_data import complete_answers
+from harbour.episodes.force_data import complete_answers, force_answers, force_data, set_aside
 from harbour.episodes.models import (
     Episode,
     EpisodeStatus,
@@ -57,6 +57,14 @@ def grade(
     )
     suggestion = suggestion_for(person, episode, data.answers)
     problems = Problems(data.summary)
+    held = force_answers(person, force_data(session, actor, person, exclude=episode.id))
+    lowered = set_aside(held, data.answers)
+    if lowered and not data.override_reason:
+        problems.add(
+            "override_reason",
+            f"Say why you set aside what the force holds ({', '.join(lowered)}): the "
+            "reviewing supervisor will see it",
+        )
     child = is_child(person, episode)
     chosen = data.grade
     if child and ORDER.index(chosen) < ORDER.index(policy.child_minimum):
@@ -100,6 +108,7 @@ def _save_grading(
         reasons=[r.model_dump() for r in suggestion.reasons],
         rationale=data.rationale or "",
         below_reason=data.below_reason if below else None,
+        override_reason=data.override_reason,
         cra_decision=data.cra_decision,
         graded_by_id=actor.id,
         graded_by_name=actor.display_name,
@@ -129,6 +138,7 @@ def _save_grading(
             "risk_grade": chosen.value,
             "suggested": suggestion.grade.value,
             "grading": record.id,
+            "force_data_set_aside": record.override_reason is not None,
         },
     )
     return record

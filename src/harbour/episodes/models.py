@@ -127,6 +127,9 @@ class Grading(Base):
     reasons: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     rationale: Mapped[str] = mapped_column(Text)
     below_reason: Mapped[str | None] = mapped_column(Text)
+    # Why the grader set aside something the force holds (a flag, an alert): the reviewing
+    # supervisor sees it.
+    override_reason: Mapped[str | None] = mapped_column(Text)
     cra_decision: Mapped[str | None] = mapped_column(Text)
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     graded_by_name: Mapped[str] = mapped_column(String(200))

@@ -74,6 +74,7 @@ class GradingInput(Input):
     grade: Annotated[RiskGrade, needed("Select the risk grade")]
     rationale: Annotated[str, needed("Write why you chose this grade")]
     below_reason: Text = None
+    override_reason: Text = None
     cra_decision: Text = None
     version: int
 

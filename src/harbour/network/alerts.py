@@ -22,12 +22,19 @@ from harbour.access.policy import roles_with, scope_for
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.auth.models import User
+from harbour.episodes.force_data import ForceFact
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, ValidationFailed
 from harbour.network.detect import Alert
-from harbour.network.models import AlertNote, AlertStatus, NetworkAlert, PlaceBaseline
+from harbour.network.models import (
+    AlertMember,
+    AlertNote,
+    AlertStatus,
+    NetworkAlert,
+    PlaceBaseline,
+)
 from harbour.network.service import Analysis
-from harbour.people.models import Person
+from harbour.people.models import Association, Person, PersonPhone
 from harbour.settings import get_settings
 from harbour.tasks import service as tasks
 
@@ -403,3 +410,59 @@ def listed(session: Session, *, include_dismissed: bool) -> list[dict[str, Any]]
         query = query.where(NetworkAlert.status != AlertStatus.dismissed)
     rows = session.scalars(query.order_by(NetworkAlert.score.desc(), NetworkAlert.id))
     return [{**row.described, "status": row.status.value, "id": row.id} for row in rows]
+
+
+def touching(session: Session, actor: Actor, person: Person) -> list[NetworkAlert]:
+    """The open alerts that touch a person: as a child or a member, or through their phones,
+    the vehicles and places they are linked to, and the places of their episodes."""
+    phones = [f"phone:{n}" for n in session.scalars(
+        select(PersonPhone.number).where(PersonPhone.person_id == person.id)
+    )]  # fmt: skip
+    links = session.execute(
+        select(Association.object_vehicle_id, Association.object_place_id).where(
+            Association.subject_id == person.id
+        )
+    ).all()
+    vehicles = [f"vehicle:{v}" for v, _ in links if v is not None]
+    places = {p for _, p in links if p is not None}
+    for seen, found in session.execute(
+        select(Episode.last_seen_place_id, Episode.found_place_id).where(
+            Episode.person_id == person.id
+        )
+    ):
+        places |= {p for p in (seen, found) if p is not None}
+    if person.home_place_id is not None:
+        places.add(person.home_place_id)
+    members = select(AlertMember.alert_id).where(
+        or_(
+            AlertMember.person_id == person.id,
+            AlertMember.node_key.in_(phones + vehicles),
+            AlertMember.place_id.in_(places),
+        )
+    )
+    return list(
+        session.scalars(
+            select(NetworkAlert)
+            .where(
+                NetworkAlert.id.in_(members),
+                NetworkAlert.active.is_(True),
+                NetworkAlert.status != AlertStatus.dismissed,
+                access.visible(actor, NetworkAlert),
+            )
+            .order_by(NetworkAlert.score.desc())
+        )
+    )
+
+
+def force_facts(session: Session, actor: Actor, person: Person) -> list[ForceFact]:
+    """The open alerts touching a person, as the grading screen shows and counts them."""
+    return [
+        ForceFact(
+            kind="network_alert",
+            text=f"{KIND_LABELS.get(a.kind, a.kind)} alert: {len(a.child_ids)} children, "
+            f"score {a.score:.2f}",
+            href=f"/network/alerts/{a.id}",
+            answers={"open_network_alerts": 1},
+        )
+        for a in touching(session, actor, person)
+    ]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from harbour.settings import get_settings
 
 DEFAULT_LANGUAGE = Path(__file__).with_name("language.toml")
@@ -64,3 +66,22 @@ def check(text: str, lexicon: Lexicon | None = None) -> list[Finding]:
         if not kept or finding.start >= kept[-1].end:
             kept.append(finding)
     return kept
+
+
+def marked(text: str | None, lexicon: Lexicon | None = None) -> Markup:
+    """The text, escaped, with each phrase to challenge marked and its alternative named (for
+    every page that shows saved text: the episode, the grading, the review, the briefing)."""
+    if not text:
+        return Markup("")
+    out, at = [], 0
+    for finding in check(text, lexicon):
+        out.append(escape(text[at : finding.start]))
+        out.append(
+            Markup(
+                '<mark class="harbour-challenge" title="{title}">{phrase}</mark>'
+                '<span class="govuk-visually-hidden"> (language to challenge: {title})</span>'
+            ).format(title=f"Instead: {finding.instead} ({finding.why})", phrase=finding.phrase)
+        )
+        at = finding.end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)

@@ -10,13 +10,13 @@ named as a question still to ask.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from harbour.risk.grades import RiskGrade
-from harbour.risk.schemas import Reason, RiskAnswers, Suggestion
+from harbour.risk.schemas import INDICATORS, ForceFlag, Reason, RiskAnswers, Suggestion
 from harbour.settings import get_settings
 
 ORDER = [RiskGrade.very_low, RiskGrade.low, RiskGrade.medium, RiskGrade.high]
@@ -39,6 +39,16 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Exploitation:
+    """Exploitation by itself: any `alone` indicator, or `count` indicators together."""
+
+    rule: Rule
+    alone: frozenset[str]
+    count: int
+    aliases: dict[str, str]  # an answer key that is the same question as an indicator
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     child_age: int
@@ -48,6 +58,12 @@ class Policy:
     counts: dict[str, Rule]
     combinations: tuple[Rule, ...]
     mitigating: dict[str, Rule]
+    unknown_age_is_child: bool = True
+    provisional_minimum: RiskGrade | None = None
+    initial_questions: tuple[str, ...] = ()
+    exploitation: Exploitation | None = None
+    force_flags: dict[str, Rule] = field(default_factory=dict)
+    child_hours: tuple[Rule, ...] = ()
 
 
 def _grade(value: Any, where: str) -> RiskGrade:
@@ -60,9 +76,9 @@ def _grade(value: Any, where: str) -> RiskGrade:
 
 
 def _rule(body: dict[str, Any], where: str, **extra: Any) -> Rule:
-    for field in ("label", "source"):
-        if not isinstance(body.get(field), str):
-            raise PolicyError(f"{where}: needs a {field}")
+    for name in ("label", "source"):
+        if not isinstance(body.get(name), str):
+            raise PolicyError(f"{where}: needs a {name}")
     grade = _grade(body.get("grade", "very_low"), where)
     return Rule(grade, body["label"], body["source"], bool(body.get("serious", False)), **extra)
 
@@ -92,6 +108,18 @@ def parse_policy(data: dict[str, Any]) -> Policy:
     for key, body in data.get("mitigating", {}).items():
         check(key, f"mitigating.{key}")
         mitigating[key] = _rule(body, f"mitigating.{key}", steps=int(body.get("steps", 1)))
+    flags = {}
+    for key, body in data.get("force_flags", {}).items():
+        if key not in get_args(ForceFlag):
+            raise PolicyError(f"force_flags.{key}: not a flag the record can carry")
+        flags[key] = _rule(body, f"force_flags.{key}")
+    hours = tuple(
+        _rule(body, f"child_hours[{i}]", threshold=float(body["hours"]))
+        for i, body in enumerate(data.get("child_hours", []))
+    )
+    for key in data.get("initial_questions", []):
+        check(key, "initial_questions")
+    provisional = data.get("provisional_minimum")
     try:
         return Policy(
             version=str(data["version"]),
@@ -102,9 +130,33 @@ def parse_policy(data: dict[str, Any]) -> Policy:
             counts=counts,
             combinations=tuple(combinations),
             mitigating=mitigating,
+            unknown_age_is_child=bool(data.get("unknown_age_is_child", True)),
+            provisional_minimum=_grade(provisional, "provisional_minimum") if provisional else None,
+            initial_questions=tuple(data.get("initial_questions", [])),
+            exploitation=_exploitation(data.get("exploitation"), check),
+            force_flags=flags,
+            child_hours=hours,
         )
     except KeyError as exc:
         raise PolicyError(f"the policy needs a {exc.args[0]}") from None
+
+
+def _exploitation(body: dict[str, Any] | None, check: Any) -> Exploitation | None:
+    if body is None:
+        return None
+    alone = frozenset(body.get("alone", []))
+    aliases = dict(body.get("aliases", {}))
+    for indicator in alone | set(aliases.values()):
+        if indicator not in INDICATORS:
+            raise PolicyError(f"exploitation: {indicator!r} is not a screening indicator")
+    for key in aliases:
+        check(key, "exploitation.aliases")
+    return Exploitation(
+        rule=_rule(body, "exploitation"),
+        alone=alone,
+        count=int(body.get("count", 3)),
+        aliases=aliases,
+    )
 
 
 def load_policy(path: Path | None = None) -> Policy:
@@ -140,6 +192,22 @@ def _words(grade: RiskGrade) -> str:
     return grade.value.replace("_", " ")
 
 
+def indicators_of(policy: Policy, answers: RiskAnswers) -> set[str]:
+    """The exploitation indicators the answers give, counting a question that is the same as
+    an indicator (an older associate, a find out of area) once."""
+    found = set(answers.exploitation_indicators or [])
+    if policy.exploitation is not None:
+        found |= {ind for key, ind in policy.exploitation.aliases.items() if _answer(answers, key)}
+    return found
+
+
+def is_child(policy: Policy, age_years: int | None) -> bool:
+    """Under the child age, or of unknown age where the policy presumes a child (MSA s51)."""
+    if age_years is None:
+        return policy.unknown_age_is_child
+    return age_years < policy.child_age
+
+
 def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Suggestion:
     """Suggest a grade for the answers, with every reason, under a policy."""
     grade = RiskGrade.very_low
@@ -149,31 +217,59 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
     def add(factor: str, effect: str, source: str | None = None) -> None:
         reasons.append(Reason(factor=factor, effect=effect, source=source))
 
+    def apply(rule: Rule, factor: str, effect: str) -> None:
+        nonlocal grade, floor
+        grade = _raise(grade, rule.grade)
+        if rule.serious:
+            floor = _raise(floor, rule.grade)
+        add(factor, effect, rule.source)
+
     for key, rule in policy.factors.items():
         answer = _answer(answers, key)
         if answer:
-            grade = _raise(grade, rule.grade)
-            if rule.serious:
-                floor = _raise(floor, rule.grade)
-            add(key, f"{rule.label}: at least {_words(rule.grade)}", rule.source)
+            apply(rule, key, f"{rule.label}: at least {_words(rule.grade)}")
         elif answer is None and rule.serious:
             add(key, f"Not known yet — ask: {rule.label} would make it {_words(rule.grade)}")
+    for flag in answers.force_flags or []:
+        held = policy.force_flags.get(flag)
+        if held is not None:
+            apply(held, f"force_flags:{flag}", f"{held.label}: at least {_words(held.grade)}")
     for key, rule in policy.counts.items():
         value = getattr(answers, key)
         if value is not None and rule.threshold is not None and value >= rule.threshold:
-            grade = _raise(grade, rule.grade)
-            add(key, f"{rule.label} ({value:g}): at least {_words(rule.grade)}", rule.source)
+            apply(rule, key, f"{rule.label} ({value:g}): at least {_words(rule.grade)}")
     for rule in policy.combinations:
         if rule.all_of and all(_answer(answers, key) for key in rule.all_of):
-            grade = _raise(grade, rule.grade)
-            if rule.serious:
-                floor = _raise(floor, rule.grade)
-            add("+".join(rule.all_of), f"{rule.label}: {_words(rule.grade)}", rule.source)
-    child = age_years is not None and age_years < policy.child_age
+            apply(rule, "+".join(rule.all_of), f"{rule.label}: {_words(rule.grade)}")
+    exploitation = policy.exploitation
+    if exploitation is not None:
+        found = indicators_of(policy, answers)
+        strong = sorted(found & exploitation.alone)
+        if strong or len(found) >= exploitation.count:
+            named = ", ".join(strong) if strong else f"{len(found)} indicators"
+            rule = exploitation.rule
+            apply(rule, "exploitation", f"{rule.label} ({named}): {_words(rule.grade)}")
+    child = is_child(policy, age_years)
+    hours = answers.hours_missing
+    if child and hours is not None:
+        reached = [step for step in policy.child_hours if hours >= (step.threshold or 0)]
+        if reached:
+            step = reached[-1]
+            apply(step, "hours_missing", f"{step.label} ({hours:g} hours): "
+                  f"{_words(step.grade)}; regrade now")  # fmt: skip
     if age_years is not None and age_years < policy.young_child_age:
         grade = floor = _raise(grade, RiskGrade.high)
         add("age_years", f"Aged {age_years}: vulnerable through age, high (A10)")
     minimum = policy.child_minimum if child else RiskGrade.very_low
+    unanswered = [q for q in policy.initial_questions if getattr(answers, q) is None]
+    provisional = policy.provisional_minimum
+    if unanswered and provisional is not None and ORDER.index(provisional) > ORDER.index(minimum):
+        minimum = provisional
+        add(
+            "provisional",
+            f"Provisional: {len(unanswered)} of the initial questions not answered yet, so not "
+            f"below {_words(provisional)} until they are",
+        )
     for key, rule in policy.mitigating.items():
         if not _answer(answers, key):
             continue
@@ -184,10 +280,14 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
             grade = lowered
         else:
             add(key, f"{rule.label}: cannot lower it below {_words(grade)}")
-    if child and ORDER.index(grade) < ORDER.index(minimum):
+    if ORDER.index(grade) < ORDER.index(minimum):
         grade = minimum
-        add("age_years", f"Under {policy.child_age}: the child minimum is {_words(minimum)}")
-    elif age_years is None:
-        add("age_years", f"Age not known: a child under {policy.child_age} is at least "
-            f"{_words(policy.child_minimum)}")  # fmt: skip
+        if child and minimum is policy.child_minimum:
+            add("age_years", f"Under {policy.child_age}: the child minimum is {_words(minimum)}")
+    if age_years is None and child:
+        add(
+            "age_years",
+            f"Age not known: presumed a child (Modern Slavery Act 2015 s51), so at least "
+            f"{_words(policy.child_minimum)} and every rule for children applies",
+        )
     return Suggestion(grade=grade, reasons=reasons, policy_version=policy.version)

@@ -30,15 +30,16 @@ _FALLBACK = {
     "previous_episodes": "Times missing before",
     "previous_episodes_90d": "Times missing in the last 90 days",
     "hours_missing": "Hours missing so far",
+    "open_network_alerts": "Open exploitation-network alerts that touch them",
 }
-COUNTS = ("previous_episodes", "previous_episodes_90d", "hours_missing")
+COUNTS = ("previous_episodes", "previous_episodes_90d", "hours_missing", "open_network_alerts")
 
 
 @dataclass(frozen=True)
 class Question:
     key: str
     label: str
-    kind: str  # flag, count, list
+    kind: str  # flag, count, list (indicators), flags (the record's flags)
     mitigating: bool = False
 
 
@@ -47,8 +48,14 @@ def questions(policy: Policy) -> list[Question]:
     labels = {key: rule.label for key, rule in policy.factors.items()}
     labels |= {key: rule.label for key, rule in policy.mitigating.items()}
     result = []
+    # One question each: an answer that is the same as a screening indicator is asked as it.
+    same = set(policy.exploitation.aliases) if policy.exploitation else set()
     for key in RiskAnswers.model_fields:
-        if key in COUNTS:
+        if key in same:
+            continue
+        if key == "force_flags":
+            result.append(Question(key, "Flags on the person's record", "flags"))
+        elif key in COUNTS:
             result.append(Question(key, _FALLBACK[key], "count"))
         elif key == "exploitation_indicators":
             result.append(Question(key, labels.get(key, "Indicators of exploitation"), "list"))

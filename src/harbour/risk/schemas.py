@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harbour.risk.grades import RiskGrade
 
 Flag = bool | None
+# The flags a person's record can carry that bear on risk (people.models.FLAGS).
+ForceFlag = Literal[
+    "cse_risk",
+    "cce_risk",
+    "county_lines",
+    "trafficking",
+    "self_harm",
+    "mental_health",
+    "dementia",
+    "violence",
+    "weapons",
+    "drugs",
+    "missing_from_care",
+]
+# Screening indicators of exploitation (domain.md section 5, sources E3 and E4).
+INDICATORS = (
+    "frequent_missing",
+    "found_out_of_area",
+    "unexplained_gifts",
+    "multiple_phones",
+    "excessive_contact",
+    "older_associates",
+    "unexplained_injuries",
+    "weapons",
+    "school_decline",
+    "isolation",
+    "mood_change",
+    "drugs",
+    "travel_tickets",
+)
 
 
 class RiskAnswers(BaseModel):
@@ -40,6 +70,30 @@ class RiskAnswers(BaseModel):
     no_means_of_support: Flag = None
     hours_missing: Annotated[float, Field(ge=0, le=100_000)] | None = None
     planned_absence: Flag = None
+    # What local missing-person forms ask and the APP's initial questions leave implicit.
+    unaccompanied_or_age_disputed: Flag = None
+    previously_harmed_while_missing: Flag = None
+    child_protection_plan: Flag = None
+    pregnant: Flag = None
+    care_leaver: Flag = None
+    online_contact_with_unknown_adults: Flag = None
+    missing_from_education: Flag = None
+    # What the force already holds (pre-filled from the record; a grader may set one aside only
+    # with a reason, which the reviewing supervisor sees).
+    force_flags: list[ForceFlag] | None = None
+    open_network_alerts: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    open_exploitation_screening: Flag = None
+    nrm_referral: Flag = None
+
+    @field_validator("exploitation_indicators")
+    @classmethod
+    def _known_indicators(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        unknown = sorted(set(value) - set(INDICATORS))
+        if unknown:
+            raise ValueError(f"not an exploitation indicator: {', '.join(unknown)}")
+        return list(dict.fromkeys(value))
 
 
 class SuggestRequest(BaseModel):

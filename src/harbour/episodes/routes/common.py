@@ -12,11 +12,14 @@ from harbour.episodes import service
 from harbour.episodes.models import Episode
 from harbour.people import service as people
 from harbour.people.models import Person
+from harbour.risk.language import marked
 from harbour.web import (
     templates,
 )
 
 templates.env.filters["profile_rows"] = service.profile_rows
+# Saved free text, with the language to challenge marked wherever it is shown (issue 14).
+templates.env.filters["challenge"] = marked
 
 
 GRADES = {

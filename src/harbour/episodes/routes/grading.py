@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,12 +13,12 @@ from harbour.episodes import service
 from harbour.episodes.models import Episode
 from harbour.episodes.routes.common import GRADES, YES_NO_UNKNOWN, _open
 from harbour.errors import HarbourError
-from harbour.people.models import Person
+from harbour.people.models import FLAGS, Person
 from harbour.risk import service as risk
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import current_policy
 from harbour.risk.questions import EXPLOITATION_INDICATORS, Question, questions
-from harbour.risk.schemas import RiskAnswers
+from harbour.risk.schemas import ForceFlag, RiskAnswers
 from harbour.web import (
     ActorDep,
     FormDep,
@@ -50,6 +50,8 @@ def _answers_from(
                 values[question.key] = []
             elif ticked:
                 values[question.key] = ticked
+        elif question.kind == "flags":
+            values[question.key] = fields.choices(question.key, get_args(ForceFlag)) or None
         elif question.key != "hours_missing":
             values[question.key] = fields.whole(question.key, question.label)
     return RiskAnswers.model_validate(values), fields.errors
@@ -86,6 +88,7 @@ def _grading_page(
             "grades": GRADES,
             "yes_no_unknown": YES_NO_UNKNOWN,
             "indicator_options": EXPLOITATION_INDICATORS | {"none": "None seen"},
+            "flag_options": {f: FLAGS.get(f, f.replace("_", " ")) for f in get_args(ForceFlag)},
             "values": values,
             "errors": errors,
             "child": service.is_child(person, episode),
@@ -167,6 +170,9 @@ def save_grading(
             grade=RiskGrade(chosen) if chosen else None,
             rationale=fields.text("rationale", "Your rationale", limit=10_000),
             below_reason=fields.text("below_reason", "Why the grade is lower", limit=10_000),
+            override_reason=fields.text(
+                "override_reason", "Why you set aside what the force holds", limit=10_000
+            ),
             cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
             version=form_version(form),
         )

@@ -1,0 +1,206 @@
+"""Decision quality: the risk policy and the call triage rules on the development and blind sets.
+
+Reads the frozen blind sets in `tests/blind/` (written by helpers who had not read the rules,
+from published material) and the development vignettes of `tests/calls/`, asks Harbour's pure
+policy functions for each case, and reports agreement and safety per set, never pooled:
+
+- risk: a suggestion agrees when its grade is one the case accepts; it is **unsafe** when it is
+  below the case's floor (for a child or a person of unknown age, below medium is always unsafe);
+- calls: a suggestion agrees when its outcome is one the case accepts; a call that needed police
+  is **deflected** when the outcome is neither police attendance nor a missing-person report.
+
+Where a case states something Harbour's questionnaire cannot take (a question the form lacks),
+it is dropped and counted, so that a "before" run measures what the grader could enter then.
+
+    .venv/bin/python benchmarks/decisions/evaluate.py --label after \
+        --out benchmarks/decisions/after.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from harbour.calls.policy import suggest as triage
+from harbour.calls.rules import load_rules
+from harbour.calls.schemas import POLICE_OUTCOMES, CallerType, TriageAnswers
+from harbour.risk.policy import ORDER, load_policy, suggest
+from harbour.risk.schemas import RiskAnswers
+
+ROOT = Path(__file__).resolve().parents[2]
+BLIND = ROOT / "tests" / "blind"
+DEV_CALLS = ROOT / "tests" / "calls" / "vignettes.jsonl"
+# The flags on a person's record that the grading screen has always pre-filled as answers.
+SCREEN_FLAGS = {
+    "dementia": "dementia",
+    "self_harm": "suicide_self_harm_risk",
+    "mental_health": "mental_health_concern",
+}
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _risk_request(case: dict[str, Any], dropped: Counter[str]) -> tuple[int | None, RiskAnswers]:
+    """The case's answers as the questionnaire in force can take them."""
+    known = set(RiskAnswers.model_fields)
+    answers: dict[str, Any] = {}
+    for key, value in case["answers"].items():
+        if key in known:
+            answers[key] = value
+        elif key == "force_flags":
+            for flag in value:  # the screen pre-fills these from the person's record
+                if flag in SCREEN_FLAGS:
+                    answers.setdefault(SCREEN_FLAGS[flag], True)
+                else:
+                    dropped[f"force_flags:{flag}"] += 1
+        else:
+            dropped[key] += 1
+    return case["age_years"], RiskAnswers.model_validate(answers, strict=False)
+
+
+def evaluate_risk(path: Path) -> dict[str, Any]:
+    policy = load_policy()
+    dropped: Counter[str] = Counter()
+    rows = _rows(path)
+    agree, unsafe, over, by_difficulty = 0, [], 0, Counter()
+    total_by_difficulty: Counter[str] = Counter()
+    child_unsafe, below_minimum = [], []
+    for case in rows:
+        age, answers = _risk_request(case, dropped)
+        grade = suggest(policy, age, answers).grade
+        values = [g.value for g in ORDER]
+        at = values.index(grade.value)
+        accepted = [values.index(g) for g in case["acceptable"]]
+        difficulty = case.get("difficulty", "standard")
+        total_by_difficulty[difficulty] += 1
+        if grade.value in case["acceptable"]:
+            agree += 1
+            by_difficulty[difficulty] += 1
+        elif at > max(accepted):
+            over += 1
+        child = age is None or age < policy.child_age
+        if child and at < values.index(policy.child_minimum.value):
+            below_minimum.append(case["id"])
+        if at < values.index(case["floor"]):
+            unsafe.append({"id": case["id"], "got": grade.value, "floor": case["floor"]})
+            if child:
+                child_unsafe.append(case["id"])
+    return {
+        "cases": len(rows),
+        "agreement": round(agree / len(rows), 3),
+        "agreement_by_difficulty": {
+            d: round(by_difficulty[d] / n, 3) for d, n in sorted(total_by_difficulty.items())
+        },
+        "unsafe": len(unsafe),
+        "unsafe_children_or_unknown_age": len(child_unsafe),
+        "children_or_unknown_age_below_the_child_minimum": len(below_minimum),
+        "graded_above_every_acceptable": over,
+        "unsafe_cases": unsafe,
+        "questions_the_form_lacked": dict(sorted(dropped.items())),
+    }
+
+
+def _answered(row: dict[str, Any]) -> TriageAnswers:
+    """A development vignette as its handler would answer it, from its labels: a crime if its
+    category is crime, the risk to life as labelled, and no signs of exploitation where the
+    labelled outcome keeps police away."""
+    expected = row["expected"]
+    away = expected["outcome"] not in {o.value for o in POLICE_OUTCOMES}
+    return TriageAnswers(
+        crime=expected["category"] == "crime",
+        risk_to_life=bool(row["risk_to_life"]),
+        exploitation=False if away else None,
+    )
+
+
+def _calls(rows: list[dict[str, Any]], *, blind: bool, answered: bool = False) -> dict[str, Any]:
+    rules = load_rules()
+    agree, deflected, by_difficulty = 0, [], Counter()
+    total_by_difficulty: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    for row in rows:
+        caller = CallerType(row["caller_type"]) if row.get("caller_type") else None
+        if blind:
+            answers = TriageAnswers(**row.get("answers", {}))
+        else:
+            answers = _answered(row) if answered else TriageAnswers()
+        got = triage(rules, row["narrative"], caller, answers)
+        outcomes[got.outcome.value] += 1
+        if blind:
+            ok = got.outcome.value in row["acceptable"]
+            needs_police = row["needs_police"]
+            difficulty = row.get("difficulty", "standard")
+        else:
+            expected = row["expected"]
+            ok = got.outcome == expected["outcome"] and got.partner == expected.get("partner")
+            needs_police = bool(row["risk_to_life"] or row["missing_child"])
+            difficulty = "hard" if row["id"].startswith(("ho-", "h2-")) else "standard"
+        total_by_difficulty[difficulty] += 1
+        if ok:
+            agree += 1
+            by_difficulty[difficulty] += 1
+        if needs_police and got.outcome not in POLICE_OUTCOMES:
+            deflected.append({"id": row["id"], "got": got.outcome.value})
+    return {
+        "calls": len(rows),
+        "agreement": round(agree / len(rows), 3),
+        "agreement_by_difficulty": {
+            d: round(by_difficulty[d] / n, 3) for d, n in sorted(total_by_difficulty.items())
+        },
+        "deflected_needing_police": len(deflected),
+        "deflected": deflected,
+        "outcomes": dict(sorted(outcomes.items())),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--label", default="current")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    result = {
+        "label": args.label,
+        "commit": commit,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": platform.platform(),
+        "policy_version": load_policy().version,
+        "rules_version": load_rules().version,
+        "risk_blind": evaluate_risk(BLIND / "risk_cases.jsonl"),
+        "calls_blind": _calls(_rows(BLIND / "calls.jsonl"), blind=True),
+        "calls_development": _calls(_rows(DEV_CALLS), blind=False),
+        "calls_development_answered": _calls(_rows(DEV_CALLS), blind=False, answered=True),
+    }
+    text = json.dumps(result, indent=2)
+    if args.out:
+        args.out.write_text(text + "\n")
+    summary = {
+        k: {
+            m: v[m]
+            for m in v
+            if m
+            in (
+                "agreement",
+                "unsafe",
+                "children_or_unknown_age_below_the_child_minimum",
+                "deflected_needing_police",
+            )
+        }
+        for k, v in result.items()
+        if isinstance(v, dict)
+    }
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -161,3 +161,16 @@ def test_nul_characters_are_refused_everywhere(client: TestClient, session: Sess
     page = client.get("/people", params={"q": "\x00"})
     assert page.status_code == 422
     assert "NUL character" in page.text
+
+
+def test_a_record_number_too_long_for_the_database_is_no_record() -> None:
+    """A 20-digit number in a form or a network node is refused, not an overflow (500)."""
+    from harbour.network.view import parse_node
+    from harbour.web.forms import form_number
+
+    assert form_number("12") == 12
+    assert form_number("99999999999999999999") is None
+    assert form_number("-3") is None and form_number("0") is None and form_number(" 7 ") == 7
+    with pytest.raises(ValueError, match="not a node"):
+        parse_node("person:99999999999999999999")
+    assert parse_node("person:12") == ("person", "12")

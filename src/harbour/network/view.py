@@ -89,7 +89,7 @@ def parse_node(text: str) -> tuple[str, str]:
     kind, _, key = text.partition(":")
     if kind not in ("person", "place", "phone", "vehicle") or not key:
         raise ValueError(f"not a node: {text!r}")
-    if kind != "phone" and not key.isdigit():
+    if kind != "phone" and not (key.isdigit() and len(key) <= 10 and int(key) <= 2_147_483_647):
         raise ValueError(f"not a node: {text!r}")
     return kind, key
 

@@ -151,9 +151,15 @@ def form_version(form: Mapping[str, str]) -> int:
         return -1
 
 
+# The largest record id a database integer holds: anything longer is no record.
+LARGEST_ID = 2_147_483_647
+
+
 def form_number(value: str | None) -> int | None:
-    """A chosen id from a select or hidden field, or None if blank or not a number."""
-    try:
-        return int(value) if value else None
-    except ValueError:
+    """A chosen id from a select or hidden field, or None if blank, not a number, or too long to
+    be a record's id (a 20-digit number would overflow the database's integer)."""
+    text = (value or "").strip()
+    if not text.isdigit() or len(text) > 10:
         return None
+    number = int(text)
+    return number if 1 <= number <= LARGEST_ID else None

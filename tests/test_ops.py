@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -174,3 +175,52 @@ def test_a_record_number_too_long_for_the_database_is_no_record() -> None:
     with pytest.raises(ValueError, match="not a node"):
         parse_node("person:99999999999999999999")
     assert parse_node("person:12") == ("person", "12")
+
+
+@pytest.fixture
+def setting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str, str], None]]:
+    """Set a HARBOUR_ setting for one test, read afresh by the next request."""
+    from harbour.settings import reset_settings
+
+    def put(name: str, value: str) -> None:
+        monkeypatch.setenv(f"HARBOUR_{name}", value)
+        reset_settings()
+
+    yield put
+    monkeypatch.undo()
+    reset_settings()
+
+
+def test_metrics_need_the_token_once_one_is_set(
+    client: TestClient, setting: Callable[[str, str], None]
+) -> None:
+    setting("METRICS_TOKEN", "scrape-me-please")
+    assert client.get("/metrics").status_code == 401
+    wrong = client.get("/metrics", headers={"Authorization": "Bearer guess"})
+    assert wrong.status_code == 401
+    right = client.get("/metrics", headers={"Authorization": "Bearer scrape-me-please"})
+    assert right.status_code == 200 and "harbour_http_requests_total" in right.text
+
+
+def test_made_up_methods_share_one_metric_series(client: TestClient) -> None:
+    for method in ("FOOBAR", "BREW", "PROPFIND"):
+        client.request(method, "/healthz")
+    body = client.get("/metrics").text
+    assert 'method="OTHER"' in body
+    assert 'method="FOOBAR"' not in body and 'method="BREW"' not in body
+
+
+def test_https_deployments_send_strict_transport_security(
+    client: TestClient, setting: Callable[[str, str], None]
+) -> None:
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    setting("COOKIE_SECURE", "true")
+    assert client.get("/healthz").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_an_oversized_body_is_refused_before_anyone_signs_in(client: TestClient) -> None:
+    big = b"x" * (13 * 1024 * 1024)
+    response = client.post(
+        "/sign-in", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 413

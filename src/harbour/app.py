@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import time
 import uuid
@@ -50,6 +51,8 @@ REQUESTS = Counter(
 LATENCY = Histogram(
     "harbour_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"]
 )
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 # Pages load only Harbour's own scripts, styles, fonts and images: no inline script, no eval.
 CONTENT_SECURITY_POLICY = (
@@ -283,6 +286,8 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        # Refused as it arrives, before authentication: an anonymous 100 MB body is not read.
+        max_body_size=get_settings().max_request_bytes,
     )
     app.add_exception_handler(HarbourError, _harbour_error)
     app.add_exception_handler(JustificationNeeded, audit_routes.justification_needed)
@@ -327,7 +332,16 @@ def create_app() -> FastAPI:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
+        settings = get_settings()
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if token is not None:
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return PlainTextResponse("A metrics token is needed", status_code=401)
+        elif settings.env == "production":
+            # No token set: not served in production (set HARBOUR_METRICS_TOKEN to scrape it).
+            return PlainTextResponse("Not found", status_code=404)
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.middleware("http")
@@ -344,12 +358,18 @@ def create_app() -> FastAPI:
             elapsed = time.perf_counter() - started
             route = request.scope.get("route")
             template = getattr(route, "path", "unmatched")
-            REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-            LATENCY.labels(request.method, template).observe(elapsed)
+            # A made-up method would otherwise add a metric series of its own, without bound.
+            method = request.method if request.method in HTTP_METHODS else "OTHER"
+            REQUESTS.labels(method, template, str(response.status_code)).inc()
+            LATENCY.labels(method, template).observe(elapsed)
             response.headers["X-Request-ID"] = request_id
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("X-Frame-Options", "DENY")
             response.headers.setdefault("Referrer-Policy", "same-origin")
+            if get_settings().secure_cookies:  # served over HTTPS: browsers keep to it
+                response.headers.setdefault(
+                    "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+                )
             if request.url.path != "/api/docs":  # Swagger UI starts itself with an inline script
                 response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             if not request.url.path.startswith(("/static", "/assets")):

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     session_lifetime_hours: int = Field(default=12, ge=1)
     # Cookies are marked Secure when Harbour is served over HTTPS (always in production).
     cookie_secure: bool | None = None
+    # The largest request body read, before anyone is signed in (a photo is at most 5 MiB, an
+    # upload 10 MiB): bigger ones are refused with 413 as they arrive.
+    max_request_bytes: int = Field(default=12 * 1024 * 1024, ge=1024)
+    # A bearer token for /metrics. Without one, /metrics answers in development and test only.
+    metrics_token: SecretStr | None = None
 
     # Lockout: an account is locked after this many failed sign-ins in a row.
     login_max_failures: int = Field(default=5, ge=1)

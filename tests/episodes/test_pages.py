@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from harbour import clock, timefmt
@@ -165,9 +165,11 @@ def test_the_grading_screen_shows_the_force_data_and_enforces_the_rules(
 
 def test_the_suggestion_follows_the_answers(client: TestClient, session: Session) -> None:
     hub = make_user(session, Role.hub_officer)
-    episode = make_episode(session, hub, make_person(session, hub, date_of_birth=date(1980, 1, 1)))
+    adult = make_person(session, hub, date_of_birth=date(1980, 1, 1))
+    episode = make_episode(session, hub, adult)
     session.commit()
     sign_in(client, hub.username)
+    _justify(client, adult.id, f"/episodes/{episode.id}/grade")
     token = csrf_from(client.get("/").text)
     early = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
     assert "Low" in early.text and "Provisional" in early.text  # nothing answered yet
@@ -597,3 +599,23 @@ def test_saved_text_marks_the_language_to_challenge_on_the_episode(
     page = client.get(f"/episodes/{episode.id}").text
     assert page.count('<mark class="harbour-challenge"') >= 2
     assert "Instead: describe what is known" in page  # the alternative, with no JavaScript
+
+
+def test_the_live_suggestion_needs_the_justification_and_is_audited(
+    client: TestClient, session: Session
+) -> None:
+    hub = make_user(session, Role.hub_officer)
+    child = make_person(session, hub, date_of_birth=date(2012, 1, 1))
+    episode = make_episode(session, hub, child)
+    session.commit()
+    sign_in(client, hub.username)
+    token = csrf_from(client.get("/").text)
+    asked = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
+    assert "say why you need the record" in asked.text and "Suggested grade" not in asked.text
+    _justify(client, child.id, f"/episodes/{episode.id}/grade")
+    views = session.scalar(text("SELECT count(*) FROM audit_event WHERE action = 'view'"))
+    shown = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
+    assert "Suggested grade" in shown.text
+    session.expire_all()
+    after = session.scalar(text("SELECT count(*) FROM audit_event WHERE action = 'view'"))
+    assert after == (views or 0) + 1

@@ -409,3 +409,22 @@ def test_only_a_change_to_a_link_asks_for_a_network_check(session: Session) -> N
     session.flush()
     assert f"place:{hotel.id}" in session.info[incremental.KEY]
     session.rollback()
+
+
+def test_the_map_draws_only_the_viewers_own_places(
+    client: TestClient, session: Session, org: Organisation, investigator: User
+) -> None:
+    """Another organisation's places (a foster home's address) never shape the map."""
+    other = make_org(session)
+    stranger = make_user(session, Role.hub_officer, team=make_team(session, other))
+    session.add(
+        Place(
+            type="foster_home", address="1 Hidden Lane", borough="Elsewhere Borough",
+            lat=51.9, lon=0.9, organisation_id=stranger.organisation_id,
+        )
+    )  # fmt: skip
+    _rebuild(session)
+    session.commit()
+    sign_in(client, investigator.username)
+    page = client.get("/network/map").text
+    assert "Elsewhere Borough" not in page

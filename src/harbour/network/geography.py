@@ -91,7 +91,7 @@ def _outline(points: list[tuple[float, float]]) -> Polygon:
 def build(session: Session, actor: Actor) -> Map:
     """The map of the actor's open hotspot and county-lines alerts over the force's boroughs."""
     access.require(actor, "network.view")
-    located, by_area = _places(session)
+    located, by_area = _places(session, actor)
     out = Map()
     if not located:
         return out
@@ -128,14 +128,15 @@ def build(session: Session, actor: Actor) -> Map:
 
 
 def _places(
-    session: Session,
+    session: Session, actor: Actor
 ) -> tuple[dict[int, tuple[float, float]], dict[str, list[tuple[float, float]]]]:
-    """Every place with a position, and the positions in each borough."""
+    """Every place the actor may see with a position, and the positions in each borough (the
+    map never draws another organisation's places, nor outlines made from them)."""
     located: dict[int, tuple[float, float]] = {}
     by_area: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for pid, borough, lat, lon in session.execute(
         select(Place.id, Place.borough, Place.lat, Place.lon).where(
-            Place.lat.is_not(None), Place.lon.is_not(None)
+            Place.lat.is_not(None), Place.lon.is_not(None), access.visible(actor, Place)
         )
     ):
         if lat is None or lon is None:

@@ -9,10 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
+from harbour.audit import service as audit
 from harbour.episodes import service
 from harbour.episodes.models import Episode
 from harbour.episodes.routes.common import GRADES, YES_NO_UNKNOWN, _open
 from harbour.errors import HarbourError
+from harbour.people import service as people
 from harbour.people.models import FLAGS, Person
 from harbour.risk import service as risk
 from harbour.risk.grades import RiskGrade
@@ -140,6 +142,10 @@ def grading_suggestion(
 ) -> Response:
     """The policy's suggestion for the answers as they stand (HTMX, as the grader answers)."""
     episode = service.find(session, actor, episode_id, "episode.grade")
+    reason = audit.justification_for(session, actor.session_id, people.SUBJECT, episode.person_id)
+    if reason is None:  # the grading page asks why first; nothing personal without it
+        return render(request, "episodes/_suggestion.html", {"suggestion": None})
+    service.record_view(session, actor, episode, reason)
     person = service.person_of(session, episode)
     answers, _ = _answers_from(form, lists, episode, questions(current_policy()))
     answers = service.complete_answers(session, actor, episode, person, answers)

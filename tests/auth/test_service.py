@@ -173,3 +173,15 @@ def test_reset_password_unlocks_and_ends_sessions(session: Session) -> None:
     assert refreshed is not None and refreshed.locked_until is None
     assert credentials.actor_from_session_token(session, token) is None
     assert _attempt(session, user.username, "a-brand-new-passphrase").token
+
+
+@pytest.mark.parametrize("password", ["password1234", "qwertyuiop12", "aaaaaaaaaaaa"])
+def test_common_and_easily_guessed_passwords_are_refused(session: Session, password: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        make_user(session, Role.officer, password=password)
+    assert "harder to guess" in refused.value.field_errors["password"]
+
+
+def test_a_password_made_from_the_username_is_refused(session: Session) -> None:
+    with pytest.raises(ValidationFailed):
+        make_user(session, Role.officer, username="jsmith.hub", password="jsmith.hub.2026")

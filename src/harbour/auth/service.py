@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from harbour import clock
 from harbour.access import service as access
@@ -120,8 +121,14 @@ def teams(session: Session) -> list[Team]:
 # -- users ------------------------------------------------------------------------------------
 
 
+# zxcvbn's scores run 0 (guessed at once) to 4; below this a password is refused. Its word
+# lists hold the commonest and most breached passwords, names and words, so "password1234"
+# (score 1, "a very common password") is refused however long (NIST SP 800-63B 5.1.1.2).
+PASSWORD_MIN_SCORE = 3
+
+
 def check_password_rules(password: str, username: str) -> None:
-    """Refuse a password that is too short or is the username."""
+    """Refuse a password that is too short, is the username, or is common or easily guessed."""
     minimum = get_settings().password_min_length
     if len(password) < minimum:
         raise ValidationFailed(
@@ -132,6 +139,16 @@ def check_password_rules(password: str, username: str) -> None:
         raise ValidationFailed(
             "The password must not be the username",
             field_errors={"password": "Enter a password that is not your username"},
+        )
+    strength = zxcvbn(password[:100], user_inputs=[username])
+    if strength["score"] < PASSWORD_MIN_SCORE:
+        warning = strength["feedback"].get("warning") or "It would be guessed quickly."
+        raise ValidationFailed(
+            "The password is too easy to guess",
+            field_errors={
+                "password": f"Enter a password that is harder to guess. {warning} Try three or "
+                "four unrelated words"
+            },
         )
 
 

@@ -84,3 +84,35 @@ def test_an_officer_out_of_scope_cannot_record(client: TestClient, session: Sess
         f"/people/{child.id}/intelligence", data={"csrf_token": token, "type": "associate"}
     )
     assert response.status_code == 404
+
+
+def test_a_persons_network_centred_on_someone_else_needs_their_justification(
+    client: TestClient, session: Session
+) -> None:
+    """The network around a person is never shown under the justification given for another."""
+    investigator = make_user(session, Role.exploitation_investigator)
+    first = make_person(session, investigator, given_name="Ana")
+    second = make_person(session, investigator, given_name="Ben")
+    session.commit()
+    sign_in(client, investigator.username)
+    token = csrf_from(client.get("/").text)
+    client.post(
+        f"/people/{first.id}/justify",
+        data={"reason": "active_investigation", "next": f"/people/{first.id}", "csrf_token": token},
+    )
+    own = client.get("/network/graph", params={"person": first.id})
+    assert own.status_code == 200
+    other = client.get("/network/graph", params={"person": first.id, "node": f"person:{second.id}"})
+    assert other.status_code == 403
+    client.post(
+        f"/people/{second.id}/justify",
+        data={
+            "reason": "active_investigation",
+            "next": f"/people/{second.id}",
+            "csrf_token": token,
+        },
+    )
+    justified = client.get(
+        "/network/graph", params={"person": first.id, "node": f"person:{second.id}"}
+    )
+    assert justified.status_code == 200

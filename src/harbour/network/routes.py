@@ -239,9 +239,15 @@ def graph(
         raise Forbidden("Open the alert or the person's record first and say why you need it.")
     if node is not None:
         try:
-            view.parse_node(node)
+            kind, key = view.parse_node(node)
         except ValueError as exc:
             raise ValidationFailed(str(exc)) from exc
+        # A person's network is theirs: centring it on someone else needs that person's own
+        # justification (an alert's justification covers the alert's whole network).
+        someone_else = person is not None and kind == "person" and int(key) != person
+        unjustified = audit.justification_for(session, actor.session_id, "person", key) is None
+        if someone_else and unjustified:
+            raise Forbidden("Open that person's record first and say why you need it.")
         centres = {node}
     wanted = set(types.split(",")) & set(view.LINK_TYPES) if types else None
     result = view.walk(session, actor, centres, steps=steps, types=wanted, since=since)

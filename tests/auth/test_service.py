@@ -185,3 +185,27 @@ def test_common_and_easily_guessed_passwords_are_refused(session: Session, passw
 def test_a_password_made_from_the_username_is_refused(session: Session) -> None:
     with pytest.raises(ValidationFailed):
         make_user(session, Role.officer, username="jsmith.hub", password="jsmith.hub.2026")
+
+
+def test_guesses_from_one_network_lock_only_that_network_out_with_a_back_off(
+    session: Session,
+) -> None:
+    """Anyone could lock the Hub out by guessing usernames: a lock is by account and source."""
+    user = make_user(session)
+    limit = get_settings().login_max_failures
+    minutes = get_settings().lockout_minutes
+    with clock.frozen(START) as advance:
+        for _ in range(limit):
+            _attempt(session, user.username, "wrong-guess-here", ip="198.51.100.9")
+        # The attacker's network is locked out, even with the right password...
+        assert _attempt(session, user.username, PASSWORD, ip="198.51.100.9").token is None
+        # ...but the officer at their own desk signs in.
+        assert _attempt(session, user.username, PASSWORD, ip="192.0.2.44").token is not None
+        # After the first lock runs out, the next round of guesses locks for twice as long.
+        advance(timedelta(minutes=minutes + 1))
+        for _ in range(limit - 1):  # the refused attempt during the lock counted as one
+            _attempt(session, user.username, "wrong-guess-again", ip="198.51.100.9")
+        advance(timedelta(minutes=minutes + 1))
+        assert _attempt(session, user.username, PASSWORD, ip="198.51.100.9").token is None
+        advance(timedelta(minutes=minutes))
+        assert _attempt(session, user.username, PASSWORD, ip="198.51.100.9").token is not None

@@ -43,6 +43,41 @@ class SignIn:
     status_code: int = 200
 
 
+def _source_lock(
+    session: Session, username: str, ip: str, now: datetime, reset_at: datetime | None = None
+) -> datetime | None:
+    """Until when sign-in to this account from this source is locked, if it is.
+
+    Every `login_max_failures` wrong guesses from one source since its last success (or the
+    last password reset) lock it out for `lockout_minutes`, doubled at each further lock (at
+    most 64 times): a back-off.
+    """
+    settings = get_settings()
+    since = now - timedelta(days=1)
+    reset_at = reset_at if reset_at is not None and reset_at <= now else None
+    mine = (LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.at >= since)
+    last_ok = session.scalar(
+        select(func.max(LoginAttempt.at)).where(*mine, LoginAttempt.succeeded.is_(True))
+    )
+    failures = list(
+        session.scalars(
+            select(LoginAttempt.at)
+            .where(
+                *mine,
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.at > max(t for t in (last_ok, reset_at, since) if t is not None),
+            )
+            .order_by(LoginAttempt.at, LoginAttempt.id)
+        )
+    )
+    locks = len(failures) // settings.login_max_failures
+    if locks == 0:
+        return None
+    started = failures[locks * settings.login_max_failures - 1]
+    until = started + timedelta(minutes=settings.lockout_minutes * 2 ** min(locks - 1, 6))
+    return until if until > now else None
+
+
 def _attempts_from(session: Session, ip: str, since: datetime) -> int:
     return (
         session.scalar(
@@ -93,7 +128,11 @@ def sign_in(
     user = session.scalar(select(User).where(User.username == username).with_for_update())
     password_ok = check_password(user.password_hash if user else None, password)
     failure = "Enter a correct username and password"
-    if not (user is not None and password_ok and user.is_active):
+    # Locks are by account and source together: wrong guesses from one network lock that
+    # network out of that account, never the account's owner signing in from elsewhere.
+    reset_at = user.password_changed_at if user is not None else None
+    source_lock = _source_lock(session, username, ip, now, reset_at)
+    if not (user is not None and password_ok and user.is_active and source_lock is None):
         session.add(LoginAttempt(username=username, ip=ip, succeeded=False, at=now))
     if user is None:
         audit.record(
@@ -112,10 +151,15 @@ def sign_in(
     if not user.is_active:
         audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "disabled"})
         return SignIn(None, None, failure, 401)
-    if user.locked_until is not None and user.locked_until > now:
-        if password_ok:
-            session.add(LoginAttempt(username=username, ip=ip, succeeded=False, at=now))
-        audit.record(session, actor, "login_failed", "user", user.id, after={"reason": "locked"})
+    if source_lock is not None:
+        audit.record(
+            session,
+            actor,
+            "login_failed",
+            "user",
+            user.id,
+            after={"reason": "locked", "ip": ip, "until": source_lock.isoformat()},
+        )
         # Answered like a wrong password, so that a locked account does not reveal it exists.
         return SignIn(None, None, failure, 401)
     if not password_ok:
@@ -128,15 +172,17 @@ def sign_in(
             user.id,
             after={"reason": "wrong password", "failures": user.failed_login_count, "ip": ip},
         )
-        if user.failed_login_count >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+        session.flush()
+        locked = _source_lock(session, username, ip, now, reset_at)
+        if locked is not None:
+            user.locked_until = locked  # shown to administrators: locked from some source
             audit.record(
                 session,
                 actor,
                 "account_locked",
                 "user",
                 user.id,
-                after={"locked_until": user.locked_until.isoformat()},
+                after={"locked_until": locked.isoformat(), "ip": ip},
             )
         session.flush()
         return SignIn(None, None, failure, 401)

@@ -115,3 +115,26 @@ def test_an_analyst_compares_a_pair_merges_it_and_undoes_the_merge(
     # Undone, the pair counts as two different people and is not queued again.
     assert session.get_one(CandidatePair, pair.id).status is PairStatus.rejected
     assert f"/identity/pairs/{pair.id}" not in client.get("/identity/review").text
+
+
+def test_a_persons_merges_page_names_no_duplicate_outside_the_viewers_scope(
+    client: TestClient, session: Session
+) -> None:
+    """Another force's copy of the child is neither named nor scored on the merges page."""
+    analyst = make_user(session, Role.analyst)
+    ours = make_person(session, analyst, given_name="Mia", family_name="Thorne")
+    stranger = make_user(session, Role.hub_officer)  # another organisation
+    theirs = make_person(session, stranger, given_name="Mia", family_name="Thorne")
+    low, high = sorted((ours.id, theirs.id))
+    session.add(
+        CandidatePair(
+            low_id=low, high_id=high, probability=0.93, levels={}, model_version="test",
+            organisation_id=analyst.organisation_id,
+        )
+    )  # fmt: skip
+    session.commit()
+    sign_in(client, analyst.username)
+    _justify(client, ours.id, f"/people/{ours.id}/merges")
+    page = client.get(f"/people/{ours.id}/merges").text
+    assert f"Record {theirs.id}" not in page and "93.0% match" not in page
+    assert "The identity model has not queued any possible duplicate" in page

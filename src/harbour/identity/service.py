@@ -250,6 +250,11 @@ def merges_page(
     for other in session.scalars(select(Person).where(Person.id.in_(ids))):
         if access.can(actor, "person.view", other):
             others[other.id] = other
+    # A pair or merge with a record out of the viewer's scope is not shown at all: not even its
+    # record number or match score (another agency's or force's copy of the child).
+    seen = set(others) | {person_id}
+    pairs = [p for p in pairs if {p.low_id, p.high_id} <= seen]
+    merges = [m for m in merges if {m.survivor_id, m.merged_id} <= seen]
     return person, merges, pairs, others
 
 

@@ -200,6 +200,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     # Missing episodes. Pages that show personal data answer the justification page (200) to a
     # permitted role that has not given one yet; the role and scope checks come first.
     ("GET", "/episodes/new"): Case(R.call_handler, wrong=R.analyst),
+    ("POST", "/episodes/new"): Case(R.call_handler, wrong=R.analyst),
     ("GET", "/episodes/new/{person_id}"): Case(R.call_handler, wrong=R.analyst, scoped=True),
     ("POST", "/episodes/new/{person_id}"): Case(
         R.call_handler, wrong=R.analyst, scoped=True, form=_report_form
@@ -338,7 +339,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         form=lambda ids: {f"undo-{ids['merge_id']}-reason": "Different dates of birth"},
     ),
     ("GET", "/api/v1/people-matches"): Case(R.call_handler, wrong=R.administrator),
-    ("GET", "/partials/person-matches"): Case(R.call_handler, wrong=R.analyst),
+    ("POST", "/partials/person-matches"): Case(R.call_handler, wrong=R.analyst),
     # Screening, NRM referrals and CAWNs, recorded from the child's timeline page. A permitted
     # role that has not given this sign-in's reason for the child gets the justification page.
     ("POST", "/people/{person_id}/screenings"): Case(

@@ -18,7 +18,7 @@ from harbour.identity.models import CandidatePair, PairStatus
 from harbour.interop import importer
 from harbour.linkage.service import TrainedModel
 from harbour.people.models import ImportRef, Person, PersonPhone, Place
-from tests.factories import actor_of, make_org, make_team, make_user, sign_in
+from tests.factories import actor_of, csrf_from, make_org, make_team, make_user, sign_in
 from tests.identity.conftest import SYSTEM
 
 pytestmark = pytest.mark.slow  # trains or scores a Splink model, or fuzzes the whole API
@@ -174,10 +174,17 @@ def test_the_report_page_shows_likely_matches_as_the_call_handler_types(
         "dob_month": str(child.date_of_birth.month),
         "dob_year": str(child.date_of_birth.year),
     }
-    partial = client.get("/partials/person-matches", params=typed).text
+    start = client.get("/episodes/new").text
+    form = typed | {"csrf_token": csrf_from(start)}
+    # What was typed goes in the body: the form posts, and HTMX posts as the handler types.
+    assert 'method="post" action="/episodes/new" hx-post="/partials/person-matches"' in start
+    partial = client.post("/partials/person-matches", data=form).text
     assert f'href="/episodes/new/{child.id}"' in partial and "Date of birth" in partial
-    page = client.get("/episodes/new", params=typed).text  # without JavaScript, the same list
+    page = client.post("/episodes/new", data=form).text  # without JavaScript, the same list
     assert f'href="/episodes/new/{child.id}"' in page
+    # A name and date of birth in a query string (browser history, proxy logs) are not read.
+    assert client.get("/partials/person-matches", params=typed).status_code == 405
+    assert f'href="/episodes/new/{child.id}"' not in client.get("/episodes/new", params=typed).text
 
 
 def test_intake_without_a_model_lists_candidates_unscored(

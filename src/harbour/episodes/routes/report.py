@@ -43,10 +43,14 @@ INTAKE_FIELDS = (
 
 
 def _intake(
-    request: Request, session: Session, actor: Actor
+    form: dict[str, str], session: Session, actor: Actor
 ) -> tuple[dict[str, str], list[dict[str, Any]], candidates.Lookup | None]:
-    """Score what the call handler has typed against the people on record (identity model)."""
-    typed = {k: request.query_params.get(k, "").strip()[:100] for k in INTAKE_FIELDS}
+    """Score what the call handler has typed against the people on record (identity model).
+
+    What was typed comes in a POST body, never a query string: a name, date of birth, phone and
+    postcode in a URL would sit in browser history, proxy and server logs.
+    """
+    typed = {k: form.get(k, "").strip()[:100] for k in INTAKE_FIELDS}
     if not any(typed.values()):
         return typed, [], None
     born = _typed_birth(typed["dob_day"], typed["dob_month"], typed["dob_year"])
@@ -84,19 +88,41 @@ def start_report(
     matches: list[Person] = []
     if q and q.strip():
         matches, _ = people.list_people(session, actor, query=q[:200], page=1, per_page=20)
-    typed, likely, lookup = _intake(request, session, actor)
+    return _start_page(request, session, actor, q or "", matches, {})
+
+
+@pages.post("/episodes/new")
+def describe_person(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """The same page with the likely matches for what was typed (without JavaScript)."""
+    service.check_can_report(actor)
+    return _start_page(request, session, actor, "", [], form)
+
+
+def _start_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    q: str,
+    matches: list[Person],
+    form: dict[str, str],
+) -> Response:
+    typed, likely, lookup = _intake(form, session, actor)
     return render(
         request,
         "episodes/start.html",
-        {"q": q or "", "matches": matches, "typed": typed, "likely": likely, "lookup": lookup},
+        {"q": q, "matches": matches, "typed": typed, "likely": likely, "lookup": lookup},
     )
 
 
-@pages.get("/partials/person-matches")
-def person_matches(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+@pages.post("/partials/person-matches")
+def person_matches(
+    request: Request, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
     """The likely matches alone, refreshed by HTMX as the call handler types."""
     service.check_can_report(actor)
-    typed, likely, lookup = _intake(request, session, actor)
+    typed, likely, lookup = _intake(form, session, actor)
     return render(
         request, "episodes/_matches.html", {"typed": typed, "likely": likely, "lookup": lookup}
     )

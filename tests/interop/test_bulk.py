@@ -100,3 +100,26 @@ def test_bulk_rejects_bad_lines_and_forward_references(
     assert "not on an earlier line" in reasons[1]
     assert "sex" in reasons[2]
     assert summary.created == {"person": 2}
+
+
+def test_a_value_the_database_refuses_costs_only_its_own_line(
+    postgres: Connection, session: Session, tmp_path: Path
+) -> None:
+    """COPY's refusal (the driver's own error) falls back to the row path, which reports it."""
+    lines = [
+        {"kind": "place", "id": "p1", "type": "park", "name": "Victoria Park"},
+        {"kind": "place", "id": "p2", "type": "park", "name": "Nul\u0000Park"},  # text has no NUL
+        {"kind": "place", "id": "p3", "type": "park", "name": "Mile End Park"},
+        {"kind": "person", "id": "c1", "given_name": "Ava", "phones": ["07700 900123"]},
+        {"kind": "person", "id": "c2", "given_name": "Zoe", "phones": ["0" * 25]},
+    ]
+    (tmp_path / "batch.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    summary = bulk.run_bulk_import(tmp_path, ACTOR, organisation_id=make_org(session).id)
+    rejected = {r.line: r.reason for r in summary.rejected}
+    assert set(rejected) == {2, 5}, rejected
+    assert rejected[2].startswith("the database refused it")
+    assert "is not a phone number" in rejected[5]
+    assert summary.created["place"] == 2 and summary.created["person"] == 1
+    names = set(session.scalars(select(Place.name)))
+    assert names == {"Victoria Park", "Mile End Park"}
+    assert session.scalar(select(func.count()).select_from(PersonPhone)) == 1

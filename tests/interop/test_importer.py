@@ -305,6 +305,10 @@ BAD = [
         {"kind": "place", "id": "h1", "type": "school", "name": "Duplicate"},
         "appears twice in this batch",
     ),
+    (  # longer than E.164 allows (and than the phone column holds)
+        {"kind": "person", "id": "x23", "given_name": "Zoe", "phones": ["0044 7700 900123 4567"]},
+        "is not a phone number (it needs 6 to 15 digits",
+    ),
 ]
 
 

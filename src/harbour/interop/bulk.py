@@ -19,6 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
+import psycopg
 import structlog
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -246,8 +247,10 @@ def _load(
                 for external, record_id in written:
                     refs.add(kind, external, record_id)
                 summary.created[kind] += len(written)
-            except SQLAlchemyError as exc:
-                # Fall back to the ordinary path, which reports each record's own failure.
+            except (SQLAlchemyError, psycopg.Error) as exc:
+                # COPY runs on the driver's own cursor, so a value the database refuses raises
+                # the driver's error, not SQLAlchemy's. Fall back to the ordinary path, which
+                # reports each record's own failure and loads the rest.
                 log.warning("bulk_chunk_failed", kind=kind, error=str(exc).splitlines()[0])
                 importer.load_chunk(fresh, organisation_id, refs, summary)
         if on_progress and (fresh or known):

@@ -150,9 +150,13 @@ class PersonLine(Line):
         unknown = [f for f in self.flags if f not in FLAGS]
         if unknown:
             raise ValueError(f"unknown flag(s) {', '.join(map(repr, unknown))}")
-        bad_phones = [p for p in self.phones if len(normalise_phone(p).lstrip("+")) < 6]
+        # 6 to 15 digits once in international form (E.164 allows no more than 15).
+        bad_phones = [p for p in self.phones if not 6 <= len(normalise_phone(p).lstrip("+")) <= 15]
         if bad_phones:
-            raise ValueError(f"{bad_phones[0]!r} is not a phone number")
+            raise ValueError(
+                f"{bad_phones[0]!r} is not a phone number (it needs 6 to 15 digits, "
+                "counting a country code)"
+            )
         return self
 
 

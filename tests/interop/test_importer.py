@@ -309,6 +309,16 @@ BAD = [
         {"kind": "person", "id": "x23", "given_name": "Zoe", "phones": ["0044 7700 900123 4567"]},
         "is not a phone number (it needs 6 to 15 digits",
     ),
+    (
+        {
+            "kind": "association",
+            "id": "x24",
+            "subject": "p1",
+            "object": {"phone": "07700 900123 07700 900123"},
+            "type": "uses_phone",
+        },
+        "is not a phone number (it needs 6 to 15 digits",
+    ),
 ]
 
 

@@ -116,3 +116,33 @@ def test_a_persons_network_centred_on_someone_else_needs_their_justification(
         "/network/graph", params={"person": first.id, "node": f"person:{second.id}"}
     )
     assert justified.status_code == 200
+
+
+def test_a_phone_too_long_to_be_one_is_refused_with_a_message(
+    client: TestClient, session: Session
+) -> None:
+    """Longer than E.164 allows (and than the column holds): a message, not a database error."""
+    investigator = make_user(session, Role.exploitation_investigator)
+    child = make_person(session, investigator, given_name="Lily", family_name="Ward")
+    session.commit()
+    sign_in(client, investigator.username)
+    here = f"/people/{child.id}/intelligence"
+    token = csrf_from(client.get("/").text)
+    client.post(
+        f"/people/{child.id}/justify",
+        data={"reason": "safeguarding", "next": here, "csrf_token": token},
+    )
+    form = {
+        "csrf_token": csrf_from(client.get(here).text),
+        "type": "uses_phone",
+        "source_text": "Return home interview: she calls this number to be collected",
+        "intel_source": "2",
+        "intel_assessment": "B",
+        "intel_handling": "P",
+    }
+    refused = client.post(here, data=form | {"phone": "07700 900123 07700 900123 07700"})
+    assert refused.status_code == 422
+    assert "Enter a phone number with 6 to 15 digits, counting a country code" in refused.text
+    assert client.post(here, data=form | {"phone": "07700 900123"}).status_code == 303
+    saved = session.scalars(select(Association.object_phone)).all()
+    assert saved == ["+447700900123"]

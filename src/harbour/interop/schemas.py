@@ -18,11 +18,12 @@ from harbour.episodes.models import Outcome
 from harbour.people.models import (
     ETHNICITIES,
     FLAGS,
+    PHONE_RULE,
     AssociationType,
     DatePrecision,
     PlaceType,
     Sex,
-    normalise_phone,
+    is_phone,
 )
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
@@ -150,13 +151,9 @@ class PersonLine(Line):
         unknown = [f for f in self.flags if f not in FLAGS]
         if unknown:
             raise ValueError(f"unknown flag(s) {', '.join(map(repr, unknown))}")
-        # 6 to 15 digits once in international form (E.164 allows no more than 15).
-        bad_phones = [p for p in self.phones if not 6 <= len(normalise_phone(p).lstrip("+")) <= 15]
+        bad_phones = [p for p in self.phones if not is_phone(p)]
         if bad_phones:
-            raise ValueError(
-                f"{bad_phones[0]!r} is not a phone number (it needs 6 to 15 digits, "
-                "counting a country code)"
-            )
+            raise ValueError(f"{bad_phones[0]!r} is not a phone number (it needs {PHONE_RULE})")
         return self
 
 
@@ -252,6 +249,9 @@ class AssociationLine(Line):
                 'object must be exactly one of {"person": id}, {"place": id}, {"vehicle": id}, '
                 '{"phone": "number"}'
             )
+        phone = value.get("phone")
+        if phone is not None and not is_phone(phone):
+            raise ValueError(f"{phone!r} is not a phone number (it needs {PHONE_RULE})")
         return value
 
     @field_validator("source")

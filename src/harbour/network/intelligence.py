@@ -14,11 +14,13 @@ from harbour.audit import service as audit
 from harbour.errors import ValidationFailed
 from harbour.network.schemas import OBJECT_FIELD, IntelligenceInput
 from harbour.people.models import (
+    PHONE_RULE,
     Association,
     AssociationType,
     Person,
     Place,
     Vehicle,
+    is_phone,
     normalise_phone,
 )
 
@@ -170,10 +172,9 @@ def _object(
             raise refuse("There is no place with that record number")
         link.object_place_id = place.id
     elif field == "phone":
-        phone = normalise_phone(value)
-        if len(phone.lstrip("+")) < 7:
-            raise refuse("Enter a phone number with at least 7 digits")
-        link.object_phone = phone
+        if not is_phone(value):
+            raise refuse(f"Enter a phone number with {PHONE_RULE}")
+        link.object_phone = normalise_phone(value)
     else:
         plate = " ".join(value.upper().split())
         vehicle = session.scalar(select(Vehicle).where(Vehicle.registration == plate))

@@ -180,6 +180,15 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+PHONE_RULE = "6 to 15 digits, counting a country code"
+
+
+def is_phone(value: str) -> bool:
+    """Whether a number as typed is a phone number: 6 to 15 digits once in international form
+    (E.164 allows no more than 15, which also keeps it inside the 20-character columns)."""
+    return 6 <= len(normalise_phone(value).lstrip("+")) <= 15
+
+
 # -- places and vehicles ---------------------------------------------------------------------
 
 

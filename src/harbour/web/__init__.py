@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import unquote
 
+import anyio
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Path as PathParam
 from fastapi.routing import APIRoute
@@ -84,7 +85,11 @@ class UnitOfWorkRoute(APIRoute):
             try:
                 response = await handler(request)
             except BaseException:
-                await run_in_threadpool(_finish, request, commit=False)
+                # Shielded: when the client goes away, the request is cancelled, and an
+                # unshielded await here would be cancelled too, leaving the session open (on
+                # SQLite, holding the write lock until it is garbage-collected).
+                with anyio.CancelScope(shield=True):
+                    await run_in_threadpool(_finish, request, commit=False)
                 raise
             rollback = getattr(request.state, "rollback", False)
             await run_in_threadpool(_finish, request, commit=not rollback)

@@ -36,10 +36,25 @@ JUSTIFICATION_REASONS: dict[str, str] = {
 }
 
 
+# PostgreSQL text and JSON cannot hold NUL, so the log keeps it visibly as U+FFFD (the
+# replacement character) rather than fail the whole unit of work; SQLite keeps the same.
+NUL_IN_LOG = "\ufffd"
+
+
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", NUL_IN_LOG)
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nul(v) for v in value]
+    return value
+
+
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    loaded: dict[str, Any] = json.loads(json.dumps(value, default=str, sort_keys=True))
+    loaded: dict[str, Any] = _no_nul(json.loads(json.dumps(value, default=str, sort_keys=True)))
     return loaded
 
 
@@ -133,7 +148,7 @@ def record(
         subject_id=None if subject_id is None else str(subject_id),
         before=_jsonable(before),
         after=_jsonable(after),
-        justification=justification,
+        justification=_no_nul(justification),
         prev_hash=head.last_hash,
     )
     event.hash = content_hash(event)

@@ -99,7 +99,7 @@ STREET_KINDS = ["Road", "Street", "Close", "Way", "Gardens", "Lane", "Avenue", "
 BLOCKS = ["Court", "House", "Point", "Tower", "Heights", "Mansions"]
 
 # --------------------------------------------------------------------------------------------
-# Names.  Ethnic mix of residents after the 2021 Census for London (/work/shared/population.md);
+# Names.  Ethnic mix of residents after the 2021 Census for London (../shared/population.md);
 # names by broad naming tradition.  Planted exploiters are drawn from the same mix as everyone
 # else, so that ethnicity carries no signal a detector could learn.
 # --------------------------------------------------------------------------------------------

@@ -61,7 +61,8 @@ def part(url: str, builds: int, walks: int, seed: int) -> dict[str, Any]:
     import harbour
 
     return {
-        "source": str(Path(harbour.__file__).parent),
+        # Relative to the checkout, so the results name no machine's own paths.
+        "source": os.path.relpath(Path(harbour.__file__).parent, HERE.parents[1]),
         "links": links,
         "graph_build_seconds": [round(s, 2) for s in build_seconds],
         "graph_build_median": round(statistics.median(build_seconds), 2),

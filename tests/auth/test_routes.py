@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -98,3 +99,49 @@ def test_next_only_goes_to_local_pages(client: TestClient, session: Session) -> 
         },
     )
     assert response.headers["location"] == "/"
+
+
+def _csrf_cookie(client: TestClient) -> str:
+    value = client.cookies.get("harbour_csrf")
+    assert value
+    return value
+
+
+def test_a_csrf_token_from_another_users_session_is_refused(
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
+    alice, bob = make_user(session), make_user(session)
+    session.commit()
+    sign_in(client, alice.username)
+    alices_token = csrf_from(client.get("/").text)
+    alices_cookie = _csrf_cookie(client)
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as other:
+        sign_in(other, bob.username)
+        # Even with Alice's CSRF cookie planted in Bob's browser, her token is not Bob's.
+        other.cookies.set("harbour_csrf", alices_cookie)
+        refused = other.post("/sign-out", data={"csrf_token": alices_token})
+        assert refused.status_code == 403
+        assert "This form has expired or did not come from Harbour" in refused.text
+        assert other.get("/").status_code == 200  # still signed in: the sign-out was refused
+        own = csrf_from(other.get("/").text)
+        assert other.post("/sign-out", data={"csrf_token": own}).status_code == 303
+
+
+def test_a_csrf_token_minted_before_sign_in_is_refused_after(
+    client: TestClient, session: Session
+) -> None:
+    user = make_user(session)
+    session.commit()
+    before = csrf_from(client.get("/sign-in").text)
+    cookie_before = _csrf_cookie(client)
+    signed_in = client.post(
+        "/sign-in", data={"username": user.username, "password": PASSWORD, "csrf_token": before}
+    )
+    assert signed_in.status_code == 303
+    assert _csrf_cookie(client) != cookie_before  # signing in rotates the CSRF secret
+    # An attacker who fixed the CSRF cookie before sign-in still cannot use the old token.
+    client.cookies.set("harbour_csrf", cookie_before)
+    refused = client.post("/sign-out", data={"csrf_token": before})
+    assert refused.status_code == 403
+    assert "This form has expired or did not come from Harbour" in refused.text
+    assert client.get("/").status_code == 200

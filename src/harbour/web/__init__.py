@@ -153,12 +153,16 @@ def current_actor(actor: Actor | None = Depends(optional_actor)) -> Actor:
     return actor
 
 
-# -- CSRF: a signed double-submit token -------------------------------------------------------
+# -- CSRF: a signed double-submit token, bound to the sign-in session --------------------------
 
 
-def _sign(value: str) -> str:
+def _sign(value: str, session_token: str) -> str:
+    # The token covers the browser's CSRF secret and its session cookie, so a token taken from
+    # one sign-in (or from before signing in) is refused for any other, even if an attacker
+    # manages to plant the CSRF cookie it was made with (OWASP's "signed double-submit cookie").
     key = get_settings().secret_key.encode()
-    return hmac.new(key, f"csrf:{value}".encode(), hashlib.sha256).hexdigest()
+    message = f"csrf:{value}:session:{session_token}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def csrf_cookie_value(request: Request) -> str:
@@ -173,7 +177,7 @@ def csrf_cookie_value(request: Request) -> str:
 
 def csrf_token(request: Request) -> str:
     """Return the token that forms and HTMX requests must send back."""
-    return _sign(csrf_cookie_value(request))
+    return _sign(csrf_cookie_value(request), request.cookies.get(SESSION_COOKIE, ""))
 
 
 def rotate_csrf(request: Request) -> None:
@@ -182,11 +186,12 @@ def rotate_csrf(request: Request) -> None:
 
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
-    """Check a submitted token against the browser's CSRF cookie."""
+    """Check a submitted token against the browser's CSRF cookie and its sign-in session."""
     cookie = request.cookies.get(CSRF_COOKIE)
     if not cookie or not submitted:
         return False
-    return hmac.compare_digest(_sign(cookie), submitted)
+    expected = _sign(cookie, request.cookies.get(SESSION_COOKIE, ""))
+    return hmac.compare_digest(expected.encode(), submitted.encode())
 
 
 async def csrf_protect(request: Request) -> None:

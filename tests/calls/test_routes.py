@@ -114,6 +114,18 @@ def test_the_command_reads_a_file_or_standard_input(tmp_path: Path) -> None:
     assert "could not be read" in " ".join(gone.output.split())
 
 
+def test_the_command_refuses_a_file_that_is_not_utf8_in_one_line(tmp_path: Path) -> None:
+    """A Windows-1252 file was a UnicodeDecodeError traceback; now one line and exit code 2."""
+    path = tmp_path / "call.json"
+    data = json.dumps(WALKOUT).encode().replace(b'"narrative": "', b'"narrative": "\x92', 1)
+    path.write_bytes(data)
+    result = CliRunner().invoke(app, ["triage", "suggest", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert f"is not UTF-8 text (byte 0x92 at offset {data.index(0x92)})" in lines[0]
+
+
 def test_the_command_says_when_the_rules_cannot_be_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

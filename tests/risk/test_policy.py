@@ -306,3 +306,21 @@ def test_the_command_reads_a_file_or_standard_input(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 1
     assert "looked_after" in bad.output
+
+
+def test_the_command_refuses_a_file_that_is_not_utf8_in_one_line(tmp_path: Path) -> None:
+    """A Latin-1 file was a UnicodeDecodeError traceback; now one line and Typer's usage code."""
+    path = tmp_path / "answers.json"
+    path.write_bytes('{"age_years": 14, "answers": {}, "note": "café"}'.encode("latin-1"))
+    result = CliRunner().invoke(app, ["risk", "suggest", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "is not UTF-8 text (byte 0xe9 at offset 45)" in lines[0]
+    piped = CliRunner().invoke(app, ["risk", "suggest", "-"], input=b'{"answers": {}}\xff')
+    assert piped.exit_code == 2
+    assert "Standard input is not UTF-8 text" in piped.output
+    # A byte-order mark, as Windows editors write, is not an error.
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"age_years": 14, "answers": {}}).encode())
+    assert CliRunner().invoke(app, ["risk", "suggest", str(path)]).exit_code == 0

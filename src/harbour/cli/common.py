@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from harbour.actor import Actor, Channel, system_actor
 
@@ -47,9 +48,19 @@ def _read_request(file: str, model: type[RequestModel], invalid: str) -> Request
     from pydantic import ValidationError
 
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
         raise _fail(f"{file} could not be read: {exc.strerror}") from exc
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
+    except UnicodeDecodeError as exc:
+        name = "Standard input" if file == "-" else escape(file)
+        err.print(
+            f"[bold red]Error:[/] {name} is not UTF-8 text (byte 0x{data[exc.start]:02x} at "
+            f"offset {exc.start}): save it as UTF-8 and try again",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=2) from exc
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:

@@ -40,7 +40,8 @@ def grading_text(link: Association) -> str | None:
 
 
 def links_of(session: Session, actor: Actor, person: Person) -> list[Row]:
-    """Every link that names the person, newest first, with the other end in words."""
+    """Every link that names the person, newest first, with the other end in words (a person,
+    place or vehicle the actor may not see is named only as one they cannot see)."""
     links = session.scalars(
         select(Association)
         .where(or_(Association.subject_id == person.id, Association.object_person_id == person.id))
@@ -60,13 +61,18 @@ def links_of(session: Session, actor: Actor, person: Person) -> list[Row]:
     places = {
         p.id: p.label
         for p in session.scalars(
-            select(Place).where(Place.id.in_({a.object_place_id or 0 for a in links}))
+            select(Place).where(
+                Place.id.in_({a.object_place_id or 0 for a in links}), access.visible(actor, Place)
+            )
         )
     }
     vehicles = {
         v.id: v.registration
         for v in session.scalars(
-            select(Vehicle).where(Vehicle.id.in_({a.object_vehicle_id or 0 for a in links}))
+            select(Vehicle).where(
+                Vehicle.id.in_({a.object_vehicle_id or 0 for a in links}),
+                access.visible(actor, Vehicle),
+            )
         )
     }
     rows = []
@@ -79,9 +85,9 @@ def links_of(session: Session, actor: Actor, person: Person) -> list[Row]:
                     else "a person you cannot see"
                 )
             elif a.object_place_id is not None:
-                other = places.get(a.object_place_id, f"place {a.object_place_id}")
+                other = places.get(a.object_place_id, "a place you cannot see")
             elif a.object_vehicle_id is not None:
-                other = vehicles.get(a.object_vehicle_id, f"vehicle {a.object_vehicle_id}")
+                other = vehicles.get(a.object_vehicle_id, "a vehicle you cannot see")
             else:
                 other = a.object_phone or ""
             rows.append(Row(a, "to", other, grading_text(a)))
@@ -152,7 +158,8 @@ def _record_number(value: str) -> int | None:
 def _object(
     session: Session, actor: Actor, person: Person, link: Association, data: IntelligenceInput
 ) -> None:
-    """Resolve the other end of the link (a person in scope, a place, a phone, a vehicle)."""
+    """Resolve the other end of the link: a person, place or vehicle the actor may see (one
+    out of scope is refused exactly as one that does not exist), or a phone."""
     field = OBJECT_FIELD[data.type]
     value = (getattr(data, field) or "").strip()
 
@@ -168,8 +175,8 @@ def _object(
     elif field == "place":
         number = _record_number(value)
         place = session.get(Place, number) if number else None
-        if place is None:
-            raise refuse("There is no place with that record number")
+        if place is None or not access.can(actor, "place.view", place):
+            raise refuse("There is no place with that record number that you can see")
         link.object_place_id = place.id
     elif field == "phone":
         if not is_phone(value):
@@ -177,7 +184,18 @@ def _object(
         link.object_phone = normalise_phone(value)
     else:
         plate = " ".join(value.upper().split())
-        vehicle = session.scalar(select(Vehicle).where(Vehicle.registration == plate))
+        # The person's organisation's own record of the vehicle: another organisation's record of
+        # the same registration is theirs, and linking to it would join their network to ours.
+        vehicle = session.scalar(
+            select(Vehicle)
+            .where(
+                Vehicle.registration == plate,
+                Vehicle.organisation_id == person.organisation_id,
+                access.visible(actor, Vehicle),
+            )
+            .order_by(Vehicle.id)
+            .limit(1)
+        )
         if vehicle is None:
             vehicle = Vehicle(registration=plate, organisation_id=person.organisation_id)
             session.add(vehicle)

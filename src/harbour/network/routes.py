@@ -242,6 +242,7 @@ def graph(
             kind, key = view.parse_node(node)
         except ValueError as exc:
             raise ValidationFailed(str(exc)) from exc
+        view.require_node(session, actor, kind, key)
         # A person's network is theirs: centring it on someone else needs that person's own
         # justification (an alert's justification covers the alert's whole network).
         someone_else = person is not None and kind == "person" and int(key) != person

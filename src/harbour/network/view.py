@@ -1,9 +1,10 @@
 """The network around a child, an adult, a place, a phone or an alert, read from the database.
 
 A breadth-first walk, one query per kind of link and step, over the indexed foreign keys: what a
-browser's network view (Cytoscape.js) shows and expands a step at a time. Only people the viewer
-may see are shown; links before `since` and of types not asked for are left out; the walk stops
-at `MAX_NODES`, saying so.
+browser's network view (Cytoscape.js) shows and expands a step at a time. Only the people, places
+and vehicles the viewer may see are shown (a phone is a number on a person's record or a link,
+and is reached only through those); links before `since` and of types not asked for are left
+out; the walk stops at `MAX_NODES`, saying so.
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ def parse_node(text: str) -> tuple[str, str]:
     return kind, key
 
 
+def require_node(session: Session, actor: Actor, kind: str, key: str) -> None:
+    """Refuse to centre a view on a place or vehicle out of the actor's scope, exactly as on one
+    that does not exist (404). A phone is only a number: what it reaches is scoped by the walk."""
+    model = {"place": Place, "vehicle": Vehicle}.get(kind)
+    if model is not None:
+        access.fetch(session, actor, model, int(key), "place.view")
+
+
 def _split(frontier: Iterable[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"person": [], "place": [], "phone": [], "vehicle": []}
     for node in frontier:
@@ -128,7 +137,7 @@ def walk(
     """
     busy = busy_types(session) if busy is None else busy
     result = Walk()
-    visible = access.visible(actor, Person) if actor is not None else true()
+    visible = _Visible.of(actor)
     frontier = _in_scope(session, visible, set(centres))
     start = frontier
     result.nodes |= frontier
@@ -167,19 +176,47 @@ def walk(
 Linker = Callable[[str, str, str, str, datetime | None, str], None]
 
 
-def _in_scope(session: Session, visible: Any, nodes: set[str]) -> set[str]:
-    """The nodes bar the people the viewer may not see."""
-    people = [int(n[7:]) for n in nodes if n.startswith("person:")]
-    seen = {
-        f"person:{pid}"
-        for pid in session.scalars(select(Person.id).where(Person.id.in_(people), visible))
-    }
-    return {n for n in nodes if not n.startswith("person:") or n in seen}
+@dataclass(frozen=True)
+class _Visible:
+    """What the viewer may see of each kind of record (None: every record, unchecked)."""
+
+    person: Any
+    place: Any
+    vehicle: Any
+
+    @classmethod
+    def of(cls, actor: Actor | None) -> _Visible:
+        if actor is None:  # Harbour's own check: every record (people are still read, to exist)
+            return cls(true(), None, None)
+        return cls(
+            access.visible(actor, Person),
+            access.visible(actor, Place),
+            access.visible(actor, Vehicle),
+        )
 
 
-def _keep(session: Session, visible: Any, step: Walk, result: Walk, limit: int) -> set[str]:
-    """Add a step's links whose ends are in scope (nothing is reached through a person out of
-    the viewer's scope), up to `limit` nodes in all; return the nodes new to the walk."""
+def _in_scope(session: Session, visible: _Visible, nodes: set[str]) -> set[str]:
+    """The nodes bar the people, places and vehicles the viewer may not see."""
+    part = _split(nodes)
+    kept = {f"phone:{number}" for number in part["phone"]}
+    for kind, model, where in (
+        ("person", Person, visible.person),
+        ("place", Place, visible.place),
+        ("vehicle", Vehicle, visible.vehicle),
+    ):
+        keys = [int(k) for k in part[kind]]
+        if where is None:
+            kept |= {f"{kind}:{k}" for k in keys}
+        elif keys:
+            ids = session.scalars(select(model.id).where(model.id.in_(keys), where))
+            kept |= {f"{kind}:{k}" for k in ids}
+    return kept
+
+
+def _keep(session: Session, visible: _Visible, step: Walk, result: Walk, limit: int) -> set[str]:
+    """Add a step's links whose ends are in scope (nothing is reached through a person, place or
+    vehicle out of the viewer's scope), up to `limit` nodes in all; return the nodes new to the
+    walk."""
     ends = {n for e in step.edges.values() for n in (e["source"], e["target"])}
     allowed = _in_scope(session, visible, ends)
     found: set[str] = set()

@@ -29,6 +29,7 @@ from harbour.network.models import NetworkAlert
 from harbour.people.models import Person
 from harbour.risk.grades import RiskGrade
 from tests.factories import (
+    PASSWORD,
     actor_of,
     api_token,
     csrf_from,
@@ -120,6 +121,11 @@ def _cawn_form(ids: dict[str, int]) -> dict[str, str]:
     return {"version": str(ids["cawn_version"])}
 
 
+def _password_form() -> dict[str, str]:
+    new = "matrix-lantern-pebble-7"
+    return {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/sign-in"): Case(PUBLIC),
     ("POST", "/sign-in"): Case(PUBLIC),
@@ -132,6 +138,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/partials/glance"): Case(ANY),
     ("GET", "/account"): Case(ANY),
     ("POST", "/account/tokens"): Case(ANY, form=lambda _: {"name": "matrix", "days": "30"}),
+    ("GET", "/account/password"): Case(ANY),
+    ("POST", "/account/password"): Case(ANY, form=lambda _: _password_form()),
     ("POST", "/account/tokens/{token_id}/revoke"): Case(ANY, scoped=True),
     ("GET", "/admin/users"): Case(R.administrator, wrong=R.officer),
     ("GET", "/admin/users/{user_id}/active"): Case(

@@ -62,3 +62,31 @@ def test_a_record_asks_why_then_opens(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("TESTWELL, Amara")
     expect(page.locator(".moj-identity-bar")).to_contain_text("Age")
     assert serious_violations(page) == []
+
+
+def test_change_your_password_from_your_account(page: Page) -> None:
+    new = "lantern-pebble-orchard-7"
+    _sign_in(page, "auditor")  # no other browser test signs in as the auditor
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_role("link", name="Change your password").click()
+    expect(page).to_have_title("Change your password – Harbour")
+    assert serious_violations(page) == []
+    page.get_by_label("Current password", exact=True).fill("not-the-password")
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Confirm new password", exact=True).fill(new)
+    page.get_by_role("button", name="Change password").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Your current password is not right")
+    expect(summary).to_be_focused()
+    assert serious_violations(page) == []
+    page.get_by_label("Current password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(new)
+    page.get_by_label("Confirm new password", exact=True).fill(new)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password has been changed.")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Username").fill("auditor")
+    page.get_by_label("Password").fill(new)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_title("Home – Harbour")

@@ -140,6 +140,7 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     "user.view": {**{role: S.self for role in Role}, R.administrator: S.all},
     "user.manage": {R.administrator: S.all},
     "token.manage": {role: S.self for role in Role},
+    "password.change": {role: S.self for role in Role},  # your own; administrators reset others'
     # The audit log.
     "audit.view": {R.auditor: S.all},
     "audit.verify": {R.auditor: S.all, R.administrator: S.all},

@@ -163,49 +163,87 @@ def sign_in(
         # Answered like a wrong password, so that a locked account does not reveal it exists.
         return SignIn(None, None, failure, 401)
     if not password_ok:
-        user.failed_login_count += 1
-        audit.record(
-            session,
-            actor,
-            "login_failed",
-            "user",
-            user.id,
-            after={"reason": "wrong password", "failures": user.failed_login_count, "ip": ip},
-        )
-        session.flush()
-        locked = _source_lock(session, username, ip, now, reset_at)
-        if locked is not None:
-            user.locked_until = locked  # shown to administrators: locked from some source
-            audit.record(
-                session,
-                actor,
-                "account_locked",
-                "user",
-                user.id,
-                after={"locked_until": locked.isoformat(), "ip": ip},
-            )
-        session.flush()
+        count_wrong_password(session, actor, user, ip=ip, now=now, action="login_failed")
         return SignIn(None, None, failure, 401)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_login_count = 0
     user.locked_until = None
     user.last_login_at = now
-    token = secrets.token_urlsafe(32)
-    row = UserSession(
-        token_hash=_digest(token),
-        user_id=user.id,
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + timedelta(hours=settings.session_lifetime_hours),
-        ip=ip,
-        user_agent=(user_agent or "")[:300],
-    )
-    session.add(row)
+    token = open_session(session, user, ip=ip, user_agent=user_agent, now=now)
     session.add(LoginAttempt(username=username, ip=ip, succeeded=True, at=now))
     session.flush()
     audit.record(session, actor, "login", "user", user.id, after={"ip": ip})
     return SignIn(token, user)
+
+
+def sign_in_refusal(session: Session, user: User, ip: str, now: datetime) -> str | None:
+    """Why a password may not be tried for this account from this source now, if it may not:
+    too many failures from the address (the rate limit), or the account locked from it."""
+    settings = get_settings()
+    window = now - timedelta(seconds=settings.login_rate_limit_window_seconds)
+    if _attempts_from(session, ip, window) >= settings.login_rate_limit_attempts:
+        return (
+            "There have been too many wrong passwords from your network. Wait a few minutes "
+            "and try again."
+        )
+    locked = _source_lock(session, user.username, ip, now, user.password_changed_at)
+    if locked is not None:
+        return (
+            "There have been too many wrong passwords for your account from your network. "
+            f"Wait {settings.lockout_minutes} minutes or more and try again, or ask your "
+            "administrator to reset your password."
+        )
+    return None
+
+
+def count_wrong_password(
+    session: Session, actor: Actor, user: User, *, ip: str, now: datetime, action: str
+) -> None:
+    """Count a wrong password for the account from this source (the caller adds the failed
+    attempt), audit it as `action`, and lock the account from the source at the limit."""
+    user.failed_login_count += 1
+    audit.record(
+        session,
+        actor,
+        action,
+        "user",
+        user.id,
+        after={"reason": "wrong password", "failures": user.failed_login_count, "ip": ip},
+    )
+    session.flush()
+    locked = _source_lock(session, user.username, ip, now, user.password_changed_at)
+    if locked is not None:
+        user.locked_until = locked  # shown to administrators: locked from some source
+        audit.record(
+            session,
+            actor,
+            "account_locked",
+            "user",
+            user.id,
+            after={"locked_until": locked.isoformat(), "ip": ip},
+        )
+    session.flush()
+
+
+def open_session(
+    session: Session, user: User, *, ip: str, user_agent: str | None, now: datetime
+) -> str:
+    """Open a browser session for a user and return the token for its cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=get_settings().session_lifetime_hours),
+            ip=ip,
+            user_agent=(user_agent or "")[:300],
+        )
+    )
+    session.flush()
+    return token
 
 
 def sign_out(session: Session, actor: Actor, token: str | None) -> None:

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
-from harbour.auth import credentials, service
+from harbour.auth import credentials, password_change, service
 from harbour.auth.schemas import MeRead
 from harbour.errors import HarbourError
 from harbour.settings import get_settings
@@ -124,6 +124,53 @@ def account(
     user = service.load_user(session, actor)
     tokens = credentials.list_tokens(session, actor, user)
     return render(request, "account/account.html", {"user": user, "tokens": tokens, "errors": {}})
+
+
+def _password_page(request: Request, errors: dict[str, str], status_code: int = 200) -> Response:
+    context = {"errors": errors, "password_min_length": get_settings().password_min_length}
+    return render(request, "account/password.html", context, status_code=status_code)
+
+
+@pages.get("/account/password")
+def password_form(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Response:
+    return _password_page(request, {})
+
+
+@pages.post("/account/password")
+def change_password(
+    request: Request,
+    session: Annotated[Session, Depends(get_session)],
+    actor: Annotated[Actor, Depends(current_actor)],
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    confirm_password: Annotated[str, Form()] = "",
+) -> Response:
+    user = service.load_user(session, actor)
+    result = password_change.change_password(
+        session,
+        actor,
+        user,
+        current=current_password,
+        new=new_password,
+        confirm=confirm_password,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+    if result.token is None:
+        # Not rolled back: a wrong current password is kept, counted like a wrong sign-in.
+        return _password_page(request, result.errors, result.status_code)
+    rotate_csrf(request)
+    response = RedirectResponse("/account?password_changed=1", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        path="/",
+    )
+    set_cookies(request, response)
+    return response
 
 
 @pages.post("/account/tokens")

@@ -324,3 +324,10 @@ def test_the_command_refuses_a_file_that_is_not_utf8_in_one_line(tmp_path: Path)
     # A byte-order mark, as Windows editors write, is not an error.
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"age_years": 14, "answers": {}}).encode())
     assert CliRunner().invoke(app, ["risk", "suggest", str(path)]).exit_code == 0
+
+
+def test_the_command_prints_an_error_that_quotes_markup(tmp_path: Path) -> None:
+    """An unknown answer key of "[/]" in the error was a rich MarkupError traceback."""
+    result = CliRunner().invoke(app, ["risk", "suggest", "-"], input='{"answers": {"[/]": true}}')
+    assert result.exit_code == 1, result.output
+    assert "answers.[/]" in result.output

@@ -30,7 +30,7 @@ def _actor() -> Actor:
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]Error:[/] {message}")
+    err.print(f"[bold red]Error:[/] {escape(message)}")  # a message may quote input: "[/]"
     return typer.Exit(code=1)
 
 

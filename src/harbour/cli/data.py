@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from harbour import clock, db
@@ -75,11 +76,15 @@ def import_records(
         target = report or path.with_name(path.name + ".rejected.jsonl")
         interop.write_report(summary, target)
         err.print(
-            f"[bold yellow]{len(summary.rejected):,} line(s) rejected[/]; each is in {target} "
-            "with its line number and the reason."
+            f"[bold yellow]{len(summary.rejected):,} line(s) rejected[/]; each is in "
+            f"{escape(str(target))} with its line number and the reason."
         )
-        for rejection in summary.rejected[:5]:
-            err.print(f"  {Path(rejection.file).name}:{rejection.line}: {rejection.reason}")
+        for rejection in summary.rejected[:5]:  # a reason quotes input, which may look like markup
+            err.print(
+                f"  {Path(rejection.file).name}:{rejection.line}: {rejection.reason}",
+                markup=False,
+                emoji=False,
+            )
         raise typer.Exit(code=3)
     console.print("[green]Every line loaded.[/]")
 

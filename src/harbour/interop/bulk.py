@@ -29,7 +29,7 @@ from harbour import clock, db
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.episodes.models import EpisodeCompanion
-from harbour.interop import importer, writers
+from harbour.interop import importer, reading, writers
 from harbour.interop.importer import Parsed, Refs, Rejection, Summary
 from harbour.interop.schemas import KINDS, EpisodeLine, PersonLine, references
 from harbour.people.models import ImportRef, PersonPhone
@@ -38,7 +38,7 @@ BULK_CHUNK = 5000
 log = structlog.get_logger("harbour.import")
 
 
-class BulkUnavailable(importer.ImportFailed):
+class BulkUnavailable(reading.ImportFailed):
     """The bulk path was asked for on a database that has no COPY."""
 
 
@@ -134,7 +134,7 @@ def _frozen_heap() -> Iterator[None]:
 
 def _chunks(files: list[Path]) -> Iterator[list[tuple[str, int, str]]]:
     chunk: list[tuple[str, int, str]] = []
-    for line in importer.read_lines(files):
+    for line in reading.read_lines(files):
         chunk.append(line)
         if len(chunk) >= BULK_CHUNK:
             yield chunk

@@ -8,15 +8,13 @@ good one. Re-importing an id updates its record; re-importing an identical line 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -27,16 +25,10 @@ from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.episodes import service as episodes
 from harbour.episodes.models import EpisodeCompanion
-from harbour.errors import HarbourError, NotFound
+from harbour.errors import NotFound
 from harbour.interop import writers
-from harbour.interop.schemas import (
-    KINDS,
-    LINE_MODELS,
-    EpisodeLine,
-    Line,
-    PersonLine,
-    references,
-)
+from harbour.interop.reading import ImportFailed, as_written, parse_with_digest, read_lines
+from harbour.interop.schemas import KINDS, EpisodeLine, Line, PersonLine, references
 from harbour.people.models import ImportRef, PersonPhone
 
 CHUNK = 1000
@@ -79,10 +71,6 @@ class Parsed:
     digest: str
 
 
-class ImportFailed(HarbourError):
-    """The import could not run at all (no such file, no organisation, …)."""
-
-
 def input_files(path: Path) -> list[Path]:
     """Return the files an import reads: the file itself, or a folder's *.jsonl files in order."""
     if path.is_dir():
@@ -95,63 +83,15 @@ def input_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_lines(files: Iterable[Path]) -> Iterator[tuple[str, int, str]]:
-    for path in files:
-        try:
-            with path.open(encoding="utf-8") as handle:
-                for number, text in enumerate(handle, start=1):
-                    if text.strip():
-                        yield str(path), number, text.rstrip("\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ImportFailed(f"{path} could not be read: {exc}") from exc
-
-
-def _reason(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors()[:3]:
-        where = ".".join(str(p) for p in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "is not a field of this kind (check the spelling)"
-        elif error["type"] == "missing":
-            message = "is required"
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
-
-
 def parse_or_reject(summary: Summary, file: str, number: int, text: str) -> Parsed | None:
     """Validate one line; on failure add its rejection to the summary and return None."""
     summary.lines += 1
     try:
         record, line_digest = parse_with_digest(text)
     except ValueError as exc:
-        summary.rejected.append(Rejection(file, number, str(exc), text))
+        summary.rejected.append(Rejection(file, number, str(exc), as_written(text)))
         return None
     return Parsed(file, number, text, record, line_digest)
-
-
-def parse_line(text: str) -> Line:
-    """Validate one line of the import format, or raise ValueError with a reason to act on."""
-    return parse_with_digest(text)[0]
-
-
-def parse_with_digest(text: str) -> tuple[Line, str]:
-    """Validate a line and return it with the SHA-256 of its canonical JSON (for re-imports)."""
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(raw, dict):
-        raise ValueError("a line must be a JSON object with a kind and an id")
-    kind = raw.get("kind")
-    if kind not in LINE_MODELS:
-        raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
-    try:
-        line = LINE_MODELS[kind].model_validate(raw)
-    except ValidationError as exc:
-        raise ValueError(_reason(exc)) from None
-    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"))
-    return line, hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Refs:

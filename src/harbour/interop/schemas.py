@@ -51,7 +51,10 @@ def _to_utc(value: Any) -> Any:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=get_settings().zone)
-    parsed = parsed.astimezone(UTC)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0, which Python has no room for
+        raise ValueError(f"{value} is outside the years 1 to 9999") from None
     if parsed > clock.now():
         raise ValueError(f"{value} is in the future")
     return parsed

@@ -71,6 +71,22 @@ class Settings(BaseSettings):
     }
     review_every_hours: dict[Grade, float] = {"high": 4, "medium": 12, "low": 24, "very_low": 24}
     review_senior: dict[Grade, tuple[Rank, float]] = {"high": ("superintendent", 24)}
+    # The force that runs Harbour (one of harbour.people.forces.FORCES): a person found in any
+    # other force's area is found out of area.
+    force_name: str = "Metropolitan Police Service"
+    # The first grade is owed this many minutes after the report (a report must not sit in an
+    # inbox: HMIC 2016 found one waiting 14 hours); then it escalates like an overdue review.
+    grading_due_minutes: float = Field(default=30, gt=0)
+    # The escalation ladder: an overdue review (or an ungraded report) goes one rank up when it
+    # falls overdue, and one rank further at each later step, in minutes overdue.
+    escalation_after_minutes: list[float] = [0, 60, 240]
+    # A grade below the suggestion is reviewed by a rank above the grader within this time.
+    below_suggestion_review_hours: float = Field(default=1, gt=0)
+    # While someone is still missing, each of these steps (hours since last seen) prompts a
+    # regrade by the grade's supervising rank, due within `absence_regrade_hours`, and for a
+    # child a strategy meeting.
+    long_absence_hours: list[float] = [24, 48, 72]
+    absence_regrade_hours: float = Field(default=1, gt=0)
     # After a return: the safe-and-well check target, and the return home interview (children).
     safe_and_well_hours: float = Field(default=24, gt=0)
     return_interview_hours: float = Field(default=72, gt=0)
@@ -148,6 +164,16 @@ class Settings(BaseSettings):
             )
         if self.env == "production" and len(self.secret_key) < 32:
             raise ValueError("HARBOUR_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @model_validator(mode="after")
+    def _steps_rise(self) -> Settings:
+        for name in ("escalation_after_minutes", "long_absence_hours"):
+            steps = getattr(self, name)
+            if not steps or any(s < 0 for s in steps) or steps != sorted(set(steps)):
+                raise ValueError(
+                    f"HARBOUR_{name.upper()} needs one or more steps, rising, none negative"
+                )
         return self
 
     @model_validator(mode="after")

@@ -275,6 +275,12 @@ MATRIX: dict[tuple[str, str], Case] = {
         scoped=True,
         form=lambda ids: {"result": "Done", "version": str(ids["task_version"])},
     ),
+    ("POST", "/tasks/{task_id}/carry"): Case(
+        R.officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: {"carried_reason": "Goes on", "version": str(ids["task_version"])},
+    ),
     ("POST", "/tasks/{task_id}/handover"): Case(
         R.sergeant,
         wrong=R.analyst,

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.actor import Role
 from harbour.audit.models import AuditEvent
-from harbour.auth.models import Organisation, User
+from harbour.auth.models import Organisation, Team, User
 from harbour.episodes import service
 from harbour.episodes.models import EpisodeStatus, Review
 from harbour.errors import Conflict, Forbidden, ValidationFailed
 from harbour.people.models import Association, AssociationType, Person, Place, PlaceType
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
+from harbour.tasks import service as tasks
 from tests.factories import actor_of, make_episode, make_person, make_team, make_user
 
 T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
@@ -150,7 +151,10 @@ def test_a_grade_below_the_suggestion_needs_a_reason_and_goes_to_a_supervisor(
         )
     assert grading.suggested_grade is RiskGrade.high and grading.grade is RiskGrade.medium
     urgent = [r for r in service.open_reviews(session, episode) if r.kind == "below_suggestion"]
-    assert len(urgent) == 1 and urgent[0].due_at == T0 and urgent[0].rank == "sergeant"
+    # Due within the hour (HARBOUR_BELOW_SUGGESTION_REVIEW_HOURS), not overdue the moment it
+    # is made, so that it does not escalate past the rank that should do it.
+    assert urgent[0].due_at == T0 + timedelta(hours=1)
+    assert len(urgent) == 1 and urgent[0].rank == "sergeant"
 
 
 def test_a_child_graded_high_needs_the_child_rescue_alert_decision(
@@ -279,11 +283,14 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
             ),
         )
         assert episode.status is EpisodeStatus.found
-        assert service.open_reviews(session, episode) == []  # the clocks stop on return
+        # The search's clocks stop on return; a child's return waits for the grade's rank.
+        waiting = service.open_reviews(session, episode)
+        assert [(r.kind, r.rank) for r in waiting] == [("return", "inspector")]
         with pytest.raises(ValidationFailed) as caught:
             service.close(session, actor, episode, person, episode.version)
         assert "safe-and-well" in caught.value.message
         assert "return home interview" in caught.value.message
+        assert "An inspector must review the return." in caught.value.message
         service.record_safe_and_well(
             session,
             actor,
@@ -311,7 +318,7 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
                 episode,
                 service.ReturnInterviewInput(
                     status="declined",
-                    offered_at=T0 + timedelta(hours=6),
+                    offered_at=T0 + timedelta(hours=4, minutes=30),
                     held_at=None,
                     by=None,
                     findings=None,
@@ -327,7 +334,7 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
             episode,
             service.ReturnInterviewInput(
                 status="declined",
-                offered_at=T0 + timedelta(hours=6),
+                offered_at=T0 + timedelta(hours=4, minutes=30),
                 held_at=None,
                 by=None,
                 findings=None,
@@ -336,8 +343,41 @@ def test_a_child_closes_only_after_the_check_and_the_return_interview(
                 version=episode.version,
             ),
         )
+        # The disclosure opened an exploitation screening: it must be done or carried over.
+        screening = tasks.open_task_of_kind(session, person.id, "exploitation_screening")
+        assert screening is not None and screening.episode_id == episode.id
+        with pytest.raises(ValidationFailed) as caught:
+            service.close(session, actor, episode, person, episode.version)
+        assert "An inspector must review the return." in caught.value.message
+        assert "Exploitation screening: disclosure on return" in caught.value.message
+        inspector = make_user(
+            session, Role.inspector, team=session.get(Team, hub.team_id) if hub.team_id else None
+        )
+        service.record_review(
+            session,
+            actor_of(inspector),
+            episode,
+            person,
+            waiting[0],
+            service.ReviewInput(
+                decision="confirmed",
+                plan="Screening with the exploitation team",
+                reporter_contact="Spoke to her carer",
+                version=episode.version,
+            ),
+        )
+        with pytest.raises(ValidationFailed) as caught:
+            service.close(session, actor, episode, person, episode.version)
+        assert "review the return" not in caught.value.message
+        assert "Exploitation screening" in caught.value.message
+        with pytest.raises(ValidationFailed):
+            tasks.carry_over(session, actor, screening, "  ", screening.version)
+        tasks.carry_over(session, actor, screening, "Screening booked", screening.version)
+        assert screening.episode_id is None and screening.done_at is None
         service.close(session, actor, episode, person, episode.version)
     assert episode.status is EpisodeStatus.closed and episode.closed_at == T0 + timedelta(hours=5)
+    # The screening goes on, on her record.
+    assert tasks.open_task_of_kind(session, person.id, "exploitation_screening") is screening
 
 
 def test_an_adult_closes_without_a_return_home_interview(session: Session, hub: User) -> None:
@@ -367,6 +407,7 @@ def test_an_adult_closes_without_a_return_home_interview(session: Session, hub: 
             held_at=now,
             held_by="PC 9",
             face_to_face="no",
+            not_face_to_face_reason="He moved away; spoke by video",
             where_they_were="Walking",
             why=None,
             harm=None,
@@ -484,5 +525,5 @@ def test_an_overdue_review_is_escalated_once_to_the_next_rank(session: Session, 
         assert service.escalate_overdue(session, job) == 1
         assert service.escalate_overdue(session, job) == 0  # once only
     told = tasks.notifications(session, actor_of(superintendent))
-    assert len(told) == 1 and "it is escalated to you (superintendent)" in told[0].text
+    assert len(told) == 1 and "it is escalated to you (Superintendent)" in told[0].text
     assert told[0].text.startswith(f"Overdue: the inspector review of {person.display_name}")

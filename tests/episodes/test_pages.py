@@ -17,6 +17,7 @@ from harbour.episodes.models import Episode, EpisodeStatus
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import current_policy
 from harbour.risk.schemas import RiskAnswers
+from harbour.tasks import service as tasks
 from tests.factories import (
     actor_of,
     csrf_from,
@@ -296,6 +297,50 @@ def test_the_episode_page_walks_from_missing_to_closed(
             "status": "held",
         }
         assert post("return-interview", offered) == 303
+        # Not yet: a sergeant reviews a child's return, and the screening her disclosure
+        # opened is done or carried to her record.
+        assert post("close", {}) == 422
+        page = client.get(url).text
+        assert "A sergeant must review the return." in page
+        assert "Exploitation screening: disclosure on return" in page
+        session.expire_all()
+        screening = tasks.open_task_of_kind(session, episode.person_id, "exploitation_screening")
+        assert screening is not None
+        carry = {"csrf_token": token, "version": str(screening.version)}
+        refused = client.post(f"/tasks/{screening.id}/carry", data=carry)
+        assert refused.status_code == 422 and "Say why the task goes on" in refused.text
+        carried = client.post(
+            f"/tasks/{screening.id}/carry", data=carry | {"carried_reason": "Booked for Monday"}
+        )
+        assert carried.status_code == 303 and carried.headers["location"].startswith(url)
+        org = session.get(Organisation, hub.organisation_id)
+        sergeant = make_user(session, Role.sergeant, team=make_team(session, org))
+        session.commit()
+        returned = next(r for r in service.open_reviews(session, episode) if r.kind == "return")
+        client.cookies.clear()
+        sign_in(client, sergeant.username)
+        review_url = f"{url}/reviews/{returned.id}"
+        _justify(client, episode.person_id, review_url)
+        form = client.get(review_url)
+        assert form.status_code == 200 and "Sergeant: review of the return" in form.text
+        session.expire_all()
+        current = session.get(Episode, episode.id)
+        assert current is not None
+        done = client.post(
+            review_url,
+            data={
+                "csrf_token": csrf_from(form.text),
+                "version": str(current.version),
+                "decision": "confirmed",
+                "plan": "Screening on Monday",
+                "reporter_contact": "Spoke to mum",
+            },
+        )
+        assert done.status_code == 303
+        client.cookies.clear()
+        sign_in(client, hub.username)
+        _justify(client, episode.person_id, url)
+        token = csrf_from(client.get(url).text)
         assert post("close", {}) == 303
         page = client.get(url).text
     assert 'data-testid="status">Closed' in page
@@ -387,7 +432,7 @@ def test_a_sergeant_does_a_review_through_the_page(client: TestClient, session: 
     url = f"/episodes/{episode.id}/reviews/{review.id}"
     _justify(client, episode.person_id, url)
     page = client.get(url)
-    assert page.status_code == 200 and "Sergeant review" in page.text
+    assert page.status_code == 200 and "Sergeant: first review" in page.text
     token = csrf_from(page.text)
     version = str(episode.version)
     missing = client.post(url, data={"csrf_token": token, "version": version})

@@ -188,7 +188,8 @@ def test_three_episodes_in_ninety_days_open_one_strategy_meeting(session: Sessio
     task = tasks.open_task_of_kind(session, child.id, "strategy_meeting")
     assert task is not None and task.trigger == "3 episodes in 90 days"
     assert task.episode_id == third.id and task.owner_id == hub.id
-    _found(session, hub, third, T0 + timedelta(days=40))
+    with clock.frozen(T0 + timedelta(days=40)):
+        _found(session, hub, third, T0 + timedelta(days=40))
     fourth_due = [t for t in tasks.tasks_of(session, actor_of(hub), person_id=child.id)]
     assert len(fourth_due) == 1  # still open: no second task for the same person
 

@@ -170,6 +170,9 @@ REVIEW_LADDER: tuple[tuple[Role, str], ...] = (
     (R.inspector, "risk.review_high"),
     (R.superintendent, "risk.review_senior"),
 )
+# Who owes a new report's first grade: the hub, below the ladder, so that an ungraded report
+# that falls overdue escalates to the ladder's foot.
+GRADING_RANK: Role = R.hub_officer
 
 # What each role's home page leads with: the boards of the work its role does, in order.
 HOME_BOARDS: Mapping[Role, tuple[str, ...]] = {

@@ -4,6 +4,8 @@ high grade.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from harbour import clock, db, timefmt
@@ -25,8 +27,10 @@ from harbour.episodes.records import (
     _words,
     age_at,
     is_child,
+    missing_topic,
     open_reviews,
     person_of,
+    review_topic,
 )
 from harbour.episodes.schedule import _replan, _schedule
 from harbour.episodes.schemas import GradingInput
@@ -121,8 +125,10 @@ def _save_grading(
     _touch(episode)
     if episode.status is EpisodeStatus.missing and previous is not chosen:
         _replan(session, episode, chosen, now, first=previous is None)
+    if previous is None:
+        _grading_done(session, actor, episode, now)
     if below:
-        due = clocks.below_suggestion_review(chosen, now)
+        due = clocks.below_suggestion_review(chosen, now, actor.role)
         _schedule(session, episode, due)
     db.flush_or_conflict(session, STALE)
     if chosen is RiskGrade.high and previous is not RiskGrade.high:
@@ -144,6 +150,16 @@ def _save_grading(
     return record
 
 
+def _grading_done(session: Session, actor: Actor, episode: Episode, now: datetime) -> None:
+    """The first grade stops the grading clock, and its reminders end."""
+    for review in open_reviews(session, episode):
+        if review.kind == clocks.GRADING:
+            review.done_at = now
+            review.done_by_id = actor.id
+            review.done_by_name = actor.display_name
+            tasks.resolve(session, review_topic(review))
+
+
 def _tell_high_risk(session: Session, actor: Actor, episode: Episode) -> None:
     """Tell the episode's owner and everyone of the rank that must review it, at once."""
     person = person_of(session, episode)
@@ -155,5 +171,9 @@ def _tell_high_risk(session: Session, actor: Actor, episode: Episode) -> None:
     when = f"; review due by {timefmt.absolute(due.due_at)}" if due else ""
     text = f"High risk: {person.display_name} is missing{when}."
     tasks.notify(
-        session, [*owner, *(r for r in readers if r != actor.id)], text, f"/episodes/{episode.id}"
+        session,
+        [*owner, *(r for r in readers if r != actor.id)],
+        text,
+        f"/episodes/{episode.id}",
+        topic=missing_topic(episode),
     )

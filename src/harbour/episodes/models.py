@@ -146,14 +146,19 @@ class Review(Base):
     episode_id: Mapped[int] = mapped_column(
         ForeignKey("episode.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # first, regular, senior, below_suggestion
+    # first, regular, senior, below_suggestion; grading (the first grade is owed);
+    # absence_24 / absence_48 / ... (a regrade prompted by a long absence); return (a child's
+    # return reviewed before the episode closes).
+    kind: Mapped[str] = mapped_column(String(20))
     rank: Mapped[str] = mapped_column(String(30))  # the role that must review
     due_at: Mapped[datetime]
     done_at: Mapped[datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     done_by_name: Mapped[str | None] = mapped_column(String(200))
     cancelled_at: Mapped[datetime | None]
-    escalated_at: Mapped[datetime | None]  # when the next rank was told it is overdue
+    escalated_at: Mapped[datetime | None]  # when a rank above was last told it is overdue
+    # How many rungs of the escalation ladder it has climbed (settings.escalation_after_minutes).
+    escalation_level: Mapped[int] = mapped_column(default=0, server_default="0")
     decision: Mapped[str | None] = mapped_column(String(20))  # confirmed, changed
     grade_after: Mapped[RiskGrade | None] = mapped_column(_enum(RiskGrade, "risk_grade"))
     plan: Mapped[str | None] = mapped_column(Text)

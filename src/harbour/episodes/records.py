@@ -63,6 +63,16 @@ def _touch(episode: Episode) -> None:
     episode.updated_at = clock.now()
 
 
+def missing_topic(episode: Episode) -> str:
+    """The topic of messages announcing that the person is missing: they end on the return."""
+    return f"episode:{episode.id}:missing"
+
+
+def review_topic(review: Review) -> str:
+    """The topic of messages about a review: they end when it is done or no longer due."""
+    return f"review:{review.id}"
+
+
 def find(session: Session, actor: Actor, episode_id: int, action: str = "person.view") -> Episode:
     """Load an episode the actor may see (404 out of scope), checking `action` on it."""
     return access.fetch(session, actor, Episode, episode_id, action)

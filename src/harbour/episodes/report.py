@@ -18,6 +18,7 @@ from harbour.episodes.models import (
     EpisodeStatus,
 )
 from harbour.episodes.records import STALE, SUBJECT, TOPICS, _check_open, _check_version, _touch
+from harbour.episodes.schedule import schedule_grading
 from harbour.episodes.schemas import ReportInput
 from harbour.episodes.triggers import check_triggers
 from harbour.errors import Conflict, ValidationFailed
@@ -76,6 +77,7 @@ def report(session: Session, actor: Actor, person: Person, data: ReportInput) ->
     )
     session.add(episode)
     session.flush()
+    schedule_grading(session, episode)
     source = f"{data.reporter_name} ({data.reporter_relationship})"
     for topic in TOPICS:
         text = getattr(data, "last_seen_text" if topic == "last_seen" else topic, None)

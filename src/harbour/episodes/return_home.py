@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbour import clock, db, timefmt
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
+from harbour.episodes import clocks
 from harbour.episodes.actions import pnc_circulation
 from harbour.episodes.models import (
     Episode,
@@ -24,37 +26,60 @@ from harbour.episodes.records import (
     _check_version,
     _touch,
     is_child,
+    missing_topic,
     person_of,
+    reviews,
 )
-from harbour.episodes.schedule import _cancel_open
+from harbour.episodes.schedule import _cancel_open, _schedule
 from harbour.episodes.schemas import FoundInput, ReturnInterviewInput, SafeWellInput
 from harbour.episodes.triggers import check_triggers
 from harbour.errors import Conflict, ValidationFailed
+from harbour.people.forces import FORCES
 from harbour.people.models import Person, Place, PlaceType
 from harbour.settings import get_settings
+from harbour.tasks import service as tasks
+from harbour.tasks.models import Task
 from harbour.validation import Problems
+
+# Times a little ahead of Harbour's clock are allowed: a device's clock may run fast.
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def _not_future(problems: Problems, field: str, when: datetime | None, what: str) -> None:
+    if when is not None and when > clock.now() + CLOCK_SLACK:
+        problems.add(field, f"{what} cannot be in the future")
 
 
 def record_found(session: Session, actor: Actor, episode: Episode, data: FoundInput) -> Episode:
-    """Record that the person was found or came back; the review clocks stop."""
+    """Record that the person was found or came back; the search's review clocks stop, its
+    announcements end, and a child's return waits for a supervisor's review."""
     access.require(actor, "episode.update", episode)
     _check_version(episode, data.version)
     if episode.status is not EpisodeStatus.missing:
         raise Conflict("This person is already recorded as found.")
     start = episode.last_seen_at or episode.reported_at
+    problems = Problems(data.summary)
     if data.found_at < start:
-        message = f"Found must be after {timefmt.absolute(start)}, when last seen"
-        raise ValidationFailed(data.summary, field_errors={"found_at": message})
+        problems.add("found_at", f"Found must be after {timefmt.absolute(start)}, when last seen")
+    _not_future(problems, "found_at", data.found_at, "The time they were found")
+    for name, message in data.rules(data.model_dump()).items():
+        problems.add(name, message)
+    if data.force and data.force not in FORCES:
+        problems.add("force", "Choose the force from the list")
+    problems.raise_any()
     now = clock.now()
+    person = person_of(session, episode)
     episode.status = EpisodeStatus.found
     episode.found_at = data.found_at
     episode.found_text = data.found_text
-    if data.borough:
+    away = data.force if data.force and data.force != get_settings().force_name else None
+    if data.borough or away:
         # The place found, as a place of its own: the network and the out-of-area trigger see it.
         place = Place(
             type=PlaceType.other,
             name=(data.found_text or "")[:200],
-            borough=data.borough[:60],
+            borough=((data.town if away else data.borough) or "")[:60] or None,
+            force=away,
             organisation_id=episode.organisation_id,
         )
         session.add(place)
@@ -64,7 +89,10 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     episode.found_by = data.found_by
     episode.found_condition = data.condition
     episode.outcome = Outcome(data.outcome or Outcome.other)
-    _cancel_open(session, episode, now, {"first", "regular", "senior", "below_suggestion"})
+    _cancel_open(session, episode, now, {*clocks.SEARCH_KINDS, clocks.ABSENCE})
+    tasks.resolve(session, missing_topic(episode))
+    if is_child(person, episode):
+        _schedule(session, episode, clocks.return_review(episode.risk_grade, data.found_at))
     _touch(episode)
     db.flush_or_conflict(session, STALE)
     audit.record(
@@ -74,9 +102,9 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
         SUBJECT,
         episode.id,
         before={"status": "missing"},
-        after={"status": "found", "outcome": data.outcome},
+        after={"status": "found", "outcome": data.outcome, "force": away},
     )
-    check_triggers(session, actor, episode, person_of(session, episode), [])
+    check_triggers(session, actor, episode, person, [])
     return episode
 
 
@@ -110,13 +138,19 @@ def record_safe_and_well(
     _check_version(episode, data.version)
     if episode.status is not EpisodeStatus.found or episode.found_at is None:
         raise Conflict("Record that they were found before the safe-and-well check.")
+    problems = Problems(data.summary)
     if data.held_at < episode.found_at:
-        message = "The check must be after they were found"
-        raise ValidationFailed(data.summary, field_errors={"held_at": message})
+        problems.add("held_at", "The check must be after they were found")
+    _not_future(problems, "held_at", data.held_at, "The check")
+    for name, message in data.rules(data.model_dump()).items():
+        problems.add(name, message)
+    problems.raise_any()
+    face_to_face = data.face_to_face == "yes"
     episode.prevention_interview = {
         "held_at": data.held_at.isoformat(),
         "held_by": data.held_by,
-        "face_to_face": data.face_to_face == "yes",
+        "face_to_face": face_to_face,
+        "not_face_to_face_reason": None if face_to_face else data.not_face_to_face_reason,
         "where_they_were": data.where_they_were,
         "why": data.why,
         "harm": data.harm,
@@ -127,7 +161,11 @@ def record_safe_and_well(
         "text": data.where_they_were,
         "recorded_by": actor.display_name,
     }
-    change = {"safe_and_well": True, "disclosures": data.disclosures}
+    change = {
+        "safe_and_well": True,
+        "face_to_face": face_to_face,
+        "disclosures": data.disclosures,
+    }
     _save_return_step(session, actor, episode, change, data.disclosures)
     return episode
 
@@ -150,11 +188,18 @@ def record_return_interview(
             problems.add("by", "Enter who held the interview")
     if data.status in ("declined", "not_held") and not data.reason:
         problems.add("reason", "Give the reason it was not held")
+    _not_future(problems, "offered_at", data.offered_at, "The offer")
+    _not_future(problems, "held_at", data.held_at, "The interview")
+    if data.held_at is not None and data.held_at < episode.found_at:
+        problems.add("held_at", "The interview must be after they were found")
     problems.raise_any()
+    held = data.held_at if data.status == "held" else None
     episode.rhi = {
         "status": data.status,
         "offered_at": data.offered_at.isoformat(),
-        "held_at": data.held_at.isoformat() if data.held_at else None,
+        "held_at": held.isoformat() if held else None,
+        # Not held within the return interview time of the return (DfE: 72 hours).
+        "late": interview_late(episode, held, clock.now()),
         "declined": data.status == "declined",
         "by": data.by,
         "text": data.findings,
@@ -165,6 +210,28 @@ def record_return_interview(
     change = {"return_interview": data.status, "disclosures": data.disclosures}
     _save_return_step(session, actor, episode, change, data.disclosures)
     return episode
+
+
+def interview_late(episode: Episode, held_at: datetime | None, now: datetime) -> bool:
+    """A return home interview is late when it was not held within the set time of the return
+    (72 hours by default), whether it was held later or has not been held yet."""
+    due = return_interview_due(episode)
+    if due is None:
+        return False
+    return (held_at or now) > due
+
+
+def interview_is_late(episode: Episode, now: datetime) -> bool:
+    """Whether the episode's return home interview is, or was, late."""
+    rhi = episode.rhi or {}
+    held = rhi.get("held_at")
+    if rhi.get("status") in ("declined", "not_held"):
+        return bool(rhi.get("late"))
+    return interview_late(episode, datetime.fromisoformat(held) if held else None, now)
+
+
+# Tasks that must be done, or carried to the person's record, before an episode closes.
+GATED_TASKS = ("strategy_meeting", "exploitation_screening")
 
 
 def closure_blockers(
@@ -182,12 +249,40 @@ def closure_blockers(
         blockers.append("Record that they were found or came back.")
     if not (episode.prevention_interview or {}).get("held_at"):
         blockers.append("Record the safe-and-well check.")
-    if is_child(person, episode):
+    check = episode.prevention_interview or {}
+    child = is_child(person, episode)
+    if child:
         status = (episode.rhi or {}).get("status")
         if status not in ("held", "declined", "not_held"):
             blockers.append(
                 "Record the return home interview as held, declined, or not held with a reason."
             )
+        if (
+            check.get("held_at")
+            and not check.get("face_to_face")
+            and not check.get("remote_agreed_by")
+        ):
+            blockers.append(
+                "The safe-and-well check was not face to face: a supervisor must agree to that "
+                "at the review of the return, or hold a check face to face."
+            )
+        if episode.status is EpisodeStatus.found:
+            returns = [r for r in reviews(session, episode) if r.kind == clocks.RETURN]
+            if not any(r.done_at for r in returns):
+                rank = returns[0].rank if returns else clocks.rank_for(episode.risk_grade).value
+                article = "An" if rank[:1] in "aeiou" else "A"
+                blockers.append(f"{article} {rank} must review the return.")
+    for task in session.scalars(
+        select(Task).where(
+            Task.episode_id == episode.id,
+            Task.kind.in_(GATED_TASKS),
+            Task.done_at.is_(None),
+        )
+    ):
+        blockers.append(
+            f"Complete the task \u201c{task.title}\u201d, or carry it to the person's record "
+            "with a reason."
+        )
     return blockers
 
 
@@ -209,7 +304,8 @@ def close(
     episode.status = EpisodeStatus.closed
     episode.closed_at = now
     episode.closed_by_id = actor.id
-    _cancel_open(session, episode, now, {"first", "regular", "senior", "below_suggestion"})
+    _cancel_open(session, episode, now, {*clocks.SEARCH_KINDS, clocks.ABSENCE, clocks.RETURN})
+    tasks.resolve(session, missing_topic(episode))
     db.flush_or_conflict(session, STALE)
     audit.record(
         session,

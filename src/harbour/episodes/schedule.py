@@ -4,9 +4,10 @@ escalation of overdue reviews.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from harbour import clock, timefmt
@@ -18,8 +19,17 @@ from harbour.episodes.models import (
     EpisodeStatus,
     Review,
 )
-from harbour.episodes.records import SUBJECT, open_reviews, person_of, reviews
+from harbour.episodes.records import (
+    SUBJECT,
+    hours_missing,
+    open_reviews,
+    person_of,
+    review_topic,
+    reviews,
+)
+from harbour.episodes.triggers import absence_triggers
 from harbour.risk.grades import RiskGrade
+from harbour.settings import get_settings
 from harbour.tasks import service as tasks
 
 
@@ -29,10 +39,21 @@ def _schedule(session: Session, episode: Episode, due: clocks.Due) -> Review:
     return review
 
 
-def _cancel_open(session: Session, episode: Episode, now: datetime, kinds: set[str]) -> None:
+def _cancel_open(session: Session, episode: Episode, now: datetime, kinds: Collection[str]) -> None:
+    """Stop the open reviews of these kinds (absence regrades count as one kind), and end the
+    reminders about them."""
     for review in open_reviews(session, episode):
-        if review.kind in kinds:
+        if review.kind in kinds or (
+            review.kind.startswith(clocks.ABSENCE) and clocks.ABSENCE in kinds
+        ):
             review.cancelled_at = now
+            tasks.resolve(session, review_topic(review))
+
+
+def schedule_grading(session: Session, episode: Episode) -> None:
+    """Start the clock on a new report's first grade."""
+    if episode.risk_grade is None and episode.status is EpisodeStatus.missing:
+        _schedule(session, episode, clocks.grading_due(episode.reported_at))
 
 
 def _replan(
@@ -82,41 +103,120 @@ def start_imported_clocks(session: Session) -> int:
 
 
 def escalate_overdue(session: Session, actor: Actor) -> int:
-    """Tell the next rank up about every review that has become overdue since the last run
-    (a job, `harbour reviews escalate`, run every minute). Each review is escalated once;
-    concurrent runs skip rows another run holds. Return how many were escalated."""
+    """Climb the escalation ladder for every overdue review and every ungraded report: when it
+    falls overdue the next rank up is told, and the rank above that at each later step
+    (`escalation_after_minutes`), with the episode's owner each time. A job, `harbour reviews
+    escalate`, run every minute. Each rung is told once; concurrent runs skip rows another run
+    holds. Return how many reviews climbed a rung."""
     now = clock.now()
+    rungs = len(get_settings().escalation_after_minutes)
+    live = or_(
+        and_(Episode.status == EpisodeStatus.missing, Review.kind != clocks.RETURN),
+        and_(Episode.status == EpisodeStatus.found, Review.kind == clocks.RETURN),
+    )
     overdue = session.scalars(
         select(Review)
         .join(Episode, Episode.id == Review.episode_id)
         .where(
             Review.done_at.is_(None),
             Review.cancelled_at.is_(None),
-            Review.escalated_at.is_(None),
+            Review.escalation_level < rungs,
             Review.due_at < now,
-            Episode.status == EpisodeStatus.missing,
+            live,
         )
         .order_by(Review.due_at)
         .with_for_update(skip_locked=True, of=Review)
     ).all()
+    climbed = 0
     for review in overdue:
+        level = clocks.level(review.due_at, now)
+        if level <= review.escalation_level:
+            continue
         episode = session.get(Episode, review.episode_id)
         assert episode is not None
         rank = clocks.escalated(Role(review.rank), review.due_at, now)
         person = person_of(session, episode)
+        what = clocks.owed(review.kind, review.rank)
         text = (
-            f"Overdue: the {review.rank} review of {person.display_name} was due at "
-            f"{timefmt.absolute(review.due_at)}; it is escalated to you ({rank.value})."
+            f"Overdue: {what} of {person.display_name} was due at "
+            f"{timefmt.absolute(review.due_at)}; it is escalated to you ({rank.label})."
         )
         readers = tasks.users_with_roles(session, episode.organisation_id, [rank])
-        tasks.notify(session, [*readers, episode.owner_id], text, f"/episodes/{episode.id}")
+        tasks.notify(
+            session,
+            [*readers, episode.owner_id],
+            text,
+            f"/episodes/{episode.id}",
+            topic=review_topic(review),
+        )
+        before = review.escalation_level
+        review.escalation_level = level
         review.escalated_at = now
+        climbed += 1
         audit.record(
             session,
             actor,
             "escalate",
             SUBJECT,
             episode.id,
-            after={"review": review.id, "to": rank.value},
+            before={"review": review.id, "level": before},
+            after={"review": review.id, "level": level, "to": rank.value},
         )
-    return len(overdue)
+    return climbed
+
+
+def long_absences(session: Session, actor: Actor) -> int:
+    """Prompt a regrade at each long-absence step while someone is still missing (24, 48 and
+    72 hours since last seen by default), telling the owner and the supervising rank; for a
+    child, open a strategy meeting unless one is open. A step the job missed is caught up as
+    one prompt, the highest passed. Return how many prompts were made."""
+    now = clock.now()
+    steps = get_settings().long_absence_hours
+    since = func.coalesce(Episode.last_seen_at, Episode.reported_at)
+    waiting = session.scalars(
+        select(Episode)
+        .where(
+            Episode.status == EpisodeStatus.missing,
+            since <= now - timedelta(hours=min(steps)),
+        )
+        .order_by(Episode.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    made = 0
+    for episode in waiting:
+        hours = hours_missing(episode, now)
+        passed = max(step for step in steps if step <= hours)
+        done = {
+            float(r.kind.removeprefix(clocks.ABSENCE))
+            for r in reviews(session, episode)
+            if r.kind.startswith(clocks.ABSENCE)
+        }
+        if any(step >= passed for step in done):
+            continue
+        _cancel_open(session, episode, now, {clocks.ABSENCE})
+        review = _schedule(session, episode, clocks.absence_due(episode.risk_grade, passed, now))
+        session.flush()
+        person = person_of(session, episode)
+        text = (
+            f"{person.display_name} has been missing for {passed:g} hours: regrade the risk "
+            f"(a {review.rank} review is due by {timefmt.absolute(review.due_at)})."
+        )
+        readers = tasks.users_with_roles(session, episode.organisation_id, [Role(review.rank)])
+        tasks.notify(
+            session,
+            [*readers, episode.owner_id],
+            text,
+            f"/episodes/{episode.id}",
+            topic=review_topic(review),
+        )
+        audit.record(
+            session,
+            actor,
+            "prompt",
+            SUBJECT,
+            episode.id,
+            after={"review": review.id, "kind": review.kind, "hours_missing": hours},
+        )
+        absence_triggers(session, actor, episode, person, passed)
+        made += 1
+    return made

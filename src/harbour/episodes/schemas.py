@@ -96,6 +96,9 @@ class ReviewInput(Input):
         needed("Record your contact with the person who reported them (or why there was none)"),
     ]
     cra_decision: Text = None
+    # At the review of a child's return: a supervisor agrees that a check that was not face to
+    # face may stand.
+    remote_agreed: str | None = None
     version: int
 
 
@@ -114,6 +117,15 @@ class FoundInput(Input):
     outcome: Annotated[Outcome, one_of([o.value for o in OUTCOMES], "Select the outcome")]
     version: int
     borough: str | None = None  # where found, so that "found out of area" can be seen
+    # Found outside the force: the force's area and the town (the county-lines pattern).
+    force: str | None = None
+    town: Annotated[str | None, Field(max_length=60)] = None
+
+    @classmethod
+    def rules(cls, values: Mapping[str, Any]) -> dict[str, str]:
+        if values.get("force") and not values.get("town"):
+            return {"town": "Enter the town or place in that force's area where they were found"}
+        return {}
 
 
 class SafeWellInput(Input):
@@ -131,7 +143,17 @@ class SafeWellInput(Input):
     named_people: Text = None
     named_places: Text = None
     referrals: Text = None
+    not_face_to_face_reason: Text = None
     version: int
+
+    @classmethod
+    def rules(cls, values: Mapping[str, Any]) -> dict[str, str]:
+        if values.get("face_to_face") == "no" and not values.get("not_face_to_face_reason"):
+            return {
+                "not_face_to_face_reason": "Say why the check was not face to face: a "
+                "supervisor will see it"
+            }
+        return {}
 
 
 class ReturnInterviewInput(Input):

@@ -62,8 +62,10 @@ from harbour.episodes.report import (
     report,
 )
 from harbour.episodes.return_home import (
+    GATED_TASKS,
     close,
     closure_blockers,
+    interview_is_late,
     record_found,
     record_return_interview,
     record_safe_and_well,
@@ -72,6 +74,8 @@ from harbour.episodes.return_home import (
 )
 from harbour.episodes.schedule import (
     escalate_overdue,
+    long_absences,
+    schedule_grading,
     start_imported_clocks,
 )
 from harbour.episodes.schemas import (
@@ -101,6 +105,7 @@ from harbour.episodes.triggers import (
 
 __all__ = [
     "ACTIONS",
+    "GATED_TASKS",
     "OUTCOMES",
     "PHOTO_MAX_BYTES",
     "RHI_STATUSES",
@@ -142,7 +147,9 @@ __all__ = [
     "hand_over",
     "hours_missing",
     "information",
+    "interview_is_late",
     "is_child",
+    "long_absences",
     "open_enquiry",
     "open_episode_of",
     "open_episodes",
@@ -168,6 +175,7 @@ __all__ = [
     "review_board",
     "reviews",
     "safe_and_well_due",
+    "schedule_grading",
     "start_imported_clocks",
     "suggestion_for",
 ]

@@ -18,25 +18,35 @@ from harbour.episodes.models import (
     EpisodeStatus,
     Review,
 )
-from harbour.episodes.records import STALE, SUBJECT, _check_version, _touch, gradings
+from harbour.episodes.records import (
+    STALE,
+    SUBJECT,
+    _check_version,
+    _touch,
+    gradings,
+    review_topic,
+)
 from harbour.episodes.schedule import _schedule
 from harbour.episodes.schemas import GradingInput, ReviewInput
 from harbour.errors import Conflict, NotFound
 from harbour.people.models import Person
 from harbour.risk.schemas import RiskAnswers
+from harbour.tasks import service as tasks
 from harbour.validation import Problems
 
 
 def find_review(session: Session, episode: Episode, review_id: int) -> Review:
     review = session.get(Review, review_id)
-    if review is None or review.episode_id != episode.id:
+    # The grading clock is not a review anyone does: grading the episode stops it.
+    if review is None or review.episode_id != episode.id or review.kind == clocks.GRADING:
         raise NotFound("There is no such review on this episode.")
     return review
 
 
 def can_review(actor: Actor, episode: Episode, review: Review) -> bool:
     """Tell whether the actor is of the rank the review needs, or above it."""
-    return access.can(actor, clocks.REVIEW_ACTION[Role(review.rank)], episode)
+    action = clocks.REVIEW_ACTION.get(Role(review.rank))
+    return action is not None and access.can(actor, action, episode)
 
 
 def check_can_do_review(actor: Actor, episode: Episode, review: Review) -> None:
@@ -68,6 +78,8 @@ def record_review(
     problems = Problems(data.summary)
     latest = gradings(session, episode)
     changed = data.decision == "changed"
+    if review.kind == clocks.RETURN:
+        _check_return_review(session, episode, person, data, problems)
     if changed:
         if data.new_grade is None:
             problems.add("new_grade", "Select the new grade")
@@ -102,6 +114,12 @@ def record_review(
             ),
         )
     review.grade_after = episode.risk_grade
+    tasks.resolve(session, review_topic(review))
+    if review.kind == clocks.RETURN and data.remote_agreed == "yes":
+        check = dict(episode.prevention_interview or {})
+        check["remote_agreed_by"] = actor.display_name
+        check["remote_agreed_at"] = now.isoformat()
+        episode.prevention_interview = check
     if (
         not changed
         and review.kind in ("first", "regular")
@@ -122,6 +140,24 @@ def record_review(
     return review
 
 
+def _check_return_review(
+    session: Session, episode: Episode, person: Person, data: ReviewInput, problems: Problems
+) -> None:
+    """A review of a child's return confirms what was done on return: it is done once the
+    safe-and-well check is recorded, and agrees to a check that was not face to face."""
+    if data.decision != "confirmed":
+        problems.add("decision", "The review of a return confirms the grade: it cannot change it")
+    check = episode.prevention_interview or {}
+    if not check.get("held_at"):
+        problems.add("decision", "Record the safe-and-well check before reviewing the return")
+    elif not check.get("face_to_face") and data.remote_agreed != "yes":
+        problems.add(
+            "remote_agreed",
+            "The check was not face to face: agree that it may stand, or arrange a check face "
+            "to face and record it before reviewing the return",
+        )
+
+
 def _grade_value(episode: Episode) -> str | None:
     return episode.risk_grade.value if episode.risk_grade else None
 
@@ -138,13 +174,29 @@ class BoardRow:
 def review_board(
     session: Session, actor: Actor, *, page: int = 1, per_page: int = 25
 ) -> tuple[list[BoardRow], int]:
-    """One page of every open episode's next review, overdue first, with the rank that must act
-    now, and how many there are. Ungraded open episodes come first of all: they need a grade
-    before a clock can run."""
+    """One page of the reviews owed on open episodes, overdue first, with the rank that must act
+    now, and how many there are: the next review of each rank on each episode, so that a senior
+    review shows beside the inspector's. Ungraded reports come first of all, with the grading
+    clock's escalation: they need a grade before a review clock can run."""
     access.require(actor, "person.view")
     now = clock.now()
     visible = access.visible(actor, Episode)
-    ungraded = [
+    grading_due = {
+        review.episode_id: review
+        for review in session.scalars(
+            select(Review)
+            .join(Episode, Episode.id == Review.episode_id)
+            .where(
+                visible,
+                Episode.status == EpisodeStatus.missing,
+                Episode.risk_grade.is_(None),
+                Review.kind == clocks.GRADING,
+                Review.done_at.is_(None),
+                Review.cancelled_at.is_(None),
+            )
+        )
+    }
+    ungraded: list[tuple[int, str | None]] = [
         (episode_id, None)
         for episode_id in session.scalars(
             select(Episode.id)
@@ -152,25 +204,26 @@ def review_board(
             .order_by(Episode.reported_at, Episode.id)
         )
     ]
+    open_review = (Review.done_at.is_(None), Review.cancelled_at.is_(None))
     next_due = (
-        select(Review.episode_id, func.min(Review.due_at).label("due_at"))
-        .where(Review.done_at.is_(None), Review.cancelled_at.is_(None))
-        .group_by(Review.episode_id)
+        select(Review.episode_id, Review.rank, func.min(Review.due_at).label("due_at"))
+        .where(*open_review, Review.kind != clocks.GRADING)
+        .group_by(Review.episode_id, Review.rank)
         .subquery()
     )
-    due = [
-        (episode_id, due_at)
-        for episode_id, due_at in session.execute(
-            select(next_due.c.episode_id, next_due.c.due_at)
+    due: list[tuple[int, str | None]] = [
+        (episode_id, rank)
+        for episode_id, rank in session.execute(
+            select(next_due.c.episode_id, next_due.c.rank)
             .join(Episode, Episode.id == next_due.c.episode_id)
             .where(visible, Episode.status != EpisodeStatus.closed)
-            .order_by(next_due.c.due_at, next_due.c.episode_id)
+            .order_by(next_due.c.due_at, next_due.c.episode_id, next_due.c.rank)
         )
     ]
     ordered = ungraded + due
     total = len(ordered)
     shown = ordered[(page - 1) * per_page : page * per_page]
-    ids = [episode_id for episode_id, _ in shown]
+    ids = sorted({episode_id for episode_id, _ in shown})
     people = {
         episode.id: (episode, person)
         for episode, person in session.execute(
@@ -179,22 +232,25 @@ def review_board(
             .where(Episode.id.in_(ids))
         )
     }
-    reviews_due: dict[int, Review] = {}
+    reviews_due: dict[tuple[int, str], Review] = {}
     for review in session.scalars(
         select(Review)
-        .where(Review.episode_id.in_(ids), Review.done_at.is_(None), Review.cancelled_at.is_(None))
+        .where(Review.episode_id.in_(ids), *open_review, Review.kind != clocks.GRADING)
         .order_by(Review.due_at, Review.id)
     ):
-        reviews_due.setdefault(review.episode_id, review)
+        reviews_due.setdefault((review.episode_id, review.rank), review)
     rows: list[BoardRow] = []
-    for episode_id, due_at in shown:
+    for episode_id, rank in shown:
         episode, person = people[episode_id]
-        next_review = reviews_due.get(episode_id) if due_at is not None else None
-        if next_review is None:
-            rows.append(BoardRow(None, episode, person, None, False))
+        due_review = reviews_due.get((episode_id, rank)) if rank is not None else None
+        if due_review is None:
+            grading = grading_due.get(episode_id)
+            rank_now = clocks.escalated(clocks.GRADER, grading.due_at, now) if grading else None
+            overdue = grading is not None and grading.due_at < now
+            rows.append(BoardRow(grading, episode, person, rank_now, overdue))
             continue
-        rank_now = clocks.escalated(Role(next_review.rank), next_review.due_at, now)
-        rows.append(BoardRow(next_review, episode, person, rank_now, next_review.due_at < now))
+        rank_now = clocks.escalated(Role(due_review.rank), due_review.due_at, now)
+        rows.append(BoardRow(due_review, episode, person, rank_now, due_review.due_at < now))
     if rows:
         audit.record(
             session,

@@ -54,7 +54,15 @@ def check_triggers(
         )
     home = session.get(Place, person.home_place_id) if person.home_place_id else None
     found = session.get(Place, episode.found_place_id) if episode.found_place_id else None
-    if home and found and home.borough and found.borough and home.borough != found.borough:
+    if found and found.force:
+        fired.append(
+            (
+                "exploitation_screening",
+                "Exploitation screening: found out of area",
+                f"Found in {found.borough or found.name} ({found.force}), outside the force",
+            )
+        )
+    elif home and found and home.borough and found.borough and home.borough != found.borough:
         fired.append(
             (
                 "exploitation_screening",
@@ -71,6 +79,30 @@ def check_triggers(
                 f"Disclosed: {named}",
             )
         )
+    return _open(session, actor, episode, person, fired)
+
+
+def absence_triggers(
+    session: Session, actor: Actor, episode: Episode, person: Person, hours: float
+) -> list[Task]:
+    """A child still missing at a long-absence step needs a strategy meeting (unless one is
+    open), opened while they are missing rather than after the return."""
+    if not is_child(person, episode):
+        return []
+    why = f"Still missing after {hours:g} hours"
+    fired = [("strategy_meeting", "Strategy meeting: long absence", why)]
+    return _open(session, actor, episode, person, fired)
+
+
+def _open(
+    session: Session,
+    actor: Actor,
+    episode: Episode,
+    person: Person,
+    fired: list[tuple[str, str, str]],
+) -> list[Task]:
+    """Open a task for each trigger that fired, unless one of its kind is open on the person;
+    it goes to the episode's owner, or to its team's queue while it has none."""
     opened = []
     for kind, title, why in fired:
         if tasks.open_task_of_kind(session, person.id, kind) is not None:

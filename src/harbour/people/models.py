@@ -224,6 +224,8 @@ class Place(Timestamps, Base):
     address: Mapped[str | None] = mapped_column(String(300))
     postcode: Mapped[str | None] = mapped_column(String(10))
     borough: Mapped[str | None] = mapped_column(String(60), index=True)
+    # The police force area, when outside the force's own (a town goes in `borough`).
+    force: Mapped[str | None] = mapped_column(String(60))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

@@ -32,6 +32,8 @@ class Task(Timestamps, Base):
     due_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     result: Mapped[str | None] = mapped_column(Text)
+    # Why an episode's open task was carried to the person's record when the episode closed.
+    carried_reason: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     version: Mapped[int] = mapped_column(default=1)
 
@@ -50,6 +52,10 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+    # What the message is about ("episode:12:missing"): when that ends, the message is resolved
+    # and no longer counts as unread.
+    topic: Mapped[str | None] = mapped_column(String(100), index=True)
+    resolved_at: Mapped[datetime | None]
 
 
 # Merges re-point these to the surviving record (people.models.names_a_person).

@@ -95,6 +95,24 @@ def hand_over(
     return RedirectResponse(_back(form, task_id), status_code=303)
 
 
+@pages.post("/tasks/{task_id}/carry")
+def carry_over(
+    request: Request, task_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Carry an episode's open task to the person's record, with the reason."""
+    task = service.find(session, actor, task_id, "task.update")
+    episode_id = task.episode_id
+    try:
+        reason = form.get("carried_reason", "")[:5000]
+        service.carry_over(session, actor, task, reason, form_version(form))
+    except HarbourError as exc:
+        problem = form_failure(request, exc)
+        errors = {f"carry-{task_id}": next(iter(problem.values()))}
+        return _tasks_page(request, session, actor, errors, exc.status_code)
+    back = f"/episodes/{episode_id}" if episode_id else f"/tasks#task-{task_id}"
+    return RedirectResponse(f"{back}?saved=carried" if episode_id else back, status_code=303)
+
+
 @pages.get("/notifications")
 def notifications(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     items = service.notifications(session, actor)

@@ -42,20 +42,41 @@ STALE = "Someone else changed this task after you opened it. Reload it and try a
 # -- notifications ----------------------------------------------------------------------------
 
 
-def notify(session: Session, user_ids: Iterable[int | None], text: str, link: str | None) -> int:
+def notify(
+    session: Session,
+    user_ids: Iterable[int | None],
+    text: str,
+    link: str | None,
+    *,
+    topic: str | None = None,
+) -> int:
     """Leave a message for each user (once each); return how many were left.
 
-    Users with an email address are also emailed, once the transaction commits (`mail`).
+    A message with a `topic` ("episode:12:missing") is resolved when what it announces ends
+    (`resolve`). Users with an email address are also emailed, once the transaction commits.
     """
     now = clock.now()
     unique = sorted({u for u in user_ids if u is not None})
     made = [
-        Notification(user_id=user_id, text=text[:500], link=link, created_at=now)
+        Notification(user_id=user_id, text=text[:500], link=link, created_at=now, topic=topic)
         for user_id in unique
     ]
     session.add_all(made)
     mail.queue(session, made)
     return len(made)
+
+
+def resolve(session: Session, *topics: str) -> None:
+    """Mark every open message on these topics as no longer current: the situation it
+    announced has ended (the child is found, the review is done), so it stops counting as
+    unread and the centre says so."""
+    if not topics:
+        return
+    session.execute(
+        update(Notification)
+        .where(Notification.topic.in_(topics), Notification.resolved_at.is_(None))
+        .values(resolved_at=clock.now())
+    )
 
 
 def unread_count(session: Session, actor: Actor | None) -> int:
@@ -65,7 +86,11 @@ def unread_count(session: Session, actor: Actor | None) -> int:
         session.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+            .where(
+                Notification.user_id == actor.id,
+                Notification.read_at.is_(None),
+                Notification.resolved_at.is_(None),
+            )
         )
         or 0
     )
@@ -252,6 +277,35 @@ def complete(session: Session, actor: Actor, task: Task, result: str, version: i
     task.result = result.strip()
     db.flush_or_conflict(session, STALE)
     audit.record(session, actor, "complete", SUBJECT, task.id, after={"result": task.result})
+    return task
+
+
+def carry_over(session: Session, actor: Actor, task: Task, reason: str, version: int) -> Task:
+    """Carry an episode's open task to the person's record, so that the episode can close while
+    the work goes on (a strategy meeting not yet held): it stays open, with its owner, on the
+    person, and the reason is kept."""
+    access.require(actor, "task.update", task)
+    _check(task, version)
+    if task.done_at is not None:
+        raise Conflict("This task is done: there is nothing to carry over.")
+    if task.episode_id is None:
+        raise Conflict("This task is already on the person's record.")
+    if not reason.strip():
+        message = "Say why the task goes on after the episode closes"
+        raise ValidationFailed(message, field_errors={"carried_reason": message})
+    before = task.episode_id
+    task.episode_id = None
+    task.carried_reason = reason.strip()
+    db.flush_or_conflict(session, STALE)
+    audit.record(
+        session,
+        actor,
+        "carry",
+        SUBJECT,
+        task.id,
+        before={"episode": before},
+        after={"episode": None, "carried_reason": task.carried_reason},
+    )
     return task
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
 from harbour.audit import service as audit
-from harbour.episodes import service
+from harbour.episodes import clocks, service
 from harbour.episodes.models import Episode
 from harbour.people import service as people
 from harbour.people.models import Person
@@ -18,6 +18,7 @@ from harbour.web import (
 )
 
 templates.env.filters["profile_rows"] = service.profile_rows
+templates.env.filters["review_label"] = lambda review: clocks.label(review.kind, review.rank)
 # Saved free text, with the language to challenge marked wherever it is shown (issue 14).
 templates.env.filters["challenge"] = marked
 

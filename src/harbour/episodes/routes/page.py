@@ -15,6 +15,7 @@ from harbour.episodes import service
 from harbour.episodes.models import Episode
 from harbour.episodes.routes.common import _open
 from harbour.errors import HarbourError
+from harbour.people.forces import FORCES
 from harbour.people.models import Person
 from harbour.risk.questions import EXPLOITATION_INDICATORS
 from harbour.settings import get_settings
@@ -99,6 +100,9 @@ def _episode_page(
             "owner": _owner_name(session, episode),
             "safe_and_well_due": service.safe_and_well_due(episode),
             "return_interview_due": service.return_interview_due(episode),
+            "rhi_late": service.interview_is_late(episode, clock.now()),
+            "gated_tasks": service.GATED_TASKS,
+            "forces": [f for f in FORCES if f != get_settings().force_name],
             "topics": service.TOPICS,
             "outcomes": service.OUTCOMES,
             "rhi_statuses": service.RHI_STATUSES,

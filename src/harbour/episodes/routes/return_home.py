@@ -14,6 +14,7 @@ from harbour.actor import Actor
 from harbour.episodes import service
 from harbour.episodes.models import Episode
 from harbour.episodes.routes.page import _act
+from harbour.people.forces import FORCES
 from harbour.people.models import Person
 from harbour.risk.questions import EXPLOITATION_INDICATORS
 from harbour.web import (
@@ -45,6 +46,8 @@ def _found(session: Session, actor: Actor, episode: Episode, fields: Fields, ver
         borough=fields.choice(
             "found_borough", "The borough", service.boroughs(session, actor), required=False
         ),
+        force=fields.choice("force", "The force", list(FORCES), required=False),
+        town=fields.text("town", "The town", limit=60),
     )
     service.record_found(session, actor, episode, data)
 
@@ -64,6 +67,9 @@ def _safe_and_well(
         named_people=fields.text("named_people", "People named", limit=5000),
         named_places=fields.text("named_places", "Places named", limit=5000),
         referrals=fields.text("referrals", "Referrals made", limit=5000),
+        not_face_to_face_reason=fields.text(
+            "not_face_to_face_reason", "Why not face to face", limit=5000
+        ),
         version=version,
     )
     service.record_safe_and_well(session, actor, episode, data)

@@ -111,6 +111,9 @@ def save_review(
                 "reporter_contact", "Contact with the reporter", limit=5000
             ),
             cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
+            remote_agreed=fields.choice(
+                "remote_agreed", "Whether the check may stand", ("yes", "no"), required=False
+            ),
             version=form_version(form),
         )
         service.record_review(session, actor, episode, person, review, data)

@@ -1,0 +1,426 @@
+"""Casework that cannot be ticked through (issue 15): the clocks that run while someone is
+missing, the escalation ladder, notifications that end, and the gates before an episode closes.
+Each test fails if its gate or clock is removed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harbour import clock
+from harbour.actor import Channel, Role, system_actor
+from harbour.audit.models import AuditEvent
+from harbour.auth.models import Organisation, User
+from harbour.episodes import service
+from harbour.episodes.models import Episode, Review
+from harbour.errors import ValidationFailed
+from harbour.people.models import Person, Place
+from harbour.risk.grades import RiskGrade
+from harbour.risk.schemas import RiskAnswers
+from harbour.tasks import service as tasks
+from tests.factories import (
+    actor_of,
+    csrf_from,
+    make_episode,
+    make_person,
+    make_team,
+    make_user,
+    sign_in,
+)
+
+T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+JOB = system_actor(Channel.job, name="escalation")
+
+
+@pytest.fixture
+def hub(session: Session) -> User:
+    return make_user(session, Role.hub_officer)
+
+
+def _colleague(session: Session, hub: User, role: Role) -> User:
+    return make_user(
+        session, role, team=make_team(session, session.get(Organisation, hub.organisation_id))
+    )
+
+
+def _child(session: Session, owner: User) -> Person:
+    return make_person(session, owner, date_of_birth=date(2012, 3, 1))
+
+
+def _adult(session: Session, owner: User) -> Person:
+    return make_person(session, owner, date_of_birth=date(1970, 3, 1))
+
+
+def _found(
+    session: Session, user: User, episode: Episode, at: datetime, **extra: object
+) -> Episode:
+    fields: dict[str, object] = {
+        "found_at": at,
+        "found_text": "A flat",
+        "found_with_text": None,
+        "found_by": "PC 1",
+        "condition": None,
+        "outcome": "found_safe",
+        "version": episode.version,
+    } | extra
+    return service.record_found(session, actor_of(user), episode, service.FoundInput(**fields))  # type: ignore[arg-type]
+
+
+def _check(
+    session: Session, user: User, episode: Episode, at: datetime, **extra: object
+) -> Episode:
+    fields: dict[str, object] = {
+        "held_at": at,
+        "held_by": "PC 1",
+        "face_to_face": "yes",
+        "where_they_were": "A friend's",
+        "version": episode.version,
+    } | extra
+    data = service.SafeWellInput(**fields)  # type: ignore[arg-type]
+    return service.record_safe_and_well(session, actor_of(user), episode, data)
+
+
+def _review(
+    session: Session, user: User, episode: Episode, review: Review, **extra: object
+) -> Review:
+    fields: dict[str, object] = {
+        "decision": "confirmed",
+        "plan": "Plan",
+        "reporter_contact": "Spoke to the carer",
+        "version": episode.version,
+    } | extra
+    person = service.person_of(session, episode)
+    data = service.ReviewInput(**fields)  # type: ignore[arg-type]
+    return service.record_review(session, actor_of(user), episode, person, review, data)
+
+
+def _open_kinds(session: Session, episode: Episode) -> list[str]:
+    return [r.kind for r in service.open_reviews(session, episode)]
+
+
+# -- times -----------------------------------------------------------------------------------
+
+
+def test_found_and_checks_cannot_be_in_the_future(session: Session, hub: User) -> None:
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        with pytest.raises(ValidationFailed) as caught:
+            _found(session, hub, episode, T0 + timedelta(hours=2))
+        assert caught.value.field_errors["found_at"] == (
+            "The time they were found cannot be in the future"
+        )
+        _found(session, hub, episode, T0 + timedelta(minutes=2))  # a fast clock is allowed
+        with pytest.raises(ValidationFailed) as caught:
+            _check(session, hub, episode, T0 + timedelta(days=1))
+        assert caught.value.field_errors["held_at"] == "The check cannot be in the future"
+
+
+# -- the clocks while missing ----------------------------------------------------------------
+
+
+def test_an_ungraded_report_is_due_and_climbs_the_ladder_until_graded(
+    session: Session, hub: User
+) -> None:
+    sergeant = _colleague(session, hub, Role.sergeant)
+    inspector = _colleague(session, hub, Role.inspector)
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _adult(session, hub))
+        (grading,) = service.open_reviews(session, episode)
+        assert grading.kind == "grading" and grading.due_at == T0 + timedelta(minutes=30)
+        assert service.escalate_overdue(session, JOB) == 0
+        advance(timedelta(minutes=31))
+        assert service.escalate_overdue(session, JOB) == 1
+        assert service.escalate_overdue(session, JOB) == 0  # each rung once
+        told = tasks.notifications(session, actor_of(sergeant))
+        assert len(told) == 1 and told[0].text.startswith("Overdue: the first grade of")
+        assert tasks.notifications(session, actor_of(inspector)) == []
+        advance(timedelta(minutes=60))  # 61 minutes overdue: the next rung
+        assert service.escalate_overdue(session, JOB) == 1
+        assert len(tasks.notifications(session, actor_of(inspector))) == 1
+        rows, _ = service.review_board(session, actor_of(inspector))
+        row = next(r for r in rows if r.episode.id == episode.id)
+        assert row.overdue and row.rank_now is Role.inspector
+        person = service.person_of(session, episode)
+        service.grade(
+            session,
+            actor_of(hub),
+            episode,
+            person,
+            service.GradingInput(
+                answers=RiskAnswers(), grade=RiskGrade.low, rationale="r", version=episode.version
+            ),
+        )
+    assert grading.done_at == T0 + timedelta(minutes=91) and grading.done_by_id == hub.id
+    # The reminders end with the grade: nobody is still counting them as unread.
+    assert tasks.unread_count(session, actor_of(sergeant)) == 0
+    assert tasks.unread_count(session, actor_of(inspector)) == 0
+    assert "grading" not in _open_kinds(session, episode)
+
+
+def test_an_overdue_review_climbs_one_rank_at_each_step(session: Session, hub: User) -> None:
+    inspector = _colleague(session, hub, Role.inspector)
+    superintendent = _colleague(session, hub, Role.superintendent)
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _adult(session, hub), grade=RiskGrade.medium)
+        first = next(r for r in service.open_reviews(session, episode) if r.kind == "first")
+        assert first.rank == "sergeant" and first.due_at == T0 + timedelta(hours=4)
+        advance(timedelta(hours=4, minutes=1))
+        assert service.escalate_overdue(session, JOB) >= 1
+        assert len(tasks.notifications(session, actor_of(inspector))) == 1
+        assert tasks.notifications(session, actor_of(superintendent)) == []
+        advance(timedelta(minutes=30))
+        service.escalate_overdue(session, JOB)
+        assert tasks.notifications(session, actor_of(superintendent)) == []  # not yet
+        advance(timedelta(minutes=30))  # 61 minutes overdue
+        service.escalate_overdue(session, JOB)
+        told = tasks.notifications(session, actor_of(superintendent))
+        assert len(told) == 1 and "escalated to you (Superintendent)" in told[0].text
+    assert first.escalation_level == 2
+    climbs = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "escalate", AuditEvent.subject_id == str(episode.id)
+        )
+    ).all()
+    assert [e.after["level"] for e in climbs if e.after["review"] == first.id] == [1, 2]
+
+
+def test_an_inspectors_downgrade_goes_above_the_inspector_and_is_not_overdue_at_once(
+    session: Session, hub: User
+) -> None:
+    inspector = _colleague(session, hub, Role.inspector)
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _adult(session, hub))
+        person = service.person_of(session, episode)
+        answers = RiskAnswers(suicide_self_harm_risk=True, mental_health_concern=True)
+        suggested = service.suggestion_for(person, episode, answers).grade
+        assert suggested is not RiskGrade.very_low
+        service.grade(
+            session,
+            actor_of(inspector),
+            episode,
+            person,
+            service.GradingInput(
+                answers=answers,
+                grade=RiskGrade.very_low,
+                rationale="Seen and well",
+                below_reason="Spoke to him myself",
+                version=episode.version,
+            ),
+        )
+        (below,) = [r for r in service.open_reviews(session, episode) if "below" in r.kind]
+    assert below.rank == "superintendent"
+    assert below.due_at == T0 + timedelta(hours=1)
+
+
+def test_a_child_still_missing_is_prompted_to_regrade_at_24_and_48_hours(
+    session: Session, hub: User
+) -> None:
+    sergeant = _colleague(session, hub, Role.sergeant)
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        person = service.person_of(session, episode)
+        advance(timedelta(hours=23))
+        assert service.long_absences(session, JOB) == 0
+        assert tasks.open_task_of_kind(session, person.id, "strategy_meeting") is None
+        advance(timedelta(hours=2))
+        assert service.long_absences(session, JOB) == 1
+        assert service.long_absences(session, JOB) == 0  # once a step
+        assert "absence_24" in _open_kinds(session, episode)
+        meeting = tasks.open_task_of_kind(session, person.id, "strategy_meeting")
+        assert meeting is not None and meeting.trigger == "Still missing after 24 hours"
+        assert meeting.owner_id == hub.id
+        told = tasks.notifications(session, actor_of(sergeant))
+        assert any("missing for 24 hours: regrade" in n.text for n in told)
+        advance(timedelta(hours=24))
+        assert service.long_absences(session, JOB) == 1
+        kinds = _open_kinds(session, episode)
+        # The 24-hour prompt gives way to the 48-hour one.
+        assert "absence_48" in kinds and "absence_24" not in kinds
+        regrade = next(r for r in service.open_reviews(session, episode) if r.kind == "absence_48")
+        assert regrade.rank == "sergeant"
+        assert regrade.due_at == T0 + timedelta(hours=50)
+        _found(session, hub, episode, clock.now())
+    assert not any(k.startswith("absence") for k in _open_kinds(session, episode))
+
+
+def test_a_missed_step_is_caught_up_once_and_an_adult_gets_no_strategy_meeting(
+    session: Session, hub: User
+) -> None:
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _adult(session, hub), grade=RiskGrade.low)
+        advance(timedelta(hours=75))
+        assert service.long_absences(session, JOB) == 1
+        assert [k for k in _open_kinds(session, episode) if k.startswith("absence")] == [
+            "absence_72"
+        ]
+        assert service.long_absences(session, JOB) == 0
+    assert tasks.open_task_of_kind(session, episode.person_id, "strategy_meeting") is None
+
+
+def test_a_senior_review_is_on_the_superintendents_board(session: Session, hub: User) -> None:
+    superintendent = _colleague(session, hub, Role.superintendent)
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _adult(session, hub), grade=RiskGrade.high)
+        rows, _ = service.review_board(session, actor_of(superintendent))
+    ranks = {r.review.rank for r in rows if r.review and r.episode.id == episode.id}
+    assert {"inspector", "superintendent"} <= ranks
+
+
+def test_the_missing_notification_ends_when_the_child_is_found(session: Session, hub: User) -> None:
+    inspector = _colleague(session, hub, Role.inspector)
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.high)
+        assert tasks.unread_count(session, actor_of(inspector)) == 1
+        _found(session, hub, episode, T0)
+    assert tasks.unread_count(session, actor_of(inspector)) == 0
+    (message,) = tasks.notifications(session, actor_of(inspector))
+    assert message.text.startswith("High risk:") and message.resolved_at is not None
+
+
+# -- found anywhere --------------------------------------------------------------------------
+
+
+def test_a_child_found_in_another_forces_area_opens_a_screening(
+    session: Session, hub: User
+) -> None:
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        with pytest.raises(ValidationFailed) as caught:
+            _found(session, hub, episode, T0, force="Thames Valley Police")
+        assert "town" in caught.value.field_errors
+        with pytest.raises(ValidationFailed) as caught:
+            _found(session, hub, episode, T0, force="Gotham Police", town="Gotham")
+        assert caught.value.field_errors["force"] == "Choose the force from the list"
+        _found(session, hub, episode, T0, force="Thames Valley Police", town="Slough")
+    place = session.get(Place, episode.found_place_id)
+    assert place is not None and place.force == "Thames Valley Police"
+    assert place.borough == "Slough"
+    screening = tasks.open_task_of_kind(session, episode.person_id, "exploitation_screening")
+    assert screening is not None
+    assert screening.trigger == "Found in Slough (Thames Valley Police), outside the force"
+
+
+# -- the gates before closing ----------------------------------------------------------------
+
+
+def test_a_check_not_face_to_face_needs_a_reason_and_a_supervisors_agreement(
+    session: Session, hub: User
+) -> None:
+    sergeant = _colleague(session, hub, Role.sergeant)
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        person = service.person_of(session, episode)
+        _found(session, hub, episode, T0)
+        advance(timedelta(hours=1))
+        with pytest.raises(ValidationFailed) as caught:
+            _check(session, hub, episode, clock.now(), face_to_face="no")
+        assert "not_face_to_face_reason" in caught.value.field_errors
+        _check(
+            session,
+            hub,
+            episode,
+            clock.now(),
+            face_to_face="no",
+            not_face_to_face_reason="She would only speak by phone",
+        )
+        episode.rhi = {"status": "declined", "reason": "Declined", "late": False}
+        blockers = service.closure_blockers(session, episode, person)
+        assert any("not face to face" in b for b in blockers)
+        (returned,) = service.open_reviews(session, episode)
+        with pytest.raises(ValidationFailed) as caught:
+            _review(session, sergeant, episode, returned)
+        assert "remote_agreed" in caught.value.field_errors
+        _review(session, sergeant, episode, returned, remote_agreed="yes")
+    assert episode.prevention_interview is not None
+    assert episode.prevention_interview["remote_agreed_by"] == sergeant.display_name
+    assert service.closure_blockers(session, episode, person) == []
+
+
+def test_the_return_interview_is_late_after_72_hours(session: Session, hub: User) -> None:
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        _found(session, hub, episode, T0)
+        assert not service.interview_is_late(episode, clock.now())
+        advance(timedelta(hours=73))
+        assert service.interview_is_late(episode, clock.now())  # not held yet, and overdue
+        service.record_return_interview(
+            session,
+            actor_of(hub),
+            episode,
+            service.ReturnInterviewInput(
+                status="held",
+                offered_at=T0 + timedelta(hours=2),
+                held_at=T0 + timedelta(hours=80) - timedelta(hours=8),
+                by="RHI service",
+                version=episode.version,
+            ),
+        )
+        assert episode.rhi is not None and episode.rhi["late"] is False  # 72 h: on time
+        on_time = dict(episode.rhi)
+        advance(timedelta(hours=10))
+        episode.rhi = on_time | {"held_at": (T0 + timedelta(hours=80)).isoformat()}
+    assert service.interview_is_late(episode, clock.now())
+
+
+def test_the_page_shows_a_late_return_interview(
+    client: TestClient, session: Session, hub: User
+) -> None:
+    with clock.frozen(T0) as advance:
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        _found(session, hub, episode, T0)
+        session.commit()
+        advance(timedelta(hours=80))
+        sign_in(client, hub.username)
+        url = f"/episodes/{episode.id}"
+        token = csrf_from(client.get("/").text)
+        client.post(
+            f"/people/{episode.person_id}/justify",
+            data={"reason": "active_investigation", "next": url, "csrf_token": token},
+        )
+        page = client.get(url).text
+    assert 'data-testid="rhi-late">Late' in page
+
+
+def test_a_return_review_cannot_change_the_grade_or_come_before_the_check(
+    session: Session, hub: User
+) -> None:
+    sergeant = _colleague(session, hub, Role.sergeant)
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        _found(session, hub, episode, T0)
+        (returned,) = service.open_reviews(session, episode)
+        assert returned.kind == "return" and returned.rank == "sergeant"
+        with pytest.raises(ValidationFailed) as caught:
+            _review(session, sergeant, episode, returned)
+        assert "safe-and-well check" in caught.value.field_errors["decision"]
+        _check(session, hub, episode, T0)
+        with pytest.raises(ValidationFailed) as caught:
+            _review(session, sergeant, episode, returned, decision="changed", new_grade="high")
+        assert "cannot change it" in caught.value.field_errors["decision"]
+
+
+def test_carrying_a_task_over_is_audited(session: Session, hub: User) -> None:
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        task = tasks.open_task(
+            session,
+            actor_of(hub),
+            organisation_id=episode.organisation_id,
+            team_id=episode.team_id,
+            kind="strategy_meeting",
+            title="Strategy meeting",
+            person_id=episode.person_id,
+            episode_id=episode.id,
+        )
+        tasks.carry_over(session, actor_of(hub), task, "Meeting on Monday", task.version)
+    event = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "carry", AuditEvent.subject_id == str(task.id)
+        )
+    ).one()
+    assert event.before == {"episode": episode.id}
+    assert event.after == {"episode": None, "carried_reason": "Meeting on Monday"}

@@ -3,9 +3,9 @@
 Differences from `importer.run_import`, which suit a ten-year national extract: files are read in
 name order and streamed, and a record may refer only to records on earlier lines (or in earlier
 files) of the batch or loaded by earlier imports (the simulator's numbered files are in that
-order); new records are written with
-`COPY` in chunks, each chunk in one transaction with its refs and child rows; records whose id
-was imported before go through the ordinary path, so re-imports still update in place.
+order); new records are written with `COPY` in chunks, each chunk in one transaction with its
+refs, child rows and audit event; records whose id was imported before go through the ordinary
+path, so re-imports still update in place.
 """
 
 from __future__ import annotations
@@ -72,9 +72,9 @@ def _reserve(session: Session, table: str, count: int) -> list[int]:
 
 
 def _write_new(
-    session: Session, items: list[Parsed], org_id: int, refs: Refs
+    session: Session, items: list[Parsed], org_id: int, refs: Refs, actor: Actor
 ) -> list[tuple[str, int]]:
-    """Write records never imported before, by COPY, with their refs and children.
+    """Write records never imported before, by COPY, with their refs, children and audit event.
 
     Returns each record's external id and id; the caller records them once the chunk commits.
     """
@@ -114,6 +114,7 @@ def _write_new(
     )
     _copy(session, PersonPhone.__tablename__, ["person_id", "number"], phones)
     _copy(session, EpisodeCompanion.__tablename__, ["episode_id", "person_id"], companions)
+    importer.audit_chunk(session, actor, kind, importer.Written(created=ids), items, bulk=True)
     return [(item.record.id, record_id) for item, record_id in zip(items, ids, strict=True)]
 
 
@@ -174,7 +175,7 @@ def run_bulk_import(
                 }
                 with db.unit_of_work() as session:
                     refs.load(session, {k for k in wanted if k not in refs})
-            _load(parsed, later, organisation_id, refs, summary, on_progress)
+            _load(parsed, later, organisation_id, refs, summary, actor, on_progress)
     _analyse()
     importer.finish(summary, actor, bulk=True)
     return summary
@@ -210,6 +211,7 @@ def _load(
     organisation_id: int,
     refs: Refs,
     summary: Summary,
+    actor: Actor,
     on_progress: importer.Progress | None,
 ) -> None:
     """Write a validated chunk kind by kind, each kind in its own transaction."""
@@ -239,11 +241,11 @@ def _load(
             else:
                 fresh.append(item)
         if known:
-            importer.load_chunk(known, organisation_id, refs, summary)
+            importer.load_chunk(known, organisation_id, refs, summary, actor, bulk=True)
         if fresh:
             try:
                 with db.unit_of_work() as session:
-                    written = _write_new(session, fresh, organisation_id, refs)
+                    written = _write_new(session, fresh, organisation_id, refs, actor)
                 for external, record_id in written:
                     refs.add(kind, external, record_id)
                 summary.created[kind] += len(written)
@@ -252,7 +254,7 @@ def _load(
                 # the driver's error, not SQLAlchemy's. Fall back to the ordinary path, which
                 # reports each record's own failure and loads the rest.
                 log.warning("bulk_chunk_failed", kind=kind, error=str(exc).splitlines()[0])
-                importer.load_chunk(fresh, organisation_id, refs, summary)
+                importer.load_chunk(fresh, organisation_id, refs, summary, actor, bulk=True)
         if on_progress and (fresh or known):
             on_progress(kind, summary.created[kind] + summary.updated[kind], 0)
 

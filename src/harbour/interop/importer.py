@@ -2,8 +2,10 @@
 
 This is a job, like a CLI command: it owns its transactions. Records are loaded kind by kind
 (places and vehicles, then people, episodes, calls and associations), in chunks that each commit
-whole; if a chunk fails, its records are retried one by one so that one bad record never costs a
-good one. Re-importing an id updates its record; re-importing an identical line changes nothing.
+whole with its own audit event; if a chunk fails, its ids are read again (another import may
+have loaded them meanwhile) and its records retried, then one by one so that one bad record
+never costs a good one. Counts are added only once a chunk commits. Re-importing an id updates
+its record; re-importing an identical line changes nothing.
 """
 
 from __future__ import annotations
@@ -178,24 +180,81 @@ def _check_references(
                     break
 
 
-def _write_chunk(
-    session: Session, chunk: list[Parsed], org_id: int, refs: Refs, summary: Summary
+@dataclass
+class Written:
+    """What one committed chunk did (a chunk holds one kind)."""
+
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+    def count(self, summary: Summary, kind: str) -> None:
+        """Add this chunk to the import's summary, once its transaction has committed."""
+        for counter, n in (
+            (summary.created, len(self.created)),
+            (summary.updated, len(self.updated)),
+            (summary.unchanged, self.unchanged),
+        ):
+            if n:
+                counter[kind] += n
+
+
+def id_ranges(ids: Iterable[int]) -> list[list[int]]:
+    """Return ids as [first, last] runs: a chunk's new ids are mostly consecutive."""
+    runs: list[list[int]] = []
+    for record_id in sorted(ids):
+        if runs and record_id == runs[-1][1] + 1:
+            runs[-1][1] = record_id
+        else:
+            runs.append([record_id, record_id])
+    return runs
+
+
+def audit_chunk(
+    session: Session, actor: Actor, kind: str, written: Written, chunk: list[Parsed], *, bulk: bool
 ) -> None:
-    """Write a chunk of records of one kind with one flush, then their refs and child rows."""
+    """Record a chunk's records in the audit log, in the transaction that writes them.
+
+    So an import stopped part-way leaves an event for exactly what it committed, and none for
+    what it did not.
+    """
+    audit.record(
+        session,
+        actor,
+        "import_records",
+        kind,
+        None,
+        after={
+            "files": sorted({Path(item.file).name for item in chunk}),
+            "created": len(written.created),
+            "updated": len(written.updated),
+            "created_ids": id_ranges(written.created),
+            "updated_ids": id_ranges(written.updated),
+            "bulk": bulk,
+        },
+    )
+
+
+def _write_chunk(
+    session: Session, chunk: list[Parsed], org_id: int, refs: Refs, actor: Actor, *, bulk: bool
+) -> Written:
+    """Write a chunk of records of one kind with one flush, then their refs, child rows and
+    audit event."""
+    written = Written()
     pending: list[tuple[Parsed, Any, bool]] = []
     for item in chunk:
         kind = item.record.kind
         model, writer = writers.WRITERS[kind]
         existing = refs.get(kind, item.record.id)
         if existing and existing[1] == item.digest:
-            summary.unchanged[kind] += 1
+            written.unchanged += 1
             continue
         row = session.get(model, existing[0]) if existing else None
         row = writer(session, row, item.record, org_id, refs)
         session.add(row)
         pending.append((item, row, existing is not None))
     if not pending:
-        return
+        return written
     session.flush()
     new_refs: list[dict[str, Any]] = []
     phones: list[dict[str, Any]] = []
@@ -218,12 +277,12 @@ def _write_chunk(
                 .where(ImportRef.kind == kind, ImportRef.external_id == external)
                 .values(digest=item.digest)
             )
-            summary.updated[kind] += 1
+            written.updated.append(row.id)
         else:
             new_refs.append(
                 {"kind": kind, "external_id": external, "record_id": row.id, "digest": item.digest}
             )
-            summary.created[kind] += 1
+            written.created.append(row.id)
         refs.add(kind, external, row.id, item.digest)
     if replaced_people:
         session.execute(delete(PersonPhone).where(PersonPhone.person_id.in_(replaced_people)))
@@ -241,41 +300,73 @@ def _write_chunk(
             if table is ImportRef:
                 rows = [r | {"imported_at": now} for r in rows]
             session.execute(insert(table), rows)
+    audit_chunk(session, actor, pending[0][0].record.kind, written, chunk, bulk=bulk)
+    return written
 
 
-def load_chunk(chunk: list[Parsed], org_id: int, refs: Refs, summary: Summary) -> None:
+def _commit_chunk(
+    chunk: list[Parsed], org_id: int, refs: Refs, actor: Actor, bulk: bool
+) -> Written:
+    """Write a chunk in its own transaction; if it rolls back, put the refs back and raise."""
     # Only the chunk's own keys change, so only they are saved for a rollback: copying every
     # known ref per chunk would cost time in proportion to all that was loaded before.
     saved = refs.saved((item.record.kind, item.record.id) for item in chunk)
-    counts = (summary.created.copy(), summary.updated.copy(), summary.unchanged.copy())
     try:
         with db.unit_of_work() as session:
-            _write_chunk(session, chunk, org_id, refs, summary)
-        return
-    except (SQLAlchemyError, KeyError):
+            return _write_chunk(session, chunk, org_id, refs, actor, bulk=bulk)
+    except BaseException:
         refs.restore(saved)
-        summary.created, summary.updated, summary.unchanged = counts
+        raise
+
+
+def _refresh(chunk: list[Parsed], refs: Refs) -> bool:
+    """Read the chunk's ids again; return whether another import has loaded some since."""
+    keys = [(item.record.kind, item.record.id) for item in chunk]
+    before = refs.saved(keys)
+    with db.unit_of_work() as session:
+        refs.load(session, keys)
+    return refs.saved(keys) != before
+
+
+def load_chunk(
+    chunk: list[Parsed],
+    org_id: int,
+    refs: Refs,
+    summary: Summary,
+    actor: Actor,
+    *,
+    bulk: bool = False,
+) -> None:
+    """Load a chunk of one kind and count what it committed; a record that fails costs itself."""
+    if _try_commit(chunk, org_id, refs, summary, actor, bulk) is None:
+        return
+    # An import running at the same time may have loaded some of these ids since this one read
+    # them (the same file imported twice at once): they are then updates or unchanged, not new.
+    if _refresh(chunk, refs) and _try_commit(chunk, org_id, refs, summary, actor, bulk) is None:
+        return
     for item in chunk:  # one by one, so that one bad record costs only itself
-        before = refs.saved([(item.record.kind, item.record.id)])
-        try:
-            with db.unit_of_work() as session:
-                _write_chunk(session, [item], org_id, refs, summary)
-        except KeyError as exc:
-            refs.restore(before)
-            summary.rejected.append(
-                Rejection(
-                    item.file,
-                    item.line,
-                    f"refers to {exc.args[0]}, which failed to load",
-                    item.text,
-                )
-            )
-        except SQLAlchemyError as exc:
-            refs.restore(before)
-            reason = str(getattr(exc, "orig", exc)).splitlines()[0][:300]
-            summary.rejected.append(
-                Rejection(item.file, item.line, f"the database refused it: {reason}", item.text)
-            )
+        error = _try_commit([item], org_id, refs, summary, actor, bulk)
+        if isinstance(error, SQLAlchemyError) and _refresh([item], refs):
+            error = _try_commit([item], org_id, refs, summary, actor, bulk)  # loaded meanwhile
+        if isinstance(error, KeyError):
+            reason = f"refers to {error.args[0]}, which failed to load"
+        elif error is not None:
+            refused = str(getattr(error, "orig", error)).splitlines()[0][:300]
+            reason = f"the database refused it: {refused}"
+        else:
+            continue
+        summary.rejected.append(Rejection(item.file, item.line, reason, item.text))
+
+
+def _try_commit(
+    chunk: list[Parsed], org_id: int, refs: Refs, summary: Summary, actor: Actor, bulk: bool
+) -> SQLAlchemyError | KeyError | None:
+    """Commit and count a chunk; return the error that rolled it back, if one did."""
+    try:
+        _commit_chunk(chunk, org_id, refs, actor, bulk).count(summary, chunk[0].record.kind)
+    except (SQLAlchemyError, KeyError) as exc:
+        return exc
+    return None
 
 
 def run_import(
@@ -319,7 +410,7 @@ def run_import(
     for kind in KINDS:
         items = [item for key, item in parsed.items() if key[0] == kind]
         for start in range(0, len(items), chunk_size):
-            load_chunk(items[start : start + chunk_size], organisation_id, refs, summary)
+            load_chunk(items[start : start + chunk_size], organisation_id, refs, summary, actor)
             if on_progress:
                 on_progress(kind, min(start + chunk_size, len(items)), len(items))
     finish(summary, actor, bulk=False)

@@ -66,6 +66,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Report missing", "/episodes/new", "episode.report"),
     ("Calls", "/calls", "call.record"),
     ("Reviews", "/reviews", "risk.review"),
+    ("Unowned work", "/casework/unowned", "casework.unowned"),
     ("Tasks", "/tasks", "task.update"),
     ("People", "/people", "person.view"),
     ("Duplicates", "/identity/review", "person.merge"),

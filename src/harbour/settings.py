@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # The force that runs Harbour (one of harbour.people.forces.FORCES): a person found in any
     # other force's area is found out of area.
     force_name: str = "Metropolitan Police Service"
+    # The team whose queue takes reports nobody owns yet (a call handler's), and how soon one
+    # must be allocated to an officer.
+    hub_team_name: str = "Central Vulnerability Hub"
+    allocation_due_minutes: float = Field(default=30, gt=0)
     # The first grade is owed this many minutes after the report (a report must not sit in an
     # inbox: HMIC 2016 found one waiting 14 hours); then it escalates like an overdue review.
     grading_due_minutes: float = Field(default=30, gt=0)

@@ -268,6 +268,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/episodes/{episode_id}/briefing"): Case(
         R.officer, wrong=R.administrator, wrong_status=404, scoped=True
     ),
+    ("GET", "/casework/unowned"): Case(R.hub_officer, wrong=R.analyst),
+    ("POST", "/casework/reassign"): Case(
+        R.sergeant,
+        wrong=R.hub_officer,
+        form=lambda ids: {"from_id": str(ids["user_id"]), "to_id": "queue", "reason": "Left"},
+    ),
     ("GET", "/tasks"): Case(R.officer, wrong=R.analyst),
     ("POST", "/tasks/{task_id}/complete"): Case(
         R.officer,

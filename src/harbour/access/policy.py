@@ -160,6 +160,13 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
     "episode.allocate": {R.hub_officer: S.organisation},
+    # The board of work nobody owns (reports in the hub queue, tasks with no owner), and moving
+    # one person's open casework to another or back to the queue (a leaver's cases).
+    "casework.unowned": {
+        R.hub_officer: S.organisation,
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "casework.reassign": dict.fromkeys(_SUPERVISORS, S.organisation),
     "network.alerted": {R.exploitation_investigator: S.organisation},
 }
 

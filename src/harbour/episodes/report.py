@@ -12,6 +12,7 @@ from harbour.access import service as access
 from harbour.access.policy import roles_with
 from harbour.actor import Actor
 from harbour.audit import service as audit
+from harbour.episodes.allocation import hub_team
 from harbour.episodes.models import (
     Episode,
     EpisodeInformation,
@@ -56,10 +57,13 @@ def report(session: Session, actor: Actor, person: Person, data: ReportInput) ->
             "Add what you have been told to that episode instead."
         )
     now = clock.now()
+    # Whoever can grade owns what they report; a call handler's report goes to the hub's queue.
+    owner_id = actor.id if access.can(actor, "episode.grade") else None
+    queue = hub_team(session, actor.organisation_id) if owner_id is None else None
     episode = Episode(
         person_id=person.id,
         organisation_id=actor.organisation_id,
-        team_id=actor.team_id,
+        team_id=queue.id if queue is not None else actor.team_id,
         status=EpisodeStatus.missing,
         reported_at=now,
         reporter_name=data.reporter_name,
@@ -72,8 +76,7 @@ def report(session: Session, actor: Actor, person: Person, data: ReportInput) ->
         clothing=data.clothing,
         intentions=data.intentions,
         recorded_by_id=actor.id,
-        # Whoever can grade owns what they report; a call handler's report goes to the hub.
-        owner_id=actor.id if access.can(actor, "episode.grade") else None,
+        owner_id=owner_id,
     )
     session.add(episode)
     session.flush()

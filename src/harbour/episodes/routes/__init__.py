@@ -7,8 +7,16 @@ person's own page asks for), and logs the view with it. Each module has its own 
 otherwise shadow `/close`, `/actions`, `/handover` and `/tasks`.
 """
 
-from harbour.episodes.routes import actions, grading, page, report, return_home, reviews
+from harbour.episodes.routes import (
+    actions,
+    allocation,
+    grading,
+    page,
+    report,
+    return_home,
+    reviews,
+)
 
-routers = tuple(m.pages for m in (report, page, grading, reviews, actions, return_home))
+routers = tuple(m.pages for m in (report, page, grading, reviews, actions, allocation, return_home))
 
 __all__ = ["routers"]

@@ -17,7 +17,7 @@ from harbour.audit.models import AuditEvent
 from harbour.auth.models import Organisation, User
 from harbour.episodes import service
 from harbour.episodes.models import Episode, Review
-from harbour.errors import ValidationFailed
+from harbour.errors import Conflict, ValidationFailed
 from harbour.people.models import Person, Place
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
@@ -424,3 +424,99 @@ def test_carrying_a_task_over_is_audited(session: Session, hub: User) -> None:
     ).one()
     assert event.before == {"episode": episode.id}
     assert event.after == {"episode": None, "carried_reason": "Meeting on Monday"}
+
+
+# -- named on return -------------------------------------------------------------------------
+
+
+def _named(episode: Episode, **extra: object) -> service.NamedInput:
+    fields: dict[str, object] = {"step": "found_with", "version": episode.version} | extra
+    return service.NamedInput(**fields)  # type: ignore[arg-type]
+
+
+def test_a_person_named_on_return_becomes_a_record_linked_to_the_child(
+    session: Session, hub: User
+) -> None:
+    from harbour.episodes.models import EpisodeCompanion
+    from harbour.people.models import Association, AssociationType
+
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        with pytest.raises(Conflict):
+            service.name_on_return(session, actor_of(hub), episode, _named(episode))
+        _found(session, hub, episode, T0)
+        with pytest.raises(ValidationFailed) as caught:
+            service.name_on_return(session, actor_of(hub), episode, _named(episode))
+        assert "given_name" in caught.value.field_errors
+        adult = service.name_on_return(
+            session,
+            actor_of(hub),
+            episode,
+            _named(
+                episode,
+                given_name="Dean",
+                family_name="Marsh",
+                phone="07700 900123",
+                details="Drove her to Slough",
+            ),
+        )
+    links = session.scalars(
+        select(Association).where(Association.source_episode_id == episode.id)
+    ).all()
+    to_adult = [a for a in links if a.object_person_id == adult.id]
+    assert len(to_adult) == 1 and to_adult[0].subject_id == episode.person_id
+    assert to_adult[0].type is AssociationType.associate
+    assert to_adult[0].source_text == "Found with them: Drove her to Slough"
+    phone = [a for a in links if a.object_phone]
+    assert phone[0].subject_id == adult.id and phone[0].object_phone == "+447700900123"
+    assert session.scalar(
+        select(EpisodeCompanion.id).where(
+            EpisodeCompanion.episode_id == episode.id, EpisodeCompanion.person_id == adult.id
+        )
+    )
+    shown = service.named_on_return(session, actor_of(hub), episode)
+    assert [(n.person_id, n.step) for n in shown] == [(adult.id, "Found with them")]
+
+
+def test_a_named_record_number_out_of_scope_is_refused_like_none(
+    session: Session, hub: User
+) -> None:
+    stranger = make_user(session, Role.hub_officer)  # another organisation
+    theirs = make_person(session, stranger)
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        _found(session, hub, episode, T0)
+        messages = []
+        for number in (theirs.id, 2_000_000):
+            with pytest.raises(ValidationFailed) as caught:
+                service.name_on_return(
+                    session, actor_of(hub), episode, _named(episode, record_number=number)
+                )
+            messages.append(caught.value.field_errors)
+    assert messages[0] == messages[1]
+
+
+def test_the_episode_page_names_a_person_on_return(
+    client: TestClient, session: Session, hub: User
+) -> None:
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
+        _found(session, hub, episode, T0)
+        session.commit()
+        sign_in(client, hub.username)
+        url = f"/episodes/{episode.id}"
+        token = csrf_from(client.get("/").text)
+        client.post(
+            f"/people/{episode.person_id}/justify",
+            data={"reason": "active_investigation", "next": url, "csrf_token": token},
+        )
+        page = client.get(url).text
+        token = csrf_from(page)
+        form = {"csrf_token": token, "version": str(episode.version), "named_step": "found_with"}
+        refused = client.post(f"{url}/named", data=form)
+        assert refused.status_code == 422
+        assert "Enter a record number, or the name they gave" in refused.text
+        done = client.post(f"{url}/named", data=form | {"named_family_name": "Marsh"})
+        assert done.status_code == 303
+        page = client.get(url).text
+    assert 'data-testid="named"' in page and "MARSH" in page.upper()

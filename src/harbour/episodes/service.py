@@ -28,6 +28,8 @@ from harbour.episodes.grading import (
     grade,
     suggestion_for,
 )
+from harbour.episodes.named import STEPS as NAMED_STEPS
+from harbour.episodes.named import NamedInput, name_on_return, named_on_return
 from harbour.episodes.photos import (
     PHOTO_MAX_BYTES,
     PhotoInfo,
@@ -106,6 +108,7 @@ from harbour.episodes.triggers import (
 __all__ = [
     "ACTIONS",
     "GATED_TASKS",
+    "NAMED_STEPS",
     "OUTCOMES",
     "PHOTO_MAX_BYTES",
     "RHI_STATUSES",
@@ -118,6 +121,7 @@ __all__ = [
     "FoundInput",
     "GradingInput",
     "Link",
+    "NamedInput",
     "PastEpisode",
     "PhotoInfo",
     "ReportInput",
@@ -150,6 +154,8 @@ __all__ = [
     "interview_is_late",
     "is_child",
     "long_absences",
+    "name_on_return",
+    "named_on_return",
     "open_enquiry",
     "open_episode_of",
     "open_episodes",

@@ -256,6 +256,14 @@ MATRIX: dict[tuple[str, str], Case] = {
         scoped=True,
         form=lambda ids: _version_form(ids) | {"owner_id": str(ids["user_id"])},
     ),
+    ("POST", "/episodes/{episode_id}/named"): Case(
+        R.officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: (
+            _version_form(ids) | {"named_step": "found_with", "named_family_name": "X"}
+        ),
+    ),
     ("POST", "/episodes/{episode_id}/tasks"): Case(
         R.officer, wrong=R.analyst, scoped=True, form=lambda _: {"title": "Check hospitals"}
     ),

@@ -129,20 +129,24 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     )
     page.get_by_role("button", name="Save the grade").click()
     expect(page.get_by_text("Grade saved.")).to_be_visible()
-    expect(page.get_by_test_id("reviews-due")).to_contain_text("Inspector review")
+    expect(page.get_by_test_id("reviews-due")).to_contain_text("Inspector: first review")
     hub.close()
 
     # The inspector sees the review due, then overdue once an hour has passed.
     inspector, page = signed_in(browser, live.base, "inspector")
     page.get_by_role("link", name="Reviews", exact=True).click()
-    row = page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya")
+    row = (
+        page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya").filter(has_text="first review")
+    )
     expect(row).to_contain_text("Inspector")
     expect(row).not_to_contain_text("Overdue")
     assert serious_violations(page) == []
     live.advance(timedelta(minutes=61))  # type: ignore[operator]
     sign_in(page, "inspector")  # the idle sign-in has expired meanwhile
     page.goto("/reviews")
-    row = page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya")
+    row = (
+        page.get_by_role("row").filter(has_text="BRIGHTWATER, Maya").filter(has_text="first review")
+    )
     expect(row).to_contain_text("Overdue")
     expect(row).to_contain_text("Superintendent (escalated from inspector)")
     inspector.close()
@@ -177,6 +181,29 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     expect(page.get_by_text("Return home interview recorded.")).to_be_visible()
     assert serious_violations(page) == []
 
+    # Not yet: an inspector reviews a child's return, and the screening is done.
+    expect(page.get_by_role("button", name="Close the episode")).to_have_count(0)
+    expect(page.get_by_text("An inspector must review the return.")).to_be_visible()
+    hub.close()
+    inspector, page = signed_in(browser, live.base, "inspector")
+    page.goto(episode_url)
+    _justify(page)
+    page.get_by_role("link", name="Do this review").click()
+    expect(page.get_by_role("heading", name="Inspector: review of the return")).to_be_visible()
+    page.get_by_label("What happens next").fill("Exploitation screening with the hub today")
+    page.get_by_label("Contact with the reporter").fill("Spoke to the foster carer")
+    page.get_by_role("button", name="Save the review").click()
+    expect(page.get_by_text("Review saved.")).to_be_visible()
+    inspector.close()
+    hub, page = signed_in(browser, live.base, "hub_officer")
+    page.goto(episode_url)
+    _justify(page)
+    gated = page.get_by_test_id("gated-task")
+    expect(gated.filter(has_text="Exploitation screening")).to_have_count(1)
+    while gated.count():  # the screening, and the repeat-missing strategy meeting
+        gated.first.get_by_label("Result").fill("Done with the exploitation team")
+        gated.first.get_by_role("button", name="Mark as done").click()
+        expect(page.get_by_test_id("tasks")).to_be_visible()
     page.get_by_role("button", name="Close the episode").click()
     expect(page.get_by_text("Episode closed.")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("Closed")

@@ -502,6 +502,8 @@ def test_the_episode_page_names_a_person_on_return(
     with clock.frozen(T0):
         episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
         _found(session, hub, episode, T0)
+        # A check with disclosures on the page too (its list once hid the people named).
+        _check(session, hub, episode, T0, disclosures=["older_associates"])
         session.commit()
         sign_in(client, hub.username)
         url = f"/episodes/{episode.id}"
@@ -520,3 +522,4 @@ def test_the_episode_page_names_a_person_on_return(
         assert done.status_code == 303
         page = client.get(url).text
     assert 'data-testid="named"' in page and "MARSH" in page.upper()
+    assert 'href="/people/"' not in page

@@ -102,7 +102,7 @@ def _episode_page(
             "return_interview_due": service.return_interview_due(episode),
             "rhi_late": service.interview_is_late(episode, clock.now()),
             "gated_tasks": service.GATED_TASKS,
-            "named": service.named_on_return(session, actor, episode),
+            "named_on_return": service.named_on_return(session, actor, episode),
             "named_steps": service.NAMED_STEPS,
             "forces": [f for f in FORCES if f != get_settings().force_name],
             "topics": service.TOPICS,

@@ -181,7 +181,9 @@ def test_the_view_shows_busy_places_but_does_not_walk_through_them(session: Sess
     assert f"person:{second.person_id}" in reached()
     # Once the rebuild's medians say the usual park sees several children, it is shown, not
     # walked through; a quiet flat still is.
-    session.add(PlaceBaseline(place_type="park", median_children=5.0))
+    session.add(
+        PlaceBaseline(organisation_id=owner.organisation_id, place_type="park", median_children=5.0)
+    )
     session.flush()
     assert "park" in view.busy_types(session)
     nodes = reached()

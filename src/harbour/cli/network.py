@@ -25,7 +25,8 @@ def network_alerts(
         bool, typer.Option("--all", help="Include dismissed alerts (with their status)")
     ] = False,
 ) -> None:
-    """Rebuild the network, keep its alerts, and print them as JSON, highest score first.
+    """Rebuild each organisation's network, keep its alerts, and print them all as JSON, highest
+    score first.
 
     Open and assigned alerts are printed; dismissed ones too with --all. Each has its kind,
     subject, score, children, members, evidence and status.
@@ -55,10 +56,12 @@ def network_analyse(
     ] = None,
     top: Annotated[int, typer.Option(help="How many alerts to show", min=1)] = 20,
 ) -> None:
-    """Rebuild the whole network from the database, keep its alerts and summarise them.
+    """Rebuild each organisation's network from the database, keep its alerts and summarise them.
 
-    New alerts, and dismissed ones that have new evidence, are opened and the exploitation team
-    and the children's officers told; alerts no longer found are kept, marked inactive.
+    Each organisation is analysed from its own records only: its alerts never count or name
+    another organisation's children. New alerts, and dismissed ones that have new evidence, are
+    opened and the exploitation team and the children's officers told; alerts no longer found
+    are kept, marked inactive.
     """
     import time
     from collections import Counter
@@ -74,7 +77,8 @@ def network_analyse(
     seconds = time.perf_counter() - started
     kinds = Counter(alert["kind"] for alert in listed)
     console.print(
-        f"{len(result.g.nodes):,} entities, {len(result.g.links):,} links, "
+        f"{len(result.organisations)} organisations: "
+        f"{result.entities:,} entities, {result.links:,} links, "
         f"{len(listed):,} alerts ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or '-'})"
         f" in {seconds:.1f} s; {stored.new} new, {stored.returned} back after dismissal, "
         f"{stored.inactive} no longer found, {stored.notified} notifications"

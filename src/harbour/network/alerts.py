@@ -1,14 +1,15 @@
 """Keep the alerts of each rebuild, and let investigators work them.
 
-`store` folds a rebuild's alerts into the `network_alert` table, one row per kind and subject:
-new alerts are opened (and the exploitation team and the children's officers told), known ones
-refreshed, ones no longer found marked inactive, and a dismissed alert opened again only when the
-rebuild holds more evidence than it did when it was dismissed.
+`store` folds a rebuild's alerts into the `network_alert` table, one row per organisation, kind
+and subject (each organisation's network is analysed apart, decision 18): new alerts are opened
+(and the exploitation team and the children's officers told), known ones refreshed, ones no
+longer found marked inactive, and a dismissed alert opened again only when the rebuild holds more
+evidence than it did when it was dismissed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,7 +34,7 @@ from harbour.network.models import (
     NetworkAlert,
     PlaceBaseline,
 )
-from harbour.network.service import Analysis
+from harbour.network.service import Analysis, Rebuild
 from harbour.people.models import Association, Person, PersonPhone
 from harbour.settings import get_settings
 from harbour.tasks import service as tasks
@@ -86,22 +87,55 @@ def _known(
 
 def store(
     session: Session,
-    analysis: Analysis,
+    analysis: Analysis | Rebuild,
     *,
     min_score: float | None = None,
     subjects: set[str] | None = None,
 ) -> StoreSummary:
-    """Fold a rebuild's alerts (those at or above the minimum score) into the stored ones.
+    """Fold a rebuild's alerts (those at or above the minimum score) into the stored ones, each
+    organisation's into its own.
 
     With `subjects` (node keys such as "person:12"), the analysis covers only part of the
     network: only alerts about those subjects are raised or strengthened, none is weakened or
     marked inactive, and networks and routes (which need the whole picture) wait for a rebuild.
     """
+    summary = StoreSummary()
+    for part in analysis.parts:
+        add_up(summary, _store(session, part, min_score, subjects))
+    if isinstance(analysis, Rebuild) and subjects is None:
+        # An organisation that holds no people any more has nothing left to find.
+        gone = session.scalars(
+            select(NetworkAlert).where(
+                NetworkAlert.active.is_(True),
+                NetworkAlert.organisation_id.not_in(analysis.organisations),
+            )
+        ).all()
+        for row in gone:
+            row.active = False
+        summary.inactive += len(gone)
+        session.flush()
+    return summary
+
+
+def add_up(total: StoreSummary, part: StoreSummary) -> None:
+    """Add a part's counts to a total."""
+    for name in ("new", "refreshed", "returned", "inactive", "notified"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+
+
+def _store(
+    session: Session,
+    analysis: Analysis,
+    min_score: float | None,
+    subjects: set[str] | None,
+) -> StoreSummary:
+    """Fold one organisation's alerts into its stored ones."""
     floor = get_settings().network_alert_min_score if min_score is None else min_score
     partial = subjects is not None
     summary = StoreSummary()
     chosen = _chosen(analysis, floor, subjects)
-    known = select(NetworkAlert)
+    org = analysis.organisation
+    known = select(NetworkAlert).where(NetworkAlert.organisation_id == org)
     if partial:  # only the rows these alerts may update, not every alert the force has
         keys = {str(a.subject.key) for a in chosen}
         ids = {int(k) for k in keys if k.isdigit()}
@@ -110,14 +144,6 @@ def store(
         )
     existing, retired = _known(session.scalars(known))
     analysis.prepare(chosen)  # the external ids of them all, in a few queries
-    g = analysis.g
-    firsts = {int(g.nodes[a.children[0]].key) for a in chosen if a.children}
-    organisation: dict[int, int | None] = {
-        pid: org
-        for pid, org in session.execute(
-            select(Person.id, Person.organisation_id).where(Person.id.in_(firsts))
-        )
-    }
     seen: set[tuple[str, str, str]] = set()
     raised: list[NetworkAlert] = []
     now = clock.now()
@@ -126,7 +152,7 @@ def store(
         if key in seen:
             continue
         seen.add(key)
-        folded = _fold(session, analysis, alert, key, existing.get(key), organisation, now, partial)
+        folded = _fold(session, analysis, alert, key, existing.get(key), now, partial)
         if folded is None:
             continue
         row, what = folded
@@ -141,7 +167,7 @@ def store(
                 row.active = False
                 summary.inactive += 1
         if analysis.base is not None:
-            _keep_baseline(session, analysis.base)
+            _keep_baseline(session, org, analysis.base)
     session.flush()
     teams: dict[int | None, list[int]] = {}  # the exploitation team of each organisation, once
     for row in raised:
@@ -169,7 +195,6 @@ def _fold(
     alert: Alert,
     key: tuple[str, str, str],
     row: NetworkAlert | None,
-    organisation: Mapping[int, int | None],
     now: datetime,
     partial: bool,
 ) -> tuple[NetworkAlert, str] | None:
@@ -187,8 +212,7 @@ def _fold(
         what = "new"
         row = NetworkAlert(
             kind=key[0], subject_type=key[1], subject_key=key[2], first_raised_at=now,
-            status=AlertStatus.open,
-            organisation_id=organisation.get(children[0]) if children else None,
+            status=AlertStatus.open, organisation_id=analysis.organisation,
         )  # fmt: skip
         if key[2].isdigit() and key[1] in ("person", "place"):
             setattr(row, f"subject_{key[1]}_id", int(key[2]))
@@ -207,17 +231,27 @@ def _fold(
     return row, what
 
 
-def _keep_baseline(session: Session, base: dict[str, float]) -> None:
-    kept = {b.place_type: b for b in session.scalars(select(PlaceBaseline))}
+def _keep_baseline(session: Session, organisation: int, base: dict[str, float]) -> None:
+    kept = {
+        b.place_type: b
+        for b in session.scalars(
+            select(PlaceBaseline).where(PlaceBaseline.organisation_id == organisation)
+        )
+    }
     for place_type, median in base.items():
-        row = kept.get(place_type) or PlaceBaseline(place_type=place_type)
+        row = kept.get(place_type) or PlaceBaseline(
+            organisation_id=organisation, place_type=place_type
+        )
         row.median_children, row.computed_at = median, clock.now()
         session.add(row)
 
 
-def baseline(session: Session) -> dict[str, float] | None:
-    """The medians by place type from the last full rebuild (None before the first)."""
-    rows = session.scalars(select(PlaceBaseline)).all()
+def baseline(session: Session, organisation: int) -> dict[str, float] | None:
+    """An organisation's medians by place type from its last full rebuild (None before the
+    first)."""
+    rows = session.scalars(
+        select(PlaceBaseline).where(PlaceBaseline.organisation_id == organisation)
+    ).all()
     return {r.place_type: r.median_children for r in rows} if rows else None
 
 
@@ -232,7 +266,9 @@ def _tell(session: Session, alert: NetworkAlert, teams: dict[int | None, list[in
     team = teams[org]
     owners = session.scalars(
         select(Episode.owner_id).where(
-            Episode.person_id.in_(alert.child_ids), Episode.owner_id.is_not(None)
+            Episode.person_id.in_(alert.child_ids),
+            Episode.owner_id.is_not(None),
+            Episode.organisation_id == org,  # another organisation's officer cannot open it
         )
     ).all()
     label = KIND_LABELS.get(alert.kind, alert.kind)

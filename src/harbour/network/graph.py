@@ -1,9 +1,13 @@
-"""The entity network: every person, place, phone and vehicle Harbour holds, and every link between
-them with its source record and time, read from the database into an igraph graph.
+"""The entity network of one organisation: every person, place, phone and vehicle it holds, and
+every link between them with its source record and time, read from the database into an igraph
+graph.
 
 Links come from associations (their own type), from episodes (the missing person last seen at or
 found at a place, found with a companion), from a person's home and from the phones on a person's
-record. The graph is rebuilt from the database each time: an in-memory copy is only a cache.
+record. Only the organisation's own records are read: its people, places and vehicles, the links
+it recorded between them, its people's phones and episodes, and companions it holds; another
+organisation's records never join its network (decision 18). The graph is rebuilt from the
+database each time: an in-memory copy is only a cache.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import igraph as ig
-from sqlalchemy import String, or_, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import String, and_, or_, select, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from harbour.episodes.models import Episode, EpisodeCompanion
-from harbour.people.models import Association, Person, PersonPhone, Place
+from harbour.people.models import Association, Person, PersonPhone, Place, Vehicle
 
 # Links that say who looks after or is related to a person: never a sign of exploitation.
 PROTECTIVE = frozenset({"family", "carer", "professional"})
@@ -110,15 +114,18 @@ class Around:
     vehicles: frozenset[int]
 
 
-def build(session: Session, as_of: datetime, around: Around | None = None) -> EntityGraph:
-    """Read the whole network from the database (or only the links around some records)."""
+def build(
+    session: Session, as_of: datetime, around: Around | None = None, *, organisation: int
+) -> EntityGraph:
+    """Read an organisation's whole network from the database (or only the links around some
+    records)."""
     # Core, not the ORM: rows come back as plain tuples, streamed in batches (a national rebuild
     # reads about ten million links). Core does not flush pending changes first: do it here.
     if session.autoflush:
         session.flush()
     reader = _Reader(session.connection(), EntityGraph(), as_of)
-    episodes = reader.episodes(around)
-    queries = _Queries.of(around, episodes)
+    episodes = reader.episodes(around, organisation)
+    queries = _Queries.of(around, episodes, organisation)
     reader.people(queries.people)
     reader.places(queries.places)
     reader.phones(queries.phones)
@@ -142,23 +149,58 @@ class _Queries:
     companions: Any
 
     @classmethod
-    def of(cls, around: Around | None, episodes: list[_EpisodeRow]) -> _Queries:
+    def of(cls, around: Around | None, episodes: list[_EpisodeRow], organisation: int) -> _Queries:
+        # Each kind of record is joined to its owner on the organisation: one hash join per
+        # query, where `IN (subquery)` inside an OR could be run once per row.
+        home = aliased(Place)
         # A record merged into another holds nothing any more (its rows follow the merge), so
-        # each child is counted once however many records they were reported under.
-        people = select(Person.id, Person.date_of_birth, Person.home_place_id).where(
-            Person.merged_into_id.is_(None)
+        # each child is counted once however many records they were reported under. A home
+        # another organisation recorded is not read: it is theirs.
+        people = (
+            select(Person.id, Person.date_of_birth, home.id)
+            .outerjoin(home, and_(home.id == Person.home_place_id, _ours(home, organisation)))
+            .where(Person.merged_into_id.is_(None), _ours(Person, organisation))
         )
         # Enum columns read as their stored text: no per-row conversion to the enum and back.
-        places = select(Place.id, type_coerce(Place.type, String), Place.borough)
-        phones = select(PersonPhone.person_id, PersonPhone.number)
-        links = select(
-            Association.id, Association.subject_id, Association.object_person_id,
-            Association.object_place_id, Association.object_vehicle_id,
-            Association.object_phone, type_coerce(Association.type, String),
-            Association.observed_at, Association.intel_source, Association.intel_assessment,
-            Association.intel_handling, Association.source_episode_id,
+        places = select(Place.id, type_coerce(Place.type, String), Place.borough).where(
+            _ours(Place, organisation)
+        )
+        owner = aliased(Person)
+        phones = select(PersonPhone.person_id, PersonPhone.number).join(
+            owner, and_(owner.id == PersonPhone.person_id, _ours(owner, organisation))
+        )
+        subject, person = aliased(Person), aliased(Person)
+        place, vehicle = aliased(Place), aliased(Vehicle)
+        links = (
+            select(
+                Association.id, Association.subject_id, Association.object_person_id,
+                Association.object_place_id, Association.object_vehicle_id,
+                Association.object_phone, type_coerce(Association.type, String),
+                Association.observed_at, Association.intel_source,
+                Association.intel_assessment, Association.intel_handling,
+                Association.source_episode_id,
+            )
+            .join(subject, and_(subject.id == Association.subject_id, _ours(subject, organisation)))
+            .outerjoin(person, person.id == Association.object_person_id)
+            .outerjoin(place, place.id == Association.object_place_id)
+            .outerjoin(vehicle, vehicle.id == Association.object_vehicle_id)
+            .where(
+                _ours(Association, organisation),
+                or_(Association.object_person_id.is_(None), _ours(person, organisation)),
+                or_(Association.object_place_id.is_(None), _ours(place, organisation)),
+                or_(Association.object_vehicle_id.is_(None), _ours(vehicle, organisation)),
+            )
         )  # fmt: skip
-        companions = select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
+        child, companion = aliased(Person), aliased(Person)
+        companions = (
+            select(EpisodeCompanion.episode_id, EpisodeCompanion.person_id)
+            .join(Episode, Episode.id == EpisodeCompanion.episode_id)
+            .join(child, and_(child.id == Episode.person_id, _ours(child, organisation)))
+            .join(
+                companion,
+                and_(companion.id == EpisodeCompanion.person_id, _ours(companion, organisation)),
+            )
+        )
         if around is None:
             return cls(people, places, phones, links, companions)
         persons = set(around.persons) | {row[1] for row in episodes}
@@ -185,6 +227,11 @@ class _Queries:
         )
 
 
+def _ours(model: Any, organisation: int) -> Any:
+    """The records of `model` (or an alias of it) that belong to the organisation."""
+    return model.organisation_id == organisation
+
+
 class _Reader:
     """Adds each kind of record to the graph, one streamed query each."""
 
@@ -203,11 +250,20 @@ class _Reader:
         found = self.g.ids["place"].get(pid)
         return self.g.vertex("place", pid) if found is None else found
 
-    def episodes(self, around: Around | None) -> list[_EpisodeRow]:
-        """(id, person, reported, last seen at, last seen place, found at, found place)."""
-        query = select(
-            Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
-            Episode.last_seen_place_id, Episode.found_at, Episode.found_place_id,
+    def episodes(self, around: Around | None, organisation: int) -> list[_EpisodeRow]:
+        """(id, person, reported, last seen at, last seen place, found at, found place) of the
+        organisation's people; a place another organisation recorded is read as none."""
+        child, seen, found = aliased(Person), aliased(Place), aliased(Place)
+        query = (
+            select(
+                Episode.id, Episode.person_id, Episode.reported_at, Episode.last_seen_at,
+                seen.id, Episode.found_at, found.id,
+            )
+            .join(child, and_(child.id == Episode.person_id, _ours(child, organisation)))
+            .outerjoin(
+                seen, and_(seen.id == Episode.last_seen_place_id, _ours(seen, organisation))
+            )
+            .outerjoin(found, and_(found.id == Episode.found_place_id, _ours(found, organisation)))
         )  # fmt: skip
         if around is not None:
             query = query.where(

@@ -1,10 +1,11 @@
 """Raise or strengthen alerts as records are saved, from the database around what changed.
 
 When a unit of work saves a link (an association, a found-with companion, an episode's last-seen
-or found-at place), the records it touches are noted; just before the transaction commits, the
-network around them (three steps, read from the database, so any app process can do it) is
-rebuilt and checked with the place medians of the last full rebuild, and the alerts about those
-records are raised or strengthened in the same transaction, telling the team. Networks and routes,
+or found-at place), the records it touches are noted; just before the transaction commits, for
+each organisation those records belong to, that organisation's network around them (three steps,
+read from the database, so any app process can do it) is rebuilt and checked with the place
+medians of its last full rebuild, and its alerts about those records are raised or strengthened
+in the same transaction, telling its team. Networks and routes,
 which need the whole picture, wait for the next full rebuild (`harbour network analyse`). A save
 that touches many records at once (an import) is left to the rebuild too.
 
@@ -25,7 +26,7 @@ from harbour.episodes.models import Episode, EpisodeCompanion
 from harbour.network import alerts, view
 from harbour.network import service as network
 from harbour.network.graph import Around
-from harbour.people.models import Association, Place
+from harbour.people.models import Association, Person, Place, Vehicle
 
 log = logging.getLogger(__name__)
 KEY = "harbour.network.touched"
@@ -99,11 +100,21 @@ def _check(session: Session) -> None:
         log.exception("incremental network check failed; the next rebuild will catch up")
 
 
+def _organisations(session: Session, seeds: set[str]) -> list[int]:
+    """The organisations whose people, places or vehicles these records are."""
+    found: set[int] = set()
+    for prefix, model in (("person:", Person), ("place:", Place), ("vehicle:", Vehicle)):
+        ids = [int(t[len(prefix) :]) for t in seeds if t.startswith(prefix)]
+        if ids:
+            found |= set(
+                session.scalars(select(model.organisation_id).where(model.id.in_(ids)).distinct())
+            )
+    return sorted(found)
+
+
 def check(session: Session, touched: set[str]) -> alerts.StoreSummary | None:
-    """Check the network around these records now; None before the first full rebuild."""
-    base = alerts.baseline(session)
-    if base is None:
-        return None
+    """Check the network around these records now, in each organisation they belong to; None
+    when none of those organisations has had a full rebuild yet."""
     session.info[OFF] = True  # the check's own writes do not start another check
     try:
         seeds = {t for t in touched if not t.startswith("episode:")}
@@ -111,26 +122,47 @@ def check(session: Session, touched: set[str]) -> alerts.StoreSummary | None:
             child = session.get(Episode, int(t.split(":", 1)[1]))
             if child is not None:
                 seeds.add(f"person:{child.person_id}")
-        # Places as busy as schools (by the rebuild's medians) are not walked through: a hotspot
-        # is never flagged there, and every child in the area passes through them.
-        busy = view.busy_types(session, base)
-        walked = view.walk(session, None, seeds, steps=STEPS, limit=LIMIT, busy=busy)
-        nodes = walked.nodes | seeds
-        places = [int(n[6:]) for n in nodes if n.startswith("place:")]
-        quiet = session.scalars(
-            select(Place.id).where(Place.id.in_(places), Place.type.not_in(busy))
-        ).all()
-        around = Around(
-            persons=frozenset(int(n[7:]) for n in nodes if n.startswith("person:")),
-            places=frozenset(quiet),
-            phones=frozenset(n[6:] for n in nodes if n.startswith("phone:")),
-            vehicles=frozenset(int(n[8:]) for n in nodes if n.startswith("vehicle:")),
-        )
-        analysis = network.analyse_around(session, around, base)
-        near = view.walk(session, None, seeds, steps=1, limit=LIMIT, busy=busy).nodes | seeds
-        return alerts.store(session, analysis, subjects=near)
+        summary: alerts.StoreSummary | None = None
+        for organisation in _organisations(session, seeds):
+            base = alerts.baseline(session, organisation)
+            if base is None:
+                continue
+            found = _check_in(session, organisation, seeds, base)
+            if summary is None:
+                summary = found
+            else:
+                alerts.add_up(summary, found)
+        return summary
     finally:
         session.info.pop(OFF, None)
+
+
+def _check_in(
+    session: Session, organisation: int, seeds: set[str], base: dict[str, float]
+) -> alerts.StoreSummary:
+    """Check one organisation's network around the seeds, walking its own records only."""
+    # Places as busy as schools (by the rebuild's medians) are not walked through: a hotspot
+    # is never flagged there, and every child in the area passes through them.
+    busy = view.busy_types(session, base)
+    walked = view.walk(
+        session, None, seeds, steps=STEPS, limit=LIMIT, busy=busy, organisation=organisation
+    )
+    nodes = walked.nodes | seeds
+    places = [int(n[6:]) for n in nodes if n.startswith("place:")]
+    quiet = session.scalars(
+        select(Place.id).where(Place.id.in_(places), Place.type.not_in(busy))
+    ).all()
+    around = Around(
+        persons=frozenset(int(n[7:]) for n in nodes if n.startswith("person:")),
+        places=frozenset(quiet),
+        phones=frozenset(n[6:] for n in nodes if n.startswith("phone:")),
+        vehicles=frozenset(int(n[8:]) for n in nodes if n.startswith("vehicle:")),
+    )
+    analysis = network.analyse_around(session, around, base, organisation=organisation)
+    near = view.walk(
+        session, None, seeds, steps=1, limit=LIMIT, busy=busy, organisation=organisation
+    ).nodes
+    return alerts.store(session, analysis, subjects=near | seeds)
 
 
 def _forget(session: Session) -> None:

@@ -21,7 +21,8 @@ class AlertStatus(enum.StrEnum):
 
 
 class NetworkAlert(Base):
-    """One alert, kept across rebuilds by its kind and subject (an adult, a place, a phone, …).
+    """One alert of one organisation, kept across rebuilds by its kind and subject (an adult, a
+    place, a phone, …): each organisation's records are analysed apart (decision 18).
 
     Each rebuild refreshes the score, the children and the evidence. A dismissed alert stays
     dismissed until a rebuild finds more evidence than it had when it was dismissed.
@@ -31,7 +32,7 @@ class NetworkAlert(Base):
     __view_action__ = "network.view"
     __scope_columns__ = {"organisation": "organisation_id"}
     __table_args__ = (
-        UniqueConstraint("kind", "subject_type", "subject_key"),
+        UniqueConstraint("organisation_id", "kind", "subject_type", "subject_key"),
         Index("ix_network_alert_status_score", "status", "score"),
     )
 
@@ -59,7 +60,7 @@ class NetworkAlert(Base):
     dismissed_evidence_count: Mapped[int | None]
     first_raised_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_raised_at: Mapped[datetime] = mapped_column(default=clock.now)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     # Small, and read with the alert everywhere it is shown: loaded with it in one more query.
@@ -159,13 +160,15 @@ class AlertNote(Base):
 
 
 class PlaceBaseline(Base):
-    """How busy the median place of each kind is with children, from the last full rebuild.
+    """How busy the median place of each kind is with children, in one organisation's records,
+    from the last full rebuild.
 
     An incremental check sees only part of the network, so it weighs hotspots with these.
     """
 
     __tablename__ = "network_baseline"
 
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
     place_type: Mapped[str] = mapped_column(String(30), primary_key=True)
     median_children: Mapped[float]
     computed_at: Mapped[datetime] = mapped_column(default=clock.now)

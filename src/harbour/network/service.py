@@ -1,5 +1,9 @@
-"""Network analysis as a job: build the graph, detect, and describe the alerts by the external ids
-given in the import files, with the evidence in words a supervisor can check."""
+"""Network analysis as a job: build each organisation's graph, detect, and describe the alerts by
+the external ids given in the import files, with the evidence in words a supervisor can check.
+
+Every organisation is analysed apart, from its own records only (decision 18): one organisation's
+children are never counted in, or named by, another's alerts, and its places never set another's
+"usual" place."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from harbour.network import detect as detection
 from harbour.network import graph as entity
 from harbour.network.detect import Alert
 from harbour.network.graph import EntityGraph, Link, Node
-from harbour.people.models import ImportRef
+from harbour.people.models import ImportRef, Person
 from harbour.settings import get_settings
 
 LINK_WORDS = {
@@ -32,7 +36,8 @@ LINK_WORDS = {
 
 
 class Analysis:
-    """The alerts of one full rebuild, and how to name what they refer to."""
+    """The alerts of one organisation's network (all of it, or a part), and how to name what
+    they refer to."""
 
     def __init__(
         self,
@@ -40,10 +45,13 @@ class Analysis:
         g: EntityGraph,
         alerts: list[Alert],
         base: dict[str, float] | None = None,
+        *,
+        organisation: int,
     ) -> None:
         self.g = g
         self.alerts = alerts
         self.base = base  # the medians by place type, from a full rebuild only
+        self.organisation = organisation
         self.session = session
         self.external: dict[tuple[str, int], str] = {}
         self._named: set[int] = set()
@@ -126,12 +134,88 @@ class Analysis:
         self.prepare(chosen)
         return [self.describe(a) for a in chosen]
 
+    @property
+    def parts(self) -> list[Analysis]:
+        return [self]
 
-def analyse(session: Session, *, as_of: datetime | None = None) -> Analysis:
-    """Rebuild the whole network from the database and detect every alert."""
-    g = entity.build(session, as_of or clock.now())
+
+def _order(alert: Alert) -> tuple[float, str, str]:
+    return (-alert.score, alert.kind, str(alert.subject.key))
+
+
+class Rebuild:
+    """A full rebuild: one analysis for each organisation that holds people.
+
+    A rebuild of a single organisation reads as that organisation's analysis (its graph `g`,
+    its naming), so code written for one force needs no change.
+    """
+
+    def __init__(self, parts: list[Analysis]) -> None:
+        self.parts = parts
+
+    @property
+    def organisations(self) -> list[int]:
+        return [part.organisation for part in self.parts]
+
+    @property
+    def alerts(self) -> list[Alert]:
+        """Every organisation's alerts, highest score first."""
+        return sorted((a for part in self.parts for a in part.alerts), key=_order)
+
+    @property
+    def entities(self) -> int:
+        return sum(len(part.g.nodes) for part in self.parts)
+
+    @property
+    def links(self) -> int:
+        return sum(len(part.g.links) for part in self.parts)
+
+    def listed(self, min_score: float | None = None) -> list[dict[str, Any]]:
+        """Every organisation's alerts at or above `min_score` (default: the setting), described,
+        highest score first."""
+        floor = get_settings().network_alert_min_score if min_score is None else min_score
+        chosen = [(a, part) for part in self.parts for a in part.alerts if a.score >= floor]
+        chosen.sort(key=lambda pair: _order(pair[0]))
+        for part in self.parts:
+            part.prepare([a for a, p in chosen if p is part])
+        return [part.describe(a) for a, part in chosen]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "parts":
+            raise AttributeError(name)
+        if len(self.parts) != 1:
+            raise AttributeError(
+                f"A rebuild of {len(self.parts)} organisations has no single {name!r}: "
+                "read it from each of its parts"
+            )
+        return getattr(self.parts[0], name)
+
+
+def organisations(session: Session) -> list[int]:
+    """The organisations that hold people (each has a network of its own), in order."""
+    return sorted(
+        session.scalars(
+            select(Person.organisation_id).where(Person.merged_into_id.is_(None)).distinct()
+        )
+    )
+
+
+def analyse(session: Session, *, as_of: datetime | None = None) -> Rebuild:
+    """Rebuild every organisation's network from the database and detect every alert."""
+    when = as_of or clock.now()
+    return Rebuild(
+        [analyse_organisation(session, org, as_of=when) for org in organisations(session)]
+    )
+
+
+def analyse_organisation(
+    session: Session, organisation: int, *, as_of: datetime | None = None
+) -> Analysis:
+    """Rebuild one organisation's network from its own records and detect its alerts."""
+    g = entity.build(session, as_of or clock.now(), organisation=organisation)
     base = detection.baseline(g)
-    return Analysis(session, g, detection.detect(g, get_settings(), base), base)
+    found = detection.detect(g, get_settings(), base)
+    return Analysis(session, g, found, base, organisation=organisation)
 
 
 def analyse_around(
@@ -139,8 +223,11 @@ def analyse_around(
     around: entity.Around,
     base: dict[str, float],
     *,
+    organisation: int,
     as_of: datetime | None = None,
 ) -> Analysis:
-    """Detect on the part of the network around some records, with a full rebuild's medians."""
-    g = entity.build(session, as_of or clock.now(), around)
-    return Analysis(session, g, detection.detect(g, get_settings(), base))
+    """Detect on the part of an organisation's network around some records, with its last full
+    rebuild's medians."""
+    g = entity.build(session, as_of or clock.now(), around, organisation=organisation)
+    found = detection.detect(g, get_settings(), base)
+    return Analysis(session, g, found, organisation=organisation)

@@ -74,16 +74,26 @@ def _describe(edge: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def busy_types(session: Session, medians: dict[str, float] | None = None) -> tuple[str, ...]:
+def busy_types(
+    session: Session,
+    medians: dict[str, float] | None = None,
+    *,
+    organisation: int | None = None,
+) -> tuple[str, ...]:
     """Place types shown but not walked through: schools, stations and hospitals, and every type
     whose median place saw at least `network_busy_place_children` unexplained children at the last
     full rebuild (fast-food outlets, parks and shops, in the simulated force). `medians` are
-    those of the rebuild when the caller has read them already."""
+    those of the rebuild when the caller has read them already; otherwise those of the
+    `organisation` (of any organisation, without one)."""
     floor = get_settings().network_busy_place_children
     if medians is None:
-        rows = session.execute(select(PlaceBaseline.place_type, PlaceBaseline.median_children))
-        medians = {kind: median for kind, median in rows}
-    return tuple(sorted({*BUSY, *(kind for kind, median in medians.items() if median >= floor)}))
+        query = select(PlaceBaseline.place_type, PlaceBaseline.median_children)
+        if organisation is not None:
+            query = query.where(PlaceBaseline.organisation_id == organisation)
+        busy = {kind for kind, median in session.execute(query) if median >= floor}
+    else:
+        busy = {kind for kind, median in medians.items() if median >= floor}
+    return tuple(sorted({*BUSY, *busy}))
 
 
 def parse_node(text: str) -> tuple[str, str]:
@@ -127,17 +137,23 @@ def walk(
     since: date | None = None,
     limit: int = MAX_NODES,
     busy: tuple[str, ...] | None = None,
+    organisation: int | None = None,
 ) -> Walk:
     """Walk `steps` links out from the centres (at most MAX_STEPS), people in scope only.
 
-    Without an actor (Harbour's own incremental alert check) every person is walked. Places of
-    the `busy` types (default `busy_types`) are shown but not walked through unless they are a
-    centre. A place reached by the walk contributes its most recent `2 * limit` episodes and
-    links, no more: the walk keeps `limit` nodes in all, so older ones could not be shown.
+    Without an actor (Harbour's own incremental alert check) every person is walked, or with
+    `organisation` every person, place and vehicle of that organisation. Places of the `busy`
+    types (default `busy_types` of the viewer's organisation) are shown but not walked through
+    unless they are a centre. A place reached by the walk contributes its most recent
+    `2 * limit` episodes and links, no more: the walk keeps `limit` nodes in all, so older ones
+    could not be shown.
     """
-    busy = busy_types(session) if busy is None else busy
+    if busy is None:
+        busy = busy_types(
+            session, organisation=actor.organisation_id if actor is not None else organisation
+        )
     result = Walk()
-    visible = _Visible.of(actor)
+    visible = _Visible.of(actor, organisation)
     frontier = _in_scope(session, visible, set(centres))
     start = frontier
     result.nodes |= frontier
@@ -185,7 +201,13 @@ class _Visible:
     vehicle: Any
 
     @classmethod
-    def of(cls, actor: Actor | None) -> _Visible:
+    def of(cls, actor: Actor | None, organisation: int | None = None) -> _Visible:
+        if actor is None and organisation is not None:  # Harbour's check of one organisation
+            return cls(
+                Person.organisation_id == organisation,
+                Place.organisation_id == organisation,
+                Vehicle.organisation_id == organisation,
+            )
         if actor is None:  # Harbour's own check: every record (people are still read, to exist)
             return cls(true(), None, None)
         return cls(

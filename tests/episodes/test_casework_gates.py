@@ -523,3 +523,28 @@ def test_the_episode_page_names_a_person_on_return(
         page = client.get(url).text
     assert 'data-testid="named"' in page and "MARSH" in page.upper()
     assert 'href="/people/"' not in page
+
+
+def test_imported_history_starts_the_clocks_and_the_triggers(session: Session, hub: User) -> None:
+    from harbour.episodes.models import EpisodeStatus
+
+    child = _child(session, hub)
+    with clock.frozen(T0):
+        rows = [
+            Episode(
+                person_id=child.id,
+                organisation_id=hub.organisation_id,
+                status=EpisodeStatus.closed if days else EpisodeStatus.missing,
+                reported_at=T0 - timedelta(days=days, hours=3),
+                imported=True,
+            )
+            for days in (40, 20, 0)
+        ]
+        session.add_all(rows)
+        session.flush()
+        assert service.start_imported_clocks(session, JOB) == 1
+    (grading,) = service.open_reviews(session, rows[2])
+    assert grading.kind == "grading" and grading.due_at < T0  # an old report: overdue at once
+    meeting = tasks.open_task_of_kind(session, child.id, "strategy_meeting")
+    assert meeting is not None and meeting.trigger == "3 episodes in 90 days"
+    assert meeting.episode_id == rows[2].id and meeting.owner_id is None

@@ -27,7 +27,7 @@ from harbour.episodes.records import (
     review_topic,
     reviews,
 )
-from harbour.episodes.triggers import absence_triggers
+from harbour.episodes.triggers import absence_triggers, check_triggers
 from harbour.risk.grades import RiskGrade
 from harbour.settings import get_settings
 from harbour.tasks import service as tasks
@@ -71,29 +71,35 @@ def _replan(
         _schedule(session, episode, due)
 
 
-def start_imported_clocks(session: Session) -> int:
-    """Set the review clocks of open, graded episodes that have none (imported history), timed
-    from the report; stop the clocks of episodes that are no longer missing. Return how many
-    reviews were scheduled."""
+def start_imported_clocks(session: Session, actor: Actor) -> int:
+    """Set the clocks of open imported episodes that have none, timed from the report: the
+    review clocks of graded ones, the grading clock of ungraded ones (overdue at once when the
+    report is old, so it escalates); run the triggers on every open one (repeat missing, found
+    out of area) as a live report would; stop the clocks of episodes that are no longer
+    missing. Return how many reviews were scheduled."""
     now = clock.now()
     has_review = select(Review.id).where(Review.episode_id == Episode.id).exists()
     scheduled = 0
     waiting = session.scalars(
-        select(Episode).where(
-            Episode.status == EpisodeStatus.missing, Episode.risk_grade.is_not(None), ~has_review
-        )
-    )
+        select(Episode).where(Episode.status == EpisodeStatus.missing, ~has_review)
+    ).all()
     for episode in waiting:
-        assert episode.risk_grade is not None
+        if episode.risk_grade is None:
+            _schedule(session, episode, clocks.grading_due(episode.reported_at))
+            scheduled += 1
+            continue
         for due in clocks.first_reviews(episode.risk_grade, episode.reported_at):
             _schedule(session, episode, due)
             scheduled += 1
+    for episode in waiting:
+        check_triggers(session, actor, episode, person_of(session, episode), [])
     stale = session.scalars(
         select(Review)
         .join(Episode, Episode.id == Review.episode_id)
         .where(
             Review.done_at.is_(None),
             Review.cancelled_at.is_(None),
+            Review.kind != clocks.RETURN,
             Episode.status != EpisodeStatus.missing,
         )
     )

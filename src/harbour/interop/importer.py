@@ -421,7 +421,7 @@ def finish(summary: Summary, actor: Actor, *, bulk: bool) -> None:
     """Sort the rejections and record the whole batch as one import event in the audit log."""
     summary.rejected.sort(key=lambda r: (r.file, r.line))
     with db.unit_of_work() as session:
-        reviews = episodes.start_imported_clocks(session)
+        reviews = episodes.start_imported_clocks(session, actor)
         audit.record(
             session,
             actor,

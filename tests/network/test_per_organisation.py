@@ -24,6 +24,7 @@ from harbour.network import alerts, incremental
 from harbour.network import service as network
 from harbour.network.models import NetworkAlert, PlaceBaseline
 from harbour.people.models import Association, AssociationType, Person, PersonPhone, Place
+from harbour.tasks.models import Notification
 from tests.factories import (
     csrf_from,
     make_episode,
@@ -312,3 +313,24 @@ def test_the_migration_gives_alerts_and_medians_an_organisation_and_back(tmp_pat
         command.upgrade(config, "head")
         connection.commit()
     engine.dispose()
+
+
+def test_only_the_alerts_organisation_is_told_of_it(
+    session: Session, phone: tuple[Side, Side]
+) -> None:
+    """An episode of A's child that B's officer owns (recorded by B): B's officer is not told of
+    A's alert, which they could not open."""
+    a, b = phone
+    ours = make_episode(session, a.officer, a.children[0])
+    theirs = make_episode(session, a.officer, a.children[1])
+    theirs.organisation_id, theirs.owner_id = b.org.id, b.officer.id
+    ours.owner_id = a.officer.id
+    session.flush()
+    alerts.store(session, network.analyse(session))
+    (alert,) = _alerts_of(session, a.org, "shared_phone")
+    told = set(
+        session.scalars(
+            select(Notification.user_id).where(Notification.link == f"/network/alerts/{alert.id}")
+        )
+    )
+    assert a.officer.id in told and a.investigator.id in told and b.officer.id not in told

@@ -334,3 +334,37 @@ def test_only_the_alerts_organisation_is_told_of_it(
         )
     )
     assert a.officer.id in told and a.investigator.id in told and b.officer.id not in told
+
+
+def test_the_links_page_lists_only_links_the_viewers_organisation_recorded(
+    client: TestClient, session: Session
+) -> None:
+    a, b = _side(session, 1, "Ashdown"), _side(session, 0, "Birchall")
+    child = a.children[0]
+    adult = make_person(session, b.officer, given_name="Dean", family_name="Marsh")
+    ours = make_person(session, a.officer, given_name="Rory", family_name="Vance")
+    for subject, org, words in (
+        (adult, b.org, "Their informant says so"),
+        (ours, a.org, "Our own patrol saw them"),
+    ):
+        session.add(
+            Association(
+                subject_id=subject.id, object_person_id=child.id, type=AssociationType.associate,
+                organisation_id=org.id, source_text=words, intel_source="2",
+                intel_assessment="B", intel_handling="C",
+            )
+        )  # fmt: skip
+    session.commit()
+    sign_in(client, a.investigator.username)
+    here = f"/people/{child.id}/intelligence"
+    client.post(
+        f"/people/{child.id}/justify",
+        data={
+            "reason": "safeguarding",
+            "next": here,
+            "csrf_token": csrf_from(client.get("/").text),
+        },
+    )
+    page = client.get(here).text
+    assert "Our own patrol saw them" in page and "VANCE, Rory" in page
+    assert "Their informant" not in page and "a person you cannot see" not in page

@@ -40,11 +40,15 @@ def grading_text(link: Association) -> str | None:
 
 
 def links_of(session: Session, actor: Actor, person: Person) -> list[Row]:
-    """Every link that names the person, newest first, with the other end in words (a person,
-    place or vehicle the actor may not see is named only as one they cannot see)."""
+    """Every link the actor may see that names the person, newest first, with the other end in
+    words (a person, place or vehicle the actor may not see is named only as one they cannot
+    see). A link another organisation recorded is theirs, with its source, and is not listed."""
     links = session.scalars(
         select(Association)
-        .where(or_(Association.subject_id == person.id, Association.object_person_id == person.id))
+        .where(
+            or_(Association.subject_id == person.id, Association.object_person_id == person.id),
+            access.visible(actor, Association),
+        )
         .order_by(Association.observed_at.desc().nulls_last(), Association.id.desc())
     ).all()
     people = {

@@ -1,18 +1,30 @@
-"""No request stalls another: what renders after a request's unit of work (an error page, the
-header's unread count) never leaves a session holding the database (issue 16, finding 1)."""
+"""No request stalls another (issue 16): what renders after a request's unit of work (an error
+page, the header's unread count) never leaves a session holding the database (finding 1); after
+any kind of error, twenty users' saves at once all succeed at once (the acceptance test)."""
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
-from harbour import db
+from harbour import db, web
 from harbour.actor import Role
+from harbour.audit import service as audit
 from tests.conftest import migrate
-from tests.factories import make_user, sign_in
+from tests.factories import PASSWORD, csrf_from, make_person, make_team, make_user, sign_in
 
 
 def test_a_refused_page_leaves_no_session_holding_the_write_lock(
@@ -43,3 +55,178 @@ def test_a_refused_page_leaves_no_session_holding_the_write_lock(
     finally:
         db.bind(engine)
         own.dispose()
+
+
+# -- the acceptance test: an error of each kind, then twenty users' saves at once ---------------
+
+
+@pytest.fixture
+def own_database(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """A database of the test's own, built by the migrations, where requests really commit (on
+    PostgreSQL when HARBOUR_TEST_DATABASE_URL is set, as a scratch database beside it)."""
+    if engine.dialect.name == "sqlite":
+        own = db.make_engine(f"sqlite:///{tmp_path / 'holding-up.db'}")
+        server = drop = None
+    else:
+        name = f"{engine.url.database}_holding_up_{os.getpid()}"
+        server = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        with server.connect() as c:
+            c.execute(text(drop))
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        own = db.make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
+    migrate(own)
+    db.bind(own)
+    try:
+        yield own
+    finally:
+        db.bind(engine)
+        own.dispose()
+        if server is not None and drop is not None:
+            with server.connect() as c:
+                c.execute(text(drop))
+            server.dispose()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve `app` with a real uvicorn server in a thread of this process; yield its base URL."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("uvicorn did not start within 30 seconds")
+            time.sleep(0.05)
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _app_with_a_failing_route() -> FastAPI:
+    """Harbour, plus (in this test's own app only) a page that writes, then fails unexpectedly."""
+    from harbour.app import create_app
+
+    failing = web.page_router()
+
+    @failing.get("/test-only/fail")
+    def fail(session: web.SessionDep, actor: web.ActorDep) -> None:
+        audit.record(session, actor, "view", "test_failure", 1, justification="test")
+        raise RuntimeError("a failure raised on purpose by the holding-up test")
+
+    app = create_app()
+    app.include_router(failing)
+    return app
+
+
+class User:
+    """One signed-in browser: its own cookies, its own person to save, the version it holds."""
+
+    def __init__(self, base: str, username: str, person_id: int) -> None:
+        self.http = httpx.Client(base_url=base, follow_redirects=False, timeout=120)
+        self.person_id = person_id
+        page = self.http.get("/sign-in")
+        signed = self.http.post(
+            "/sign-in",
+            data={"username": username, "password": PASSWORD, "next": "/"}
+            | {"csrf_token": csrf_from(page.text)},
+        )
+        assert signed.status_code == 303, signed.text[:300]
+        self.token = csrf_from(self.http.get("/").text)
+        justified = self.http.post(
+            f"/people/{person_id}/justify",
+            data={"csrf_token": self.token, "reason": "risk_assessment"},
+        )
+        assert justified.status_code == 303, justified.text[:300]
+        form = self.http.get(f"/people/{person_id}/edit")
+        assert form.status_code == 200, form.text[:300]
+        found = re.search(r'name="version" value="(\d+)"', form.text)
+        assert found, "the edit form carries no version"
+        self.version = int(found.group(1))
+        self.saves = 0
+
+    def save(self) -> tuple[int, float]:
+        """Change this user's person; return the status and how long the save took."""
+        self.saves += 1
+        form = {
+            "csrf_token": self.token,
+            "given_name": f"Saved{self.saves}",
+            "family_name": "Holding",
+            "sex": "unknown",
+            "version": str(self.version),
+        }
+        started = time.perf_counter()
+        response = self.http.post(f"/people/{self.person_id}/edit", data=form)
+        took = time.perf_counter() - started
+        if response.status_code == 303:
+            self.version += 1
+        return response.status_code, took
+
+
+def _error_of_each_kind(user: User) -> dict[str, Callable[[], httpx.Response]]:
+    """A way to make each kind of error page, and the status it answers."""
+    edit = f"/people/{user.person_id}/edit"
+    return {
+        "403": lambda: user.http.get("/admin/users"),  # a hub officer may not manage users
+        "404": lambda: user.http.get("/people/2000000000"),  # nobody holds it
+        "403 csrf": lambda: user.http.post(edit, data={"given_name": "No token", "version": "1"}),
+        "400 validation": lambda: user.http.post(
+            edit, data={"csrf_token": user.token, "version": "not a number"}
+        ),
+        "422 form": lambda: user.http.post(
+            edit,
+            data={"csrf_token": user.token, "version": str(user.version), "sex": "unknown"},
+        ),
+        "500": lambda: user.http.get("/test-only/fail"),
+    }
+
+
+USERS = 20
+# The saves must not queue behind anything an error page left open: a leaked session on SQLite
+# holds the write lock, and every save then waits the busy timeout (tens of seconds) and fails.
+# Twenty saves at once on a small shared test machine each take well under a second; the bound
+# is generous so that a slow machine does not fail the test, and still far below a lock wait.
+SLOWEST_SAVE_SECONDS = 5.0
+
+
+def test_after_an_error_of_each_kind_twenty_users_save_at_once(own_database: Engine) -> None:
+    with db.unit_of_work() as session:
+        team = make_team(session)
+        accounts = []
+        for _ in range(USERS):
+            user = make_user(session, Role.hub_officer, team=team)
+            accounts.append((user.username, make_person(session, user).id))
+    with serving(_app_with_a_failing_route()) as base:
+        users = [User(base, username, person_id) for username, person_id in accounts]
+        with ThreadPoolExecutor(USERS) as pool:
+            for kind, make_error in _error_of_each_kind(users[0]).items():
+                expected = int(kind.split()[0])
+                assert make_error().status_code == expected, kind
+                start = threading.Barrier(USERS)
+
+                def save(user: User, start: threading.Barrier = start) -> tuple[int, float]:
+                    start.wait()
+                    return user.save()
+
+                results = list(pool.map(save, users))
+                statuses = [status for status, _ in results]
+                slowest = max(took for _, took in results)
+                assert statuses == [303] * USERS, f"after the {kind} page: {statuses}"
+                assert slowest < SLOWEST_SAVE_SECONDS, f"after the {kind} page: {slowest:.1f} s"
+        for user in users:
+            user.http.close()

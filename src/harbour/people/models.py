@@ -4,6 +4,7 @@ them (what the network is built from), and the external ids that imports gave ea
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import KeyedColumnElement
 
-from harbour import clock
+from harbour import clock, timefmt
 from harbour.db import Base, Timestamps
 from harbour.linkage.prepare import name_keys
 
@@ -77,7 +78,26 @@ FLAGS: dict[str, str] = {
     "weapons": "Weapons warning",
     "violence": "Violence warning",
     "drugs": "Drugs",
+    "missing_from_care": "Missing from care",
 }
+# The same codes as the risk questionnaire's force_flags (risk.schemas.ForceFlag); a test keeps
+# the two lists in step.
+
+CHILD_AGE = 18
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A warning marker or flag on a person's record, with the day it is next reviewed."""
+
+    code: str
+    label: str
+    review_on: date | None = None
+
+    @property
+    def review_due(self) -> bool:
+        """Whether the review day has come (today or earlier, in UK local time)."""
+        return self.review_on is not None and self.review_on <= timefmt.local(clock.now()).date()
 
 
 class Person(Timestamps, Base):
@@ -149,6 +169,25 @@ class Person(Timestamps, Base):
         if family and given:
             return f"{family}, {given}"
         return family or given or "Unnamed person"
+
+    @property
+    def age(self) -> int | None:
+        """Age in whole years today, when the date of birth is known."""
+        return timefmt.age(self.date_of_birth)
+
+    @property
+    def is_child(self) -> bool:
+        """Under 18 today; someone whose age is not known is not taken to be a child here."""
+        age = self.age
+        return age is not None and age < CHILD_AGE
+
+    @property
+    def markers(self) -> list[Marker]:
+        """The record's warning markers and flags, in the order of FLAGS, unknown codes last."""
+        codes = list(self.flags or [])
+        order = {code: i for i, code in enumerate(FLAGS)}
+        codes.sort(key=lambda c: (order.get(c, len(order)), c))
+        return [Marker(c, FLAGS.get(c, c.replace("_", " ").capitalize())) for c in codes]
 
 
 @event.listens_for(Person, "before_insert")

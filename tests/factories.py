@@ -90,6 +90,16 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None
     assert response.status_code == 303, response.text[:500]
 
 
+def justify(client: TestClient, person_id: int, next_url: str) -> None:
+    """Give the usual reason for opening a person's records, as the justification page asks."""
+    token = csrf_from(client.get("/").text)
+    response = client.post(
+        f"/people/{person_id}/justify",
+        data={"reason": "active_investigation", "next": next_url, "csrf_token": token},
+    )
+    assert response.status_code == 303 and response.headers["location"] == next_url
+
+
 def api_token(session: Session, user: User) -> str:
     _, plain = credentials.create_token(session, actor_of(user), user, name="tests")
     session.commit()

@@ -139,6 +139,13 @@ def sign_in(page: Page, username: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def justify(page: Page) -> None:
+    """Answer the justification page with the usual reason and go on to the record."""
+    expect(page.get_by_role("heading", name="Why are you viewing this record?")).to_be_visible()
+    page.get_by_label("Active missing person investigation").check()
+    page.get_by_role("button", name="Continue to the record").click()
+
+
 def signed_in(browser: Browser, base: str, username: str) -> tuple[BrowserContext, Page]:
     """A new browser context signed in as a demo user."""
     context = browser.new_context(base_url=base)

@@ -22,7 +22,13 @@ from harbour import clock, db, demo
 from harbour.actor import Channel, system_actor
 from harbour.auth.models import User
 from harbour.episodes import service as episodes
-from tests.browser.conftest import fill_when, serious_violations, server_in_thread, signed_in
+from tests.browser.conftest import (
+    fill_when,
+    justify,
+    serious_violations,
+    server_in_thread,
+    signed_in,
+)
 from tests.factories import make_person
 
 pytestmark = pytest.mark.browser
@@ -69,16 +75,10 @@ def live(engine: Engine) -> Iterator[Live]:
             yield Live(base, advance)
 
 
-def _justify(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Why are you viewing this record?")).to_be_visible()
-    page.get_by_label("Active missing person investigation").check()
-    page.get_by_role("button", name="Continue to the record").click()
-
-
 def _open(browser: Browser, live: Live, username: str, url: str) -> tuple[object, Page]:
     context, page = signed_in(browser, live.base, username)
     page.goto(url)
-    _justify(page)
+    justify(page)
     return context, page
 
 
@@ -89,7 +89,7 @@ def test_a_looked_after_child_from_first_call_to_closure(browser: Browser, live:
     page.get_by_label("Name", exact=True).fill("leah stonebridge")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Report missing STONEBRIDGE, Leah").click()
-    _justify(page)
+    justify(page)
     page.get_by_label("Reporter's name").fill("Jo Adebayo")
     page.get_by_label("Relationship to the missing person").fill("residential care worker")
     page.get_by_label("Where they were last seen").fill("Leaving the children's home at 19:00")

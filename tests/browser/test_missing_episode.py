@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import Engine, select
 
 from harbour import clock, db, demo
@@ -25,6 +25,7 @@ from harbour.episodes import service as episodes
 from harbour.episodes.models import EpisodeStatus
 from tests.browser.conftest import (
     fill_when,
+    justify,
     serious_violations,
     server_in_thread,
     sign_in,
@@ -84,12 +85,6 @@ def live(engine: Engine) -> Iterator[Live]:
             yield Live(base, advance)
 
 
-def _justify(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Why are you viewing this record?")).to_be_visible()
-    page.get_by_label("Active missing person investigation").check()
-    page.get_by_role("button", name="Continue to the record").click()
-
-
 def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> None:
     # A call handler takes the report.
     handler, page = signed_in(browser, live.base, "call_handler")
@@ -97,7 +92,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     page.get_by_label("Name", exact=True).fill("maya bright")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Report missing BRIGHTWATER, Maya").click()
-    _justify(page)
+    justify(page)
     expect(page.get_by_role("heading", name="Missing report")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Reporter's name").fill("Sam Okafor")
@@ -113,7 +108,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     # A hub officer grades her, with everything the force holds in front of them.
     hub, page = signed_in(browser, live.base, "hub_officer")
     page.goto(episode_url)
-    _justify(page)
+    justify(page)
     page.get_by_role("link", name="Grade the risk").click()
     panel = page.get_by_test_id("force-data")
     expect(panel).to_contain_text("2 before this one")
@@ -155,7 +150,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     live.advance(timedelta(minutes=30))  # type: ignore[operator]
     hub, page = signed_in(browser, live.base, "hub_officer")
     page.goto(episode_url)
-    _justify(page)
+    justify(page)
     page.get_by_text("Record that they were found or came back").click()
     fill_when(page, "found_at", 20)
     page.get_by_label("Where", exact=True).fill("Station Road, outside the chicken shop")
@@ -187,7 +182,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     hub.close()
     inspector, page = signed_in(browser, live.base, "inspector")
     page.goto(episode_url)
-    _justify(page)
+    justify(page)
     page.get_by_role("link", name="Do this review").click()
     expect(page.get_by_role("heading", name="Inspector: review of the return")).to_be_visible()
     page.get_by_label("What happens next").fill("Exploitation screening with the hub today")
@@ -197,7 +192,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     inspector.close()
     hub, page = signed_in(browser, live.base, "hub_officer")
     page.goto(episode_url)
-    _justify(page)
+    justify(page)
     gated = page.get_by_test_id("gated-task")
     expect(gated.filter(has_text="Exploitation screening")).to_have_count(1)
     while gated.count():  # the screening, and the repeat-missing strategy meeting

@@ -25,6 +25,7 @@ from harbour.tasks import service as tasks
 from tests.factories import (
     actor_of,
     csrf_from,
+    justify,
     make_episode,
     make_person,
     make_team,
@@ -376,11 +377,7 @@ def test_the_page_shows_a_late_return_interview(
         advance(timedelta(hours=80))
         sign_in(client, hub.username)
         url = f"/episodes/{episode.id}"
-        token = csrf_from(client.get("/").text)
-        client.post(
-            f"/people/{episode.person_id}/justify",
-            data={"reason": "active_investigation", "next": url, "csrf_token": token},
-        )
+        justify(client, episode.person_id, url)
         page = client.get(url).text
     assert 'data-testid="rhi-late">Late' in page
 
@@ -507,11 +504,7 @@ def test_the_episode_page_names_a_person_on_return(
         session.commit()
         sign_in(client, hub.username)
         url = f"/episodes/{episode.id}"
-        token = csrf_from(client.get("/").text)
-        client.post(
-            f"/people/{episode.person_id}/justify",
-            data={"reason": "active_investigation", "next": url, "csrf_token": token},
-        )
+        justify(client, episode.person_id, url)
         page = client.get(url).text
         token = csrf_from(page)
         form = {"csrf_token": token, "version": str(episode.version), "named_step": "found_with"}

@@ -21,6 +21,7 @@ from harbour.tasks import service as tasks
 from tests.factories import (
     actor_of,
     csrf_from,
+    justify,
     make_episode,
     make_person,
     make_team,
@@ -34,15 +35,6 @@ T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 def _post(client: TestClient, url: str, data: dict[str, str], page: str = "/") -> int:
     token = csrf_from(client.get(page).text)
     return client.post(url, data=data | {"csrf_token": token}).status_code
-
-
-def _justify(client: TestClient, person_id: int, next_url: str) -> None:
-    token = csrf_from(client.get("/").text)
-    response = client.post(
-        f"/people/{person_id}/justify",
-        data={"reason": "active_investigation", "next": next_url, "csrf_token": token},
-    )
-    assert response.status_code == 303 and response.headers["location"] == next_url
 
 
 def test_a_call_handler_finds_the_person_and_reports_them_missing(
@@ -64,7 +56,7 @@ def test_a_call_handler_finds_the_person_and_reports_them_missing(
     # The report form shows personal data, so it asks why first; then the Philomena profile.
     asked = client.get(f"/episodes/new/{person.id}")
     assert "Why are you viewing this record?" in asked.text
-    _justify(client, person.id, f"/episodes/new/{person.id}")
+    justify(client, person.id, f"/episodes/new/{person.id}")
     form = client.get(f"/episodes/new/{person.id}").text
     assert "Philomena profile on record" in form and "Brixton library" in form
     token = csrf_from(form)
@@ -119,7 +111,7 @@ def test_the_grading_screen_shows_the_force_data_and_enforces_the_rules(
     episode = make_episode(session, hub, child)
     session.commit()
     sign_in(client, hub.username)
-    _justify(client, child.id, f"/episodes/{episode.id}/grade")
+    justify(client, child.id, f"/episodes/{episode.id}/grade")
     page = client.get(f"/episodes/{episode.id}/grade").text
     panel = page[page.index('data-testid="force-data"') :]
     assert "<strong>1</strong> before this one" in panel
@@ -170,7 +162,7 @@ def test_the_suggestion_follows_the_answers(client: TestClient, session: Session
     episode = make_episode(session, hub, adult)
     session.commit()
     sign_in(client, hub.username)
-    _justify(client, adult.id, f"/episodes/{episode.id}/grade")
+    justify(client, adult.id, f"/episodes/{episode.id}/grade")
     token = csrf_from(client.get("/").text)
     early = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
     assert "Low" in early.text and "Provisional" in early.text  # nothing answered yet
@@ -238,7 +230,7 @@ def test_the_episode_page_walks_from_missing_to_closed(
         session.commit()
         sign_in(client, hub.username)
         url = f"/episodes/{episode.id}"
-        _justify(client, episode.person_id, url)
+        justify(client, episode.person_id, url)
         page = client.get(url)
         assert page.status_code == 200
         assert "Reviews due" in page.text and "Record that they were found" in page.text
@@ -320,7 +312,7 @@ def test_the_episode_page_walks_from_missing_to_closed(
         client.cookies.clear()
         sign_in(client, sergeant.username)
         review_url = f"{url}/reviews/{returned.id}"
-        _justify(client, episode.person_id, review_url)
+        justify(client, episode.person_id, review_url)
         form = client.get(review_url)
         assert form.status_code == 200 and "Sergeant: review of the return" in form.text
         session.expire_all()
@@ -339,7 +331,7 @@ def test_the_episode_page_walks_from_missing_to_closed(
         assert done.status_code == 303
         client.cookies.clear()
         sign_in(client, hub.username)
-        _justify(client, episode.person_id, url)
+        justify(client, episode.person_id, url)
         token = csrf_from(client.get(url).text)
         assert post("close", {}) == 303
         page = client.get(url).text
@@ -359,7 +351,7 @@ def test_enquiries_actions_handover_and_briefing_through_the_page(
     session.commit()
     sign_in(client, hub.username)
     url = f"/episodes/{episode.id}"
-    _justify(client, episode.person_id, url)
+    justify(client, episode.person_id, url)
     token = csrf_from(client.get(url).text)
 
     def post(step: str, data: dict[str, str]) -> int:
@@ -415,7 +407,7 @@ def test_the_person_timeline_shows_every_episode_and_the_trigger(
         session.commit()
         sign_in(client, hub.username)
         url = f"/people/{child.id}/episodes"
-        _justify(client, child.id, url)
+        justify(client, child.id, url)
         page = client.get(url).text
     assert page.count('class="moj-timeline__item"') == 3
     assert "Trigger: 3 episodes in 90 days" in page
@@ -430,7 +422,7 @@ def test_a_sergeant_does_a_review_through_the_page(client: TestClient, session: 
     session.commit()
     sign_in(client, sergeant.username)
     url = f"/episodes/{episode.id}/reviews/{review.id}"
-    _justify(client, episode.person_id, url)
+    justify(client, episode.person_id, url)
     page = client.get(url)
     assert page.status_code == 200 and "Sergeant: first review" in page.text
     token = csrf_from(page.text)
@@ -485,7 +477,7 @@ def test_a_photo_is_uploaded_shown_only_with_a_reason_and_checked(
         files={"photo": ("p.png", PNG, "image/png")},
     )
     assert "Why are you viewing this record?" in early.text  # asked why before anything else
-    _justify(client, episode.person_id, url)
+    justify(client, episode.person_id, url)
     fake = client.post(
         f"{url}/photos",
         data={"csrf_token": token, "version": str(episode.version)},
@@ -521,7 +513,7 @@ def test_a_report_can_carry_a_photo(client: TestClient, session: Session) -> Non
     person = make_person(session, officer, given_name="Pip")
     session.commit()
     sign_in(client, officer.username)
-    _justify(client, person.id, f"/episodes/new/{person.id}")
+    justify(client, person.id, f"/episodes/new/{person.id}")
     token = csrf_from(client.get(f"/episodes/new/{person.id}").text)
     form = {
         "csrf_token": token,
@@ -563,7 +555,7 @@ def test_found_out_of_area_through_the_page_opens_a_screening(
         advance(timedelta(minutes=10))
         sign_in(client, hub.username)
         url = f"/episodes/{episode.id}"
-        _justify(client, child.id, url)
+        justify(client, child.id, url)
         page = client.get(url).text
         assert '<option value="Croydon">' in page
         now = timefmt.local(clock.now() - timedelta(minutes=5))
@@ -597,7 +589,7 @@ def test_a_stale_save_shows_what_changed_and_keeps_what_was_typed(
     session.commit()
     sign_in(client, hub.username)
     url = f"/episodes/{episode.id}"
-    _justify(client, episode.person_id, url)
+    justify(client, episode.person_id, url)
     page = client.get(url).text
     read = str(episode.version)
     person = service.person_of(session, episode)
@@ -640,7 +632,7 @@ def test_saved_text_marks_the_language_to_challenge_on_the_episode(
     episode = make_episode(session, hub, child, circumstances="Streetwise, and mature for her age.")
     session.commit()
     sign_in(client, hub.username)
-    _justify(client, child.id, f"/episodes/{episode.id}")
+    justify(client, child.id, f"/episodes/{episode.id}")
     page = client.get(f"/episodes/{episode.id}").text
     assert page.count('<mark class="harbour-challenge"') >= 2
     assert "Instead: describe what is known" in page  # the alternative, with no JavaScript
@@ -657,7 +649,7 @@ def test_the_live_suggestion_needs_the_justification_and_is_audited(
     token = csrf_from(client.get("/").text)
     asked = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
     assert "say why you need the record" in asked.text and "Suggested grade" not in asked.text
-    _justify(client, child.id, f"/episodes/{episode.id}/grade")
+    justify(client, child.id, f"/episodes/{episode.id}/grade")
     views = session.scalar(text("SELECT count(*) FROM audit_event WHERE action = 'view'"))
     shown = client.post(f"/episodes/{episode.id}/grade/suggest", data={"csrf_token": token})
     assert "Suggested grade" in shown.text

@@ -147,14 +147,7 @@ def escalate_overdue(session: Session, actor: Actor) -> int:
             f"Overdue: {what} of {person.display_name} was due at "
             f"{timefmt.absolute(review.due_at)}; it is escalated to you ({rank.label})."
         )
-        readers = tasks.users_with_roles(session, episode.organisation_id, [rank])
-        tasks.notify(
-            session,
-            [*readers, episode.owner_id],
-            text,
-            f"/episodes/{episode.id}",
-            topic=review_topic(review),
-        )
+        _tell(session, episode, review, rank, text)
         before = review.escalation_level
         review.escalation_level = level
         review.escalated_at = now
@@ -169,6 +162,14 @@ def escalate_overdue(session: Session, actor: Actor) -> int:
             after={"review": review.id, "level": level, "to": rank.value},
         )
     return climbed
+
+
+def _tell(session: Session, episode: Episode, review: Review, rank: Role, text: str) -> None:
+    """Tell everyone of the rank, and the episode's owner, about a review; the message ends
+    when the review is done or stops."""
+    readers = tasks.users_with_roles(session, episode.organisation_id, [rank])
+    link = f"/episodes/{episode.id}"
+    tasks.notify(session, [*readers, episode.owner_id], text, link, topic=review_topic(review))
 
 
 def long_absences(session: Session, actor: Actor) -> int:
@@ -207,14 +208,7 @@ def long_absences(session: Session, actor: Actor) -> int:
             f"{person.display_name} has been missing for {passed:g} hours: regrade the risk "
             f"(a {review.rank} review is due by {timefmt.absolute(review.due_at)})."
         )
-        readers = tasks.users_with_roles(session, episode.organisation_id, [Role(review.rank)])
-        tasks.notify(
-            session,
-            [*readers, episode.owner_id],
-            text,
-            f"/episodes/{episode.id}",
-            topic=review_topic(review),
-        )
+        _tell(session, episode, review, Role(review.rank), text)
         audit.record(
             session,
             actor,

@@ -7,6 +7,7 @@ call's version, so that a decision made on a stale page is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -374,31 +375,45 @@ def decide(
     return RedirectResponse(f"/calls/{call_id}?saved={saved}", status_code=303)
 
 
+def _act(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    call_id: int,
+    action: str,
+    saved: str,
+    form: dict[str, str],
+    work: Callable[[Call, Fields], object],
+) -> Response:
+    """Do one change to a call from a form on its page: refused, the page comes back with the
+    messages and what was typed; done, the page reloads with a success banner."""
+    call, reason = _open(request, session, actor, call_id, action)
+    try:
+        work(call, Fields(form))
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        return _call_page(request, session, actor, call, reason, posted=form, errors=errors)
+    return RedirectResponse(f"/calls/{call_id}?saved={saved}", status_code=303)
+
+
 @pages.post("/calls/{call_id}/confirm")
 def confirm(
     request: Request, call_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    opened = _open(request, session, actor, call_id, decisions.SUPERVISOR_ACTION)
-    call, reason = opened
-    fields = Fields(form)
-    note = fields.text("note", "Why you agree", limit=5000)
-    try:
+    def work(call: Call, fields: Fields) -> None:
+        note = fields.text("note", "Why you agree", limit=5000)
         fields.check()
         decisions.confirm(session, actor, call, note, form_version(form))
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _call_page(request, session, actor, call, reason, posted=form, errors=errors)
-    return RedirectResponse(f"/calls/{call_id}?saved=confirmed", status_code=303)
+
+    action = decisions.SUPERVISOR_ACTION
+    return _act(request, session, actor, call_id, action, "confirmed", form, work)
 
 
 @pages.post("/calls/{call_id}/handover")
 def hand_over(
     request: Request, call_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    opened = _open(request, session, actor, call_id, "call.decide")
-    call, reason = opened
-    fields = Fields(form)
-    try:
+    def work(call: Call, fields: Fields) -> None:
         calls.check_version(call, form_version(form))  # a stale page is refused before its form
         data = fields.build(
             HandoverInput,
@@ -408,22 +423,17 @@ def hand_over(
             version=form_version(form),
         )
         decisions.record_handover(session, actor, call, data)
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _call_page(request, session, actor, call, reason, posted=form, errors=errors)
-    return RedirectResponse(f"/calls/{call_id}?saved=handover", status_code=303)
+
+    return _act(request, session, actor, call_id, "call.decide", "handover", form, work)
 
 
 @pages.post("/calls/{call_id}/person")
 def link_person(
     request: Request, call_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
-    opened = _open(request, session, actor, call_id, "call.record")
-    call, reason = opened
-    fields = Fields(form)
-    person_id = form_number(form.get("person_id"))
-    new_person = None if person_id else _new_person(fields)
-    try:
+    def work(call: Call, fields: Fields) -> None:
+        person_id = form_number(form.get("person_id"))
+        new_person = None if person_id else _new_person(fields)
         fields.check()
         if person_id is None and new_person is None:
             raise ValidationFailed(
@@ -432,7 +442,5 @@ def link_person(
         calls.link_person(
             session, actor, call, form_version(form), person_id=person_id, new_person=new_person
         )
-    except HarbourError as exc:
-        errors = form_failure(request, exc)
-        return _call_page(request, session, actor, call, reason, posted=form, errors=errors)
-    return RedirectResponse(f"/calls/{call_id}?saved=person", status_code=303)
+
+    return _act(request, session, actor, call_id, "call.record", "person", form, work)

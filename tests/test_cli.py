@@ -147,3 +147,33 @@ def test_reviews_escalate_reports_how_many(connection: Connection, session: Sess
     result = runner.invoke(app, ["reviews", "escalate"])
     assert result.exit_code == 0, result.output
     assert "overdue reviews escalated" in result.output
+    assert "long-absence regrades prompted" in result.output
+
+
+def test_the_server_runs_the_clocks_each_minute(connection: Connection, session: Session) -> None:
+    """`harbour serve` runs the clocks in a thread (--clocks): one turn of its loop prompts the
+    regrade of a person missing for a day, as cron's `harbour reviews escalate` would."""
+    import threading
+    from datetime import timedelta
+
+    from harbour import clock
+    from harbour.actor import Role
+    from harbour.cli.reviews import clocks_every_minute
+    from harbour.episodes import service as episodes
+    from tests.factories import make_episode, make_user
+
+    class OneTurn(threading.Event):
+        turns = 0
+
+        def wait(self, timeout: float | None = None) -> bool:
+            self.turns += 1
+            return self.turns > 1  # go round once, then stop
+
+    hub = make_user(session, Role.hub_officer)
+    with clock.frozen(clock.now() - timedelta(hours=25)):
+        episode = make_episode(session, hub)
+    session.commit()
+    clocks_every_minute(OneTurn())
+    session.expire_all()
+    kinds = [r.kind for r in episodes.open_reviews(session, episode)]
+    assert "absence_24" in kinds

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import structlog
 import typer
 
 from harbour import db
@@ -22,6 +25,14 @@ def reviews_escalate() -> None:
     (HARBOUR_LONG_ABSENCE_HOURS) gets a regrade prompt, and a child a strategy meeting. Several
     runs at the same time do not notify twice.
     """
+    count, prompted = run_clocks()
+    console.print(f"{count} overdue {'review' if count == 1 else 'reviews'} escalated.")
+    console.print(f"{prompted} long-absence {'regrade' if prompted == 1 else 'regrades'} prompted.")
+
+
+def run_clocks() -> tuple[int, int]:
+    """One run of the supervision clocks, each step in its own unit of work: the long-absence
+    prompts, then the escalations. Return how many reviews climbed and how many prompts."""
     from harbour.episodes import service as episodes
 
     job = system_actor(Channel.job, name="escalation")
@@ -29,5 +40,18 @@ def reviews_escalate() -> None:
         prompted = episodes.long_absences(session, job)
     with db.unit_of_work() as session:
         count = episodes.escalate_overdue(session, job)
-    console.print(f"{count} overdue {'review' if count == 1 else 'reviews'} escalated.")
-    console.print(f"{prompted} long-absence {'regrade' if prompted == 1 else 'regrades'} prompted.")
+    return count, prompted
+
+
+def clocks_every_minute(stop: threading.Event) -> None:
+    """Run the clocks each minute until `stop` is set (`harbour serve --clocks`); a failed run
+    is logged and the next one tries again."""
+    log = structlog.get_logger("harbour.clocks")
+    while not stop.wait(60):
+        try:
+            count, prompted = run_clocks()
+        except Exception:  # a database that is down for a minute must not stop the clocks
+            log.exception("clocks_failed")
+            continue
+        if count or prompted:
+            log.info("clocks_ran", escalated=count, prompted=prompted)

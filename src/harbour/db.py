@@ -166,4 +166,9 @@ def flush_or_conflict(session: Session, message: str) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
+        # The failed flush has ended the transaction. Roll it back now, so that whatever shows
+        # the "someone else changed this" page (the form, the header's unread count) can still
+        # read: left as it was, every read raised PendingRollbackError and the loser got a 500.
+        if not session.in_nested_transaction():
+            session.rollback()
         raise Conflict(message) from exc

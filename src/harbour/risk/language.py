@@ -2,12 +2,15 @@
 
 The phrase list is data (`language.toml`, or the force's own file named by
 HARBOUR_LANGUAGE_FILE); this module only matches it. Matching is by whole words, ignoring case.
+A reviewing supervisor confirms or corrects each phrase found (`flagged_phrases`, then
+`review_language` with their answers): a list flags words, a person judges them in context.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,3 +88,97 @@ def marked(text: str | None, lexicon: Lexicon | None = None) -> Markup:
         at = finding.end
     out.append(escape(text[at:]))
     return Markup("").join(out)
+
+
+# -- the reviewing supervisor's verdict on each phrase found ------------------------------------
+
+VERDICTS = {
+    "challenge": "Agree it should be challenged",
+    "fair": "The wording is fair here",
+}
+FIELD = "language"  # the form's fields: language_1, language_1_note, language_2, ...
+NOTE_LIMIT = 2000
+CONTEXT = 40  # characters of the text shown either side of a phrase
+
+
+@dataclass(frozen=True)
+class FlaggedPhrase:
+    """A phrase found in a saved text, numbered in order, with the words around it."""
+
+    number: int
+    phrase: str
+    start: int
+    end: int
+    instead: str
+    why: str
+    before: str
+    after: str
+
+    @property
+    def field(self) -> str:
+        return f"{FIELD}_{self.number}"
+
+    @property
+    def note_field(self) -> str:
+        return f"{FIELD}_{self.number}_note"
+
+
+def flagged_phrases(text: str | None, lexicon: Lexicon | None = None) -> list[FlaggedPhrase]:
+    """List the phrases to challenge in a saved text, each with the form fields a reviewer
+    answers it in and the words around it, so that it can be judged in context."""
+    if not text:
+        return []
+    out = []
+    for number, f in enumerate(check(text, lexicon), start=1):
+        before = text[max(0, f.start - CONTEXT) : f.start]
+        if f.start > CONTEXT:  # start at a whole word
+            before = "\u2026" + before.split(" ", 1)[-1]
+        after = text[f.end : f.end + CONTEXT]
+        if f.end + CONTEXT < len(text):
+            after = after.rsplit(" ", 1)[0] + "\u2026"
+        out.append(FlaggedPhrase(number, f.phrase, f.start, f.end, f.instead, f.why, before, after))
+    return out
+
+
+@dataclass(frozen=True)
+class LanguageReview:
+    """A reviewer's verdicts on the phrases found, as stored, and what they still have to say."""
+
+    lexicon_version: str
+    verdicts: list[dict[str, object]]
+    problems: dict[str, str]
+
+    def stored(self) -> dict[str, object]:
+        """What to keep with the review and in its audit event."""
+        return {"lexicon": self.lexicon_version, "phrases": self.verdicts}
+
+
+def review_language(
+    text: str | None, answers: Mapping[str, str | None], lexicon: Lexicon | None = None
+) -> LanguageReview:
+    """Read a reviewer's answer on each phrase flagged in the text: challenge it, or the wording
+    is fair here (which needs a note saying why, as setting the force's list aside does)."""
+    lexicon = lexicon or current_lexicon()
+    verdicts: list[dict[str, object]] = []
+    problems: dict[str, str] = {}
+    for flagged in flagged_phrases(text, lexicon):
+        verdict = (answers.get(flagged.field) or "").strip()
+        note = (answers.get(flagged.note_field) or "").strip() or None
+        quoted = f"\u201c{flagged.phrase}\u201d"
+        if verdict not in VERDICTS:
+            problems[flagged.field] = f"Say whether {quoted} should be challenged"
+        elif verdict == "fair" and not note:
+            problems[flagged.note_field] = f"Say why {quoted} is fair here"
+        if note and len(note) > NOTE_LIMIT:
+            problems[flagged.note_field] = (
+                f"Keep the note on {quoted} to {NOTE_LIMIT:,} characters or fewer"
+            )
+        verdicts.append(
+            {
+                "phrase": flagged.phrase,
+                "start": flagged.start,
+                "verdict": verdict or None,
+                "note": note,
+            }
+        )
+    return LanguageReview(lexicon.version, verdicts, problems)

@@ -104,15 +104,12 @@ def store(
         add_up(summary, _store(session, part, min_score, subjects))
     if isinstance(analysis, Rebuild) and subjects is None:
         # An organisation that holds no people any more has nothing left to find.
-        gone = session.scalars(
-            select(NetworkAlert).where(
-                NetworkAlert.active.is_(True),
-                NetworkAlert.organisation_id.not_in(analysis.organisations),
-            )
-        ).all()
-        for row in gone:
-            row.active = False
-        summary.inactive += len(gone)
+        gone = select(NetworkAlert).where(
+            NetworkAlert.active.is_(True),
+            NetworkAlert.organisation_id.not_in(analysis.organisations),
+        )
+        for row in session.scalars(gone):
+            row.active, summary.inactive = False, summary.inactive + 1
         session.flush()
     return summary
 
@@ -231,13 +228,12 @@ def _fold(
     return row, what
 
 
+def _medians(session: Session, organisation: int) -> list[PlaceBaseline]:
+    return list(session.scalars(select(PlaceBaseline).filter_by(organisation_id=organisation)))
+
+
 def _keep_baseline(session: Session, organisation: int, base: dict[str, float]) -> None:
-    kept = {
-        b.place_type: b
-        for b in session.scalars(
-            select(PlaceBaseline).where(PlaceBaseline.organisation_id == organisation)
-        )
-    }
+    kept = {b.place_type: b for b in _medians(session, organisation)}
     for place_type, median in base.items():
         row = kept.get(place_type) or PlaceBaseline(
             organisation_id=organisation, place_type=place_type
@@ -249,9 +245,7 @@ def _keep_baseline(session: Session, organisation: int, base: dict[str, float]) 
 def baseline(session: Session, organisation: int) -> dict[str, float] | None:
     """An organisation's medians by place type from its last full rebuild (None before the
     first)."""
-    rows = session.scalars(
-        select(PlaceBaseline).where(PlaceBaseline.organisation_id == organisation)
-    ).all()
+    rows = _medians(session, organisation)
     return {r.place_type: r.median_children for r in rows} if rows else None
 
 

@@ -18,11 +18,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, func, select, text
 
 from harbour import db, web
 from harbour.actor import Role
 from harbour.audit import service as audit
+from harbour.people.models import Person
 from tests.conftest import migrate
 from tests.factories import PASSWORD, csrf_from, make_person, make_team, make_user, sign_in
 
@@ -118,19 +119,29 @@ def serving(app: FastAPI) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def _app_with_a_failing_route() -> FastAPI:
-    """Harbour, plus (in this test's own app only) a page that writes, then fails unexpectedly."""
+SLOW_READ_SECONDS = 3.0
+
+
+def _app_with_test_routes() -> FastAPI:
+    """Harbour, plus (in this test's own app only, never Harbour's) a page that writes, then fails
+    unexpectedly, and a page that reads, then takes a while before it answers."""
     from harbour.app import create_app
 
-    failing = web.page_router()
+    extra = web.page_router()
 
-    @failing.get("/test-only/fail")
+    @extra.get("/test-only/fail")
     def fail(session: web.SessionDep, actor: web.ActorDep) -> None:
         audit.record(session, actor, "view", "test_failure", 1, justification="test")
         raise RuntimeError("a failure raised on purpose by the holding-up test")
 
+    @extra.get("/test-only/slow-read")
+    def slow_read(session: web.SessionDep, actor: web.ActorDep) -> dict[str, int]:
+        people = session.scalar(select(func.count()).select_from(Person)) or 0
+        time.sleep(SLOW_READ_SECONDS)  # a slow page: its unit of work stays open meanwhile
+        return {"people": people}
+
     app = create_app()
-    app.include_router(failing)
+    app.include_router(extra)
     return app
 
 
@@ -215,7 +226,7 @@ def test_after_an_error_of_each_kind_twenty_users_save_at_once(own_database: Eng
         for _ in range(USERS):
             user = make_user(session, Role.hub_officer, team=team)
             accounts.append((user.username, make_person(session, user).id))
-    with serving(_app_with_a_failing_route()) as base:
+    with serving(_app_with_test_routes()) as base:
         users = [User(base, username, person_id) for username, person_id in accounts]
         with ThreadPoolExecutor(USERS) as pool:
             for kind, make_error in _error_of_each_kind(users[0]).items():
@@ -256,7 +267,7 @@ def test_the_loser_of_two_saves_at_once_is_told_someone_else_saved(own_database:
         second = make_user(session, Role.hub_officer, team=team)
         person_id = make_person(session, first).id
         names = (first.username, second.username)
-    with serving(_app_with_a_failing_route()) as base:
+    with serving(_app_with_test_routes()) as base:
         users = [User(base, name, person_id) for name in names]
         rounds = []
         with ThreadPoolExecutor(2) as pool:
@@ -282,3 +293,69 @@ def test_the_loser_of_two_saves_at_once_is_told_someone_else_saved(own_database:
         for user in users:
             user.http.close()
     assert rounds == [[303, 409]] * ROUNDS
+
+
+# -- SQLite: readers never hold the write lock ------------------------------------------------
+
+READERS = 4
+
+
+def _accounts(count: int) -> list[tuple[str, int]]:
+    with db.unit_of_work() as session:
+        team = make_team(session)
+        accounts = []
+        for _ in range(count):
+            user = make_user(session, Role.hub_officer, team=team)
+            accounts.append((user.username, make_person(session, user).id))
+    return accounts
+
+
+def test_pages_being_read_do_not_hold_up_a_save(own_database: Engine) -> None:
+    """Every unit of work was BEGIN IMMEDIATE on SQLite, reads too: while a slow page was being
+    read, it held the one write lock and every save waited for it (on PostgreSQL, never)."""
+    accounts = _accounts(READERS + 1)
+    with serving(_app_with_test_routes()) as base:
+        readers = [User(base, name, person) for name, person in accounts[:READERS]]
+        writer = User(base, *accounts[READERS])
+        with ThreadPoolExecutor(READERS) as pool:
+            reading = [pool.submit(r.http.get, "/test-only/slow-read") for r in readers]
+            time.sleep(SLOW_READ_SECONDS / 3)  # every reader is inside its unit of work
+            status, took = writer.save()
+            still_reading = [not page.done() for page in reading]
+            answers = [page.result() for page in reading]
+        assert status == 303
+        # It waited behind no reader: each holds its transaction for 3 s (12 s in a queue).
+        assert took < SLOW_READ_SECONDS / 2, f"the save took {took:.1f} s"
+        assert all(still_reading), "the readers finished before the save: nothing was tested"
+        assert [a.status_code for a in answers] == [200] * READERS
+        for user in [*readers, writer]:
+            user.http.close()
+
+
+def test_audited_page_views_and_saves_at_once_all_succeed(own_database: Engine) -> None:
+    """A page view that writes its audit event starts as a read. Upgrading a read transaction in
+    place fails at once in WAL mode (SQLITE_BUSY_SNAPSHOT, "database is locked") when anyone has
+    committed since it began; it must take the write lock afresh and wait its turn instead."""
+    accounts = _accounts(USERS)
+    with serving(_app_with_test_routes()) as base:
+        users = [User(base, name, person) for name, person in accounts]
+        viewers = [User(base, name, person) for name, person in accounts]  # signed in again
+        start = threading.Barrier(2 * USERS)
+
+        def view(user: User) -> int:
+            start.wait()
+            return user.http.get(f"/people/{user.person_id}").status_code
+
+        def save(user: User) -> int:
+            start.wait()
+            return user.save()[0]
+
+        with ThreadPoolExecutor(2 * USERS) as pool:
+            views = [pool.submit(view, v) for v in viewers]
+            saves = [pool.submit(save, u) for u in users]
+            assert [v.result() for v in views] == [200] * USERS
+            assert [s.result() for s in saves] == [303] * USERS
+        for user in [*users, *viewers]:
+            user.http.close()
+    with db.unit_of_work() as session:
+        assert audit.verify(session).ok

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
@@ -70,10 +71,32 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    # pysqlite's own transaction handling breaks SAVEPOINT and defers locks; take control so
-    # each unit of work is BEGIN IMMEDIATE: writers queue (busy_timeout) instead of failing
-    # with "database is locked" half-way through a read-then-write transaction.
+# Statements that write, or that say they are about to (SAVEPOINT, a SELECT ... FOR UPDATE).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+_DEFERRED = "harbour_deferred"  # on Connection.info: this transaction has not taken the lock
+
+
+def _intends_to_write(statement: str, context: Any) -> bool:
+    if statement.lstrip()[:9].upper().startswith(_WRITES):
+        return True
+    compiled = getattr(getattr(context, "compiled", None), "statement", None)
+    return getattr(compiled, "_for_update_arg", None) is not None
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and defers locks; take control.
+    # A unit of work that may write (a POST, a CLI command, a job) is BEGIN IMMEDIATE: writers
+    # queue for SQLite's one write lock (up to the busy timeout) instead of failing with
+    # "database is locked" half-way through a read-then-write transaction. A read (a GET, see
+    # `reading`) is a deferred BEGIN, so readers never hold the write lock and never make a
+    # writer wait. A read that turns out to write (an audited page view, the once-a-minute touch
+    # of a sign-in session) must not upgrade in place: in WAL mode that fails at once
+    # (SQLITE_BUSY_SNAPSHOT) when anyone has committed since it began. So before its first write,
+    # or its first SELECT ... FOR UPDATE (the audit head), it ends its read snapshot and begins
+    # again with BEGIN IMMEDIATE. Nothing was written yet, so nothing is lost, and it never holds
+    # a lock while it waits, so it cannot deadlock. What it read before then may since have
+    # changed, as between statements at PostgreSQL's READ COMMITTED: rows are updated under a
+    # version column or after a FOR UPDATE read, which stay correct on both databases.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -81,18 +104,38 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        read_only = connection.get_execution_options().get("harbour_read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        deferred = connection.get_execution_options().get(_DEFERRED, False)
+        connection.info[_DEFERRED] = deferred
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_execute(
+        connection: Connection,
+        cursor: Any,
+        statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        if connection.info.get(_DEFERRED) and _intends_to_write(statement, context):
+            connection.info[_DEFERRED] = False
+            cursor.execute("ROLLBACK")
+            cursor.execute("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Connection) -> None:
+        connection.info.pop(_DEFERRED, None)
 
 
 def read_only(connection: Connection) -> Connection:
-    """Mark a connection as read-only, so that on SQLite it does not queue behind writers."""
-    return connection.execution_options(harbour_read_only=True)
+    """Mark a connection as reading, so that on SQLite it does not queue behind writers."""
+    return connection.execution_options(**{_DEFERRED: True})
 
 
 def make_engine(url: str) -> Engine:
@@ -103,8 +146,9 @@ def make_engine(url: str) -> Engine:
             from pathlib import Path
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        _configure_sqlite(engine)
+        busy = get_settings().sqlite_busy_timeout_seconds
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy})
+        _configure_sqlite(engine, round(busy * 1000))
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -113,6 +157,7 @@ def make_engine(url: str) -> Engine:
 
 _engine: Engine | None = None
 _factory: sessionmaker[Session] | None = None
+_readers: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 
 
 def get_engine() -> Engine:
@@ -129,6 +174,20 @@ def session_factory() -> sessionmaker[Session]:
     if _factory is None:
         _factory = sessionmaker(bind=get_engine(), expire_on_commit=False)
     return _factory
+
+
+def reading() -> Session:
+    """Open a session for a unit of work that mostly reads (a GET): on SQLite it begins without
+    the write lock and takes it only just before it first writes, so readers never hold up
+    writers. Commit or roll it back as any other."""
+    factory = session_factory()
+    bound = factory.kw.get("bind")
+    if not isinstance(bound, Engine):
+        return factory()  # bound to one connection (tests): its transaction is already open
+    deferred = _readers.get(bound)
+    if deferred is None:
+        deferred = _readers[bound] = bound.execution_options(**{_DEFERRED: True})
+    return factory(bind=deferred)
 
 
 def bind(target: Engine | Connection | None) -> None:

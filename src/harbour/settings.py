@@ -28,6 +28,11 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'harbour.db'}")
+    # SQLite: how long a write waits for the one write lock before failing. Keep it well below
+    # the proxy's request timeout (nginx waits 60 s by default), so that a stuck lock gives the
+    # user Harbour's own error page, not the proxy's; a normal write holds the lock for
+    # milliseconds.
+    sqlite_busy_timeout_seconds: float = Field(default=10, gt=0, le=60)
     secret_key: str = DEVELOPMENT_SECRET_KEY
     timezone: str = "Europe/London"
 

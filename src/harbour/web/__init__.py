@@ -42,6 +42,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_COOKIE = "harbour_session"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["local_time"] = timefmt.absolute
@@ -99,10 +100,12 @@ class UnitOfWorkRoute(APIRoute):
 
 
 def get_session(request: Request) -> Session:
-    """Give the request its one session (committed by `UnitOfWorkRoute`)."""
+    """Give the request its one session (committed by `UnitOfWorkRoute`). A GET reads (on SQLite
+    without the write lock until it first writes, see `db.reading`); anything else writes."""
     session: Session | None = getattr(request.state, "db", None)
     if session is None:
-        session = db.session_factory()()
+        reads = request.method in READING_METHODS
+        session = db.reading() if reads else db.session_factory()()
         request.state.db = session
     return session
 
@@ -117,7 +120,7 @@ def request_session(request: Request) -> Iterator[Session]:
     if session is not None:
         yield session
         return
-    short = db.session_factory()()
+    short = db.reading()
     try:
         yield short
     finally:

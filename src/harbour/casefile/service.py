@@ -13,21 +13,21 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from harbour.actor import Actor
-from harbour.audit import service as audit
 from harbour.episodes import service as episodes
 from harbour.exploitation import service as exploitation
 from harbour.people import service as people
-from harbour.people.models import Person
+from harbour.people.models import ETHNICITIES, Person
 from harbour.tasks import service as tasks
 
 
 def summary(session: Session, actor: Actor, person_id: int, reason: str) -> dict[str, Any]:
     """The person's facts and recent changes, the view logged with the reason given."""
     person = people.view_person(session, actor, person_id, reason)
-    history = audit.subject_history(session, people.SUBJECT, person_id, limit=20, changes_only=True)
     return {
         "person": person,
-        "history": history,
+        "phones": people.phones_of(session, person_id),
+        "history": people.history(session, person_id, limit=20),
+        "ethnicities": ETHNICITIES,
         "reason": reason,
         "can_edit": people.can_update(actor, person),
     }

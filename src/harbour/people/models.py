@@ -86,6 +86,36 @@ FLAGS: dict[str, str] = {
 CHILD_AGE = 18
 
 
+class CareBasis(enum.StrEnum):
+    """The legal basis on which a child is looked after by a local authority."""
+
+    care_order = "care_order"
+    interim_care_order = "interim_care_order"
+    emergency_protection_order = "emergency_protection_order"
+    police_protection = "police_protection"
+    s20_accommodation = "s20_accommodation"
+
+
+CARE_BASES: dict[str, str] = {
+    "care_order": "Care order (section 31, Children Act 1989)",
+    "interim_care_order": "Interim care order (section 38)",
+    "emergency_protection_order": "Emergency protection order (section 44)",
+    "police_protection": "Police protection (section 46)",
+    "s20_accommodation": "Accommodated by agreement (section 20)",
+}
+# Section 49 of the Children Act 1989 (abduction) protects a child in care (a care order, which
+# includes an interim care order: s31(11) and s105), under an emergency protection order or in
+# police protection. A child accommodated by agreement under s20 is looked after, not "in care".
+IN_CARE_S49 = frozenset(
+    {
+        CareBasis.care_order,
+        CareBasis.interim_care_order,
+        CareBasis.emergency_protection_order,
+        CareBasis.police_protection,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Marker:
     """A warning marker or flag on a person's record, with the day it is next reviewed."""
@@ -135,8 +165,16 @@ class Person(Timestamps, Base):
     observed_ethnicity: Mapped[str | None] = mapped_column(String(40))
     home_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
     looked_after: Mapped[bool | None]
+    care_basis: Mapped[CareBasis | None] = mapped_column(
+        Enum(CareBasis, name="care_basis", native_enum=False, length=40, validate_strings=True)
+    )
     local_authority: Mapped[str | None] = mapped_column(String(100))
+    social_worker_name: Mapped[str | None] = mapped_column(String(100))
+    social_worker_phone: Mapped[str | None] = mapped_column(String(20))
+    social_worker_email: Mapped[str | None] = mapped_column(String(254))
     flags: Mapped[list[str] | None] = mapped_column(JSON)
+    # When each flag is next reviewed: {code: "YYYY-MM-DD"}.
+    flag_reviews: Mapped[dict[str, str] | None] = mapped_column(JSON)
     philomena: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     herbert: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sex: Mapped[Sex] = mapped_column(
@@ -187,7 +225,26 @@ class Person(Timestamps, Base):
         codes = list(self.flags or [])
         order = {code: i for i, code in enumerate(FLAGS)}
         codes.sort(key=lambda c: (order.get(c, len(order)), c))
-        return [Marker(c, FLAGS.get(c, c.replace("_", " ").capitalize())) for c in codes]
+        reviews = self.flag_reviews or {}
+        return [
+            Marker(
+                c,
+                FLAGS.get(c, c.replace("_", " ").capitalize()),
+                date.fromisoformat(reviews[c]) if reviews.get(c) else None,
+            )
+            for c in codes
+        ]
+
+    @property
+    def care_basis_label(self) -> str | None:
+        """The legal basis of a looked-after child, in words."""
+        return CARE_BASES[self.care_basis.value] if self.care_basis else None
+
+    @property
+    def in_care(self) -> bool:
+        """In care for section 49 of the Children Act 1989: looked after under a care order, an
+        interim care order, an emergency protection order or in police protection."""
+        return bool(self.looked_after) and self.care_basis in IN_CARE_S49
 
 
 @event.listens_for(Person, "before_insert")

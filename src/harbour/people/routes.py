@@ -9,23 +9,37 @@ from typing import Annotated, Any
 from fastapi import Depends, Form, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
+from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import HarbourError
 from harbour.people import service
-from harbour.people.models import Sex
-from harbour.people.schemas import PersonCreate, PersonPage, PersonRead, PersonUpdate
+from harbour.people.models import CARE_BASES, ETHNICITIES, FLAGS, Person, Sex
+from harbour.people.schemas import (
+    CareUpdate,
+    MarkersUpdate,
+    PersonCreate,
+    PersonPage,
+    PersonRead,
+    PersonUpdate,
+)
 from harbour.settings import get_settings
 from harbour.validation import messages
 from harbour.web import (
     ActorDep,
+    FormDep,
+    ListsDep,
     RecordId,
     SessionDep,
     api_router,
+    failure_status,
+    form_failure,
     page_number,
     page_router,
     render,
 )
+from harbour.web.forms import Fields, form_version
 
 pages = page_router(prefix="/people")
 api = api_router(prefix="/api/v1/people", tags=["people"])
@@ -77,6 +91,20 @@ class PersonForm:
     dob_year: Annotated[str, Form()] = ""
     sex: Annotated[str, Form()] = "unknown"
     then: Annotated[str, Form()] = ""  # "report": go on to report this person missing
+    # On the edit form only: one other name or phone number a line, and the two ethnicities.
+    aliases: Annotated[str, Form()] = ""
+    ethnicity: Annotated[str, Form()] = ""
+    observed_ethnicity: Annotated[str, Form()] = ""
+    phones: Annotated[str, Form()] = ""
+
+    def extra(self) -> dict[str, Any]:
+        """The edit form's further fields, as the update schema takes them."""
+        return {
+            "aliases": self.aliases.splitlines(),
+            "ethnicity": self.ethnicity or None,
+            "observed_ethnicity": self.observed_ethnicity or None,
+            "phones": self.phones.splitlines(),
+        }
 
     def read(self) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
         """Return the values to validate, the date parts as typed, and any date error."""
@@ -97,7 +125,12 @@ def _named(errors: dict[str, str]) -> dict[str, str]:
 def _form_context(
     values: dict[str, Any], raw: dict[str, str], errors: dict[str, str]
 ) -> dict[str, Any]:
-    return {"values": {**values, **raw}, "errors": errors, "sexes": list(Sex)}
+    return {
+        "values": {**values, **raw},
+        "errors": errors,
+        "sexes": list(Sex),
+        "ethnicities": ETHNICITIES,
+    }
 
 
 @pages.get("")
@@ -161,6 +194,10 @@ def edit_person_form(
         "family_name": person.family_name or "",
         "sex": person.sex.value,
         "version": person.version,
+        "aliases": "\n".join(person.aliases or []),
+        "ethnicity": person.ethnicity or "",
+        "observed_ethnicity": person.observed_ethnicity or "",
+        "phones": "\n".join(service.phones_of(session, person.id)),
     }
     born = person.date_of_birth
     raw = {
@@ -186,7 +223,7 @@ def update_person(
     reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
     if not errors:
         try:
-            data = PersonUpdate(**values, version=version)
+            data = PersonUpdate(**values, **form.extra(), version=version)
             service.update_person(session, actor, person_id, data, reason)
         except ValidationError as exc:
             errors = _named(messages(exc))
@@ -197,13 +234,137 @@ def update_person(
         else:
             return RedirectResponse(f"/people/{person_id}?saved=1", status_code=303)
     request.state.rollback = True
-    context = _form_context(values | {"version": version}, raw, errors) | {
+    typed = {f: getattr(form, f) for f in ("aliases", "ethnicity", "observed_ethnicity", "phones")}
+    context = _form_context(values | typed | {"version": version}, raw, errors) | {
         "mode": "edit",
         "person": person,
     }
     return render(
         request, "people/form.html", context, status_code=409 if "conflict" in errors else 422
     )
+
+
+# -- warning markers and the looked-after status ---------------------------------------------
+
+CARE_CHOICES = {"yes": True, "no": False, "unknown": None}
+
+
+def _record_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    template: str,
+    values: dict[str, Any] | None,
+    errors: dict[str, str],
+) -> Response:
+    """A form that changes part of a person's record, behind the record's justification."""
+    person = service.find_for_update(session, actor, person_id)
+    page = f"/people/{person_id}/{template}"
+    reason = audit.require_justification(session, actor, service.SUBJECT, person_id, page)
+    if values is None:
+        service.view_person(session, actor, person_id, reason)
+        values = _held(person, template) | {"version": str(person.version)}
+    context = {
+        "person": person,
+        "values": values,
+        "errors": errors,
+        "flags": FLAGS,
+        "bases": CARE_BASES,
+    }
+    status = failure_status(errors) if errors else 200
+    return render(request, f"people/{template}.html", context, status_code=status)
+
+
+def _held(person: Person, template: str) -> dict[str, Any]:
+    if template == "markers":
+        values: dict[str, Any] = {"marker": [m.code for m in person.markers]}
+        for m in person.markers:
+            if m.review_on:
+                for part in ("day", "month", "year"):
+                    values[f"review_{m.code}_{part}"] = str(getattr(m.review_on, part))
+        return values
+    looked_after = {True: "yes", False: "no", None: "unknown"}[person.looked_after]
+    return {
+        "looked_after": looked_after,
+        "care_basis": person.care_basis.value if person.care_basis else "",
+        "local_authority": person.local_authority or "",
+        "social_worker_name": person.social_worker_name or "",
+        "social_worker_phone": person.social_worker_phone or "",
+        "social_worker_email": person.social_worker_email or "",
+    }
+
+
+@pages.get("/{person_id}/markers")
+def markers_form(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    return _record_form(request, session, actor, person_id, "markers", None, {})
+
+
+@pages.post("/{person_id}/markers")
+def save_markers(
+    request: Request,
+    person_id: RecordId,
+    session: SessionDep,
+    actor: ActorDep,
+    form: FormDep,
+    lists: ListsDep,
+) -> Response:
+    service.find_for_update(session, actor, person_id)
+    reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
+    fields = Fields(form, lists)
+    try:
+        chosen = fields.choices("marker", FLAGS)
+        reviews = {
+            code: fields.day(f"review_{code}", f"The review date for {FLAGS[code].lower()}")
+            for code in chosen
+        }
+        data = fields.build(MarkersUpdate, version=form_version(form), markers=reviews)
+        service.update_markers(session, actor, person_id, data, reason)
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        values = dict(form) | {"marker": lists.get("marker", [])}
+        return _record_form(request, session, actor, person_id, "markers", values, errors)
+    return RedirectResponse(f"/people/{person_id}?saved=1", status_code=303)
+
+
+@pages.get("/{person_id}/care")
+def care_form(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep
+) -> Response:
+    return _record_form(request, session, actor, person_id, "care", None, {})
+
+
+@pages.post("/{person_id}/care")
+def save_care(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    service.find_for_update(session, actor, person_id)
+    reason = audit.justification_for(session, actor.session_id, service.SUBJECT, person_id)
+    fields = Fields(form)
+    try:
+        status = fields.choice("looked_after", "Whether they are looked after", CARE_CHOICES)
+        data = fields.build(
+            CareUpdate,
+            version=form_version(form),
+            looked_after=CARE_CHOICES.get(status or "unknown"),
+            care_basis=(form.get("care_basis") or None) if status == "yes" else None,
+            **{
+                name: fields.text(name, label, limit=300)
+                for name, label in (
+                    ("local_authority", "The local authority"),
+                    ("social_worker_name", "The social worker's name"),
+                    ("social_worker_phone", "The social worker's phone"),
+                    ("social_worker_email", "The social worker's email"),
+                )
+            },
+        )
+        service.update_care(session, actor, person_id, data, reason)
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        return _record_form(request, session, actor, person_id, "care", dict(form), errors)
+    return RedirectResponse(f"/people/{person_id}?saved=1", status_code=303)
 
 
 # -- JSON API ---------------------------------------------------------------------------------

@@ -7,13 +7,29 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from harbour import db
 from harbour.access import service as access
 from harbour.actor import Actor, Channel
 from harbour.audit import service as audit
-from harbour.errors import Conflict, JustificationRequired, ValidationFailed
+from harbour.errors import Conflict, JustificationRequired
 from harbour.people.models import Person
-from harbour.people.schemas import NAME_NEEDED, PersonCreate, PersonUpdate
+from harbour.people.record import (
+    FIELD_LABELS,
+    history,
+    phones_of,
+    update_care,
+    update_markers,
+    update_person,
+)
+from harbour.people.schemas import PersonCreate
+
+__all__ = [
+    "FIELD_LABELS",
+    "history",
+    "phones_of",
+    "update_care",
+    "update_markers",
+    "update_person",
+]
 
 SUBJECT = "person"
 
@@ -74,41 +90,6 @@ def view_person(
             "Say why you are viewing this person's record (send the X-Justification header)."
         )
     audit.record(session, actor, "view", SUBJECT, person.id, justification=justification.strip())
-    return person
-
-
-def update_person(
-    session: Session, actor: Actor, person_id: int, data: PersonUpdate, justification: str | None
-) -> Person:
-    """Change a person's details, refusing if someone else saved a change first."""
-    person = access.fetch(session, actor, Person, person_id, "person.update")
-    if data.version != person.version:
-        raise Conflict(
-            "Someone else changed this record after you opened it. Reload it to see their "
-            "change, then make yours again."
-        )
-    before = _facts(person)
-    for field, value in data.changes().items():
-        setattr(person, field, value)
-    if not person.given_name and not person.family_name:
-        raise ValidationFailed(NAME_NEEDED, field_errors={"given_name": NAME_NEEDED})
-    db.flush_or_conflict(
-        session,
-        "Someone else changed this record while you were saving. Reload it to see their "
-        "change, then make yours again.",
-    )
-    after = _facts(person)
-    if after != before:
-        audit.record(
-            session,
-            actor,
-            "update",
-            SUBJECT,
-            person.id,
-            before=before,
-            after=after,
-            justification=justification,
-        )
     return person
 
 

@@ -1,0 +1,282 @@
+"""Keep a person's record up to date in Harbour: their details, other names, ethnicity and
+phones; warning markers and flags with review dates; the looked-after status with its legal
+basis, the responsible local authority and social worker; and the history of those changes.
+
+Every change checks the version the editor saw (optimistic locking) and moves it on, and is
+audited in the same transaction with the fields it changed, before and after. `history` reads
+those events back, field by field, for the person's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from harbour import clock, db
+from harbour.access import service as access
+from harbour.actor import Actor
+from harbour.audit import service as audit
+from harbour.errors import Conflict, ValidationFailed
+from harbour.people.models import CARE_BASES, ETHNICITIES, FLAGS, Person, PersonPhone
+from harbour.people.schemas import NAME_NEEDED, CareUpdate, MarkersUpdate, PersonUpdate
+
+SUBJECT = "person"
+STALE = (
+    "Someone else changed this record after you opened it. Reload it to see their change, then "
+    "make yours again."
+)
+RACE = (
+    "Someone else changed this record while you were saving. Reload it to see their change, "
+    "then make yours again."
+)
+
+FIELD_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "aliases": "Other names",
+    "ethnicity": "Ethnicity (self-defined)",
+    "observed_ethnicity": "Ethnicity (observed by an officer)",
+    "phones": "Phone numbers",
+    "markers": "Warning markers",
+    "looked_after": "Looked after",
+    "care_basis": "Legal basis",
+    "local_authority": "Responsible local authority",
+    "social_worker_name": "Social worker",
+    "social_worker_phone": "Social worker's phone",
+    "social_worker_email": "Social worker's email",
+}
+
+
+def phones_of(session: Session, person_id: int) -> list[str]:
+    """The phone numbers recorded for a person, in the order they were added."""
+    return list(
+        session.scalars(
+            select(PersonPhone.number)
+            .where(PersonPhone.person_id == person_id)
+            .order_by(PersonPhone.id)
+        )
+    )
+
+
+def details(person: Person, phones: list[str]) -> dict[str, Any]:
+    """The person's details as the audit log keeps them."""
+    return {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "sex": person.sex.value,
+        "aliases": list(person.aliases or []),
+        "ethnicity": person.ethnicity,
+        "observed_ethnicity": person.observed_ethnicity,
+        "phones": phones,
+    }
+
+
+def markers(person: Person) -> dict[str, Any]:
+    """The warning markers with their review dates, as the audit log keeps them."""
+    return {
+        "markers": {
+            m.code: m.review_on.isoformat() if m.review_on else None for m in person.markers
+        }
+    }
+
+
+def care(person: Person) -> dict[str, Any]:
+    """The looked-after status, as the audit log keeps it."""
+    return {
+        "looked_after": person.looked_after,
+        "care_basis": person.care_basis.value if person.care_basis else None,
+        "local_authority": person.local_authority,
+        "social_worker_name": person.social_worker_name,
+        "social_worker_phone": person.social_worker_phone,
+        "social_worker_email": person.social_worker_email,
+    }
+
+
+def _save(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    version: int,
+    action: str,
+    facts: Callable[[Person], dict[str, Any]],
+    change: Callable[[Person], None],
+    justification: str | None,
+) -> Person:
+    """Change a person the actor may update, refusing a stale version, and audit what moved."""
+    person = access.fetch(session, actor, Person, person_id, "person.update")
+    if version != person.version:
+        raise Conflict(STALE)
+    before = facts(person)
+    with session.no_autoflush:
+        change(person)
+        after = facts(person)
+    moved = [key for key in after if after[key] != before.get(key)]
+    if not moved:
+        return person
+    if not session.is_modified(person):
+        # Phones live in their own table: touching the row moves the version on for them too.
+        person.updated_at = clock.now()
+    db.flush_or_conflict(session, RACE)
+    audit.record(
+        session,
+        actor,
+        action,
+        SUBJECT,
+        person.id,
+        before={key: before.get(key) for key in moved},
+        after={key: after[key] for key in moved},
+        justification=justification,
+    )
+    return person
+
+
+def update_person(
+    session: Session, actor: Actor, person_id: int, data: PersonUpdate, justification: str | None
+) -> Person:
+    """Change a person's details, refusing if someone else saved a change first."""
+
+    phones: dict[str, list[str]] = {}  # as held before the change, and as changed
+
+    def facts(person: Person) -> dict[str, Any]:
+        if "before" not in phones:
+            phones["before"] = phones_of(session, person.id)
+        return details(person, phones.get("after", phones["before"]))
+
+    def change(person: Person) -> None:
+        for field, value in data.changes().items():
+            if field == "phones":
+                phones["after"] = data.phones or []
+                _set_phones(session, person, phones["before"], phones["after"])
+            else:
+                setattr(person, field, value)
+        if not person.given_name and not person.family_name:
+            raise ValidationFailed(NAME_NEEDED, field_errors={"given_name": NAME_NEEDED})
+
+    return _save(session, actor, person_id, data.version, "update", facts, change, justification)
+
+
+def _set_phones(session: Session, person: Person, held: list[str], numbers: list[str]) -> None:
+    gone = [n for n in held if n not in numbers]
+    if gone:
+        session.execute(
+            delete(PersonPhone).where(
+                PersonPhone.person_id == person.id, PersonPhone.number.in_(gone)
+            )
+        )
+    for number in numbers:
+        if number not in held:
+            session.add(PersonPhone(person_id=person.id, number=number))
+
+
+def update_markers(
+    session: Session, actor: Actor, person_id: int, data: MarkersUpdate, justification: str | None
+) -> Person:
+    """Set the warning markers and flags on a record, each with the date it is next reviewed."""
+    problems = data.rules(data.model_dump())
+    if problems:
+        raise ValidationFailed(data.summary, field_errors=problems)
+
+    def change(person: Person) -> None:
+        chosen = [code for code in FLAGS if code in data.markers]
+        person.flags = chosen or None
+        reviews = {code: review.isoformat() for code, review in data.markers.items() if review}
+        person.flag_reviews = reviews or None
+
+    return _save(
+        session, actor, person_id, data.version, "update_markers", markers, change, justification
+    )
+
+
+def update_care(
+    session: Session, actor: Actor, person_id: int, data: CareUpdate, justification: str | None
+) -> Person:
+    """Record whether a person is looked after, on what legal basis, by which local authority,
+    and who their social worker is. A legal basis is kept only while they are looked after."""
+    problems = data.rules(data.model_dump())
+    if problems:
+        raise ValidationFailed(data.summary, field_errors=problems)
+
+    def change(person: Person) -> None:
+        person.looked_after = data.looked_after
+        person.care_basis = data.care_basis if data.looked_after else None
+        person.local_authority = data.local_authority
+        person.social_worker_name = data.social_worker_name
+        person.social_worker_phone = data.social_worker_phone
+        person.social_worker_email = data.social_worker_email
+
+    return _save(
+        session, actor, person_id, data.version, "update_care", care, change, justification
+    )
+
+
+# -- the history of the record -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one change: what it was and what it became, in words."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor_name: str
+    action: str
+    changes: list[Change]
+
+
+ACTIONS = {
+    "create": "Record created",
+    "update": "Details changed",
+    "update_markers": "Warning markers changed",
+    "update_care": "Looked-after status changed",
+    "merge": "Merged",
+    "unmerge": "Merge undone",
+}
+
+
+def _words(key: str, value: Any) -> str:
+    if value is None or value == [] or value == {}:
+        return "Not recorded"
+    if key in ("ethnicity", "observed_ethnicity"):
+        return ETHNICITIES.get(value, str(value))
+    if key == "care_basis":
+        return CARE_BASES.get(value, str(value))
+    if key == "looked_after":
+        return "Yes" if value else "No"
+    if key == "markers" and isinstance(value, dict):
+        return "; ".join(
+            f"{FLAGS.get(code, code)}{f' (review {review})' if review else ''}"
+            for code, review in value.items()
+        )
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def history(session: Session, person_id: int, limit: int = 100) -> list[HistoryEntry]:
+    """The record's changes, newest first, each with the fields it changed before and after."""
+    entries = []
+    for event in audit.subject_history(session, SUBJECT, person_id, limit, changes_only=True):
+        before, after = event.before or {}, event.after or {}
+        keys = [k for k in FIELD_LABELS if k in before or k in after]
+        changes = [
+            Change(FIELD_LABELS[k], _words(k, before.get(k)), _words(k, after.get(k)))
+            for k in keys
+            if event.action == "create" or before.get(k) != after.get(k)
+        ]
+        action = ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
+        entries.append(HistoryEntry(event.at, event.actor_name, action, changes))
+    return entries

@@ -541,3 +541,39 @@ def test_imported_history_starts_the_clocks_and_the_triggers(session: Session, h
     meeting = tasks.open_task_of_kind(session, child.id, "strategy_meeting")
     assert meeting is not None and meeting.trigger == "3 episodes in 90 days"
     assert meeting.episode_id == rows[2].id and meeting.owner_id is None
+
+
+def test_a_reviewer_rules_on_the_language_flagged_in_the_rationale(
+    session: Session, hub: User
+) -> None:
+    sergeant = _colleague(session, hub, Role.sergeant)
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, _child(session, hub))
+        person = service.person_of(session, episode)
+        service.grade(
+            session,
+            actor_of(hub),
+            episode,
+            person,
+            service.GradingInput(
+                answers=RiskAnswers(),
+                grade=RiskGrade.medium,
+                rationale="She is mature for her age; she has missed school twice.",
+                version=episode.version,
+            ),
+        )
+        first = next(r for r in service.open_reviews(session, episode) if r.kind == "first")
+        with pytest.raises(ValidationFailed) as caught:
+            _review(session, sergeant, episode, first)
+        assert caught.value.field_errors["language_1"].startswith("Say whether")
+        with pytest.raises(ValidationFailed) as caught:
+            _review(session, sergeant, episode, first, language={"language_1": "fair"})
+        assert "language_1_note" in caught.value.field_errors
+        _review(session, sergeant, episode, first, language={"language_1": "challenge"})
+    event = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "review", AuditEvent.subject_id == str(episode.id)
+        )
+    ).one()
+    (phrase,) = event.after["language"]["phrases"]
+    assert phrase["verdict"] == "challenge" and "mature for" in phrase["phrase"]

@@ -99,6 +99,9 @@ class ReviewInput(Input):
     # At the review of a child's return: a supervisor agrees that a check that was not face to
     # face may stand.
     remote_agreed: str | None = None
+    # The supervisor's verdict on each phrase flagged in the latest rationale (language_N and
+    # language_N_note: risk.language.review_language).
+    language: dict[str, str] = {}
     version: int
 
 

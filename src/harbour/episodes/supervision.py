@@ -30,6 +30,7 @@ from harbour.episodes.schedule import _schedule
 from harbour.episodes.schemas import GradingInput, ReviewInput
 from harbour.errors import Conflict, NotFound
 from harbour.people.models import Person
+from harbour.risk import language
 from harbour.risk.schemas import RiskAnswers
 from harbour.tasks import service as tasks
 from harbour.validation import Problems
@@ -80,6 +81,9 @@ def record_review(
     changed = data.decision == "changed"
     if review.kind == clocks.RETURN:
         _check_return_review(session, episode, person, data, problems)
+    words = language.review_language(latest[0].rationale if latest else None, data.language)
+    for name, message in words.problems.items():
+        problems.add(name, message)
     if changed:
         if data.new_grade is None:
             problems.add("new_grade", "Select the new grade")
@@ -135,7 +139,12 @@ def record_review(
         "review",
         SUBJECT,
         episode.id,
-        after={"review": review.id, "decision": data.decision, "grade": _grade_value(episode)},
+        after={
+            "review": review.id,
+            "decision": data.decision,
+            "grade": _grade_value(episode),
+            "language": words.stored(),
+        },
     )
     return review
 

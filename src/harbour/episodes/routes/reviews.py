@@ -15,6 +15,7 @@ from harbour.episodes.models import Episode, Review
 from harbour.episodes.routes.common import GRADES, _open
 from harbour.errors import HarbourError
 from harbour.people.models import Person
+from harbour.risk import language
 from harbour.risk.grades import RiskGrade
 from harbour.settings import get_settings
 from harbour.web import (
@@ -43,6 +44,7 @@ def _review_page(
     errors: dict[str, str],
 ) -> Response:
     review = service.find_review(session, episode, review_id)
+    graded = service.gradings(session, episode)
     return render(
         request,
         "episodes/review.html",
@@ -53,7 +55,9 @@ def _review_page(
             "grades": GRADES,
             "values": values,
             "errors": errors,
-            "gradings": service.gradings(session, episode),
+            "gradings": graded,
+            "language_phrases": language.flagged_phrases(graded[0].rationale if graded else None),
+            "language_verdicts": language.VERDICTS,
             "information": service.information(session, episode),
             "child": service.is_child(person, episode),
             "escalated_to": clocks.escalated(Role(review.rank), review.due_at, clock.now()),
@@ -114,6 +118,7 @@ def save_review(
             remote_agreed=fields.choice(
                 "remote_agreed", "Whether the check may stand", ("yes", "no"), required=False
             ),
+            language={k: v[:2000] for k, v in form.items() if k.startswith("language_")},
             version=form_version(form),
         )
         service.record_review(session, actor, episode, person, review, data)

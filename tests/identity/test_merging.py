@@ -123,6 +123,22 @@ def test_history_follows_the_merged_person(session: Session, history: dict[str, 
     assert events == [("merge", "Same school and phone")]
 
 
+def test_the_markers_review_dates_follow_the_merge_and_come_back(
+    session: Session, history: dict[str, Any]
+) -> None:
+    actor = actor_of(history["owner"])
+    first, second = history["first"], history["second"]
+    first.flags, first.flag_reviews = ["cse_risk", "weapons"], {"cse_risk": "2027-03-01"}
+    second.flags = ["cse_risk", "mental_health"]
+    second.flag_reviews = {"cse_risk": "2027-01-15", "mental_health": "2027-02-01"}
+    session.flush()
+    merge = merging.merge(session, actor, first.id, second.id, "Same school and phone")
+    # The sooner review of each marker is kept, so none is reviewed later than either record said.
+    assert first.flag_reviews == {"cse_risk": "2027-01-15", "mental_health": "2027-02-01"}
+    merging.unmerge(session, actor, merge.id, "Two different girls after all")
+    assert first.flag_reviews == {"cse_risk": "2027-03-01"}
+
+
 def test_a_merge_needs_a_reason_and_records_in_scope(
     session: Session, history: dict[str, Any]
 ) -> None:

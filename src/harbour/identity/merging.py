@@ -125,6 +125,16 @@ def _person(session: Session, actor: Actor, person_id: int, *, automatic: bool =
     return person
 
 
+def _sooner_reviews(
+    kept: dict[str, str] | None, merged: dict[str, str] | None
+) -> dict[str, str] | None:
+    """Each marker's review date across both records: the sooner one where both have it."""
+    reviews = dict(kept or {})
+    for code, day in (merged or {}).items():
+        reviews[code] = min(day, reviews.get(code, day))  # ISO dates order as text
+    return reviews or None
+
+
 def _facts(person: Person) -> dict[str, Any]:
     return {
         "name": person.display_name,
@@ -162,7 +172,11 @@ def merge(
                 f"{person.display_name} (record {person.id}) has already been merged into record "
                 f"{person.merged_into_id}: merge into that record instead."
             )
-    before = {"flags": survivor.flags, "aliases": survivor.aliases}
+    before = {
+        "flags": survivor.flags,
+        "aliases": survivor.aliases,
+        "flag_reviews": survivor.flag_reviews,
+    }
     moved: list[list[Any]] = []
     for ref in references(session):
         rows = _move(session, ref, merged.id, survivor.id)
@@ -174,6 +188,7 @@ def merge(
             aliases.append(name)
     survivor_facts, merged_facts = _facts(survivor), _facts(merged)
     survivor.flags = flags or None
+    survivor.flag_reviews = _sooner_reviews(survivor.flag_reviews, merged.flag_reviews)
     survivor.aliases = aliases or None
     merged.merged_into_id = survivor.id
     record = PersonMerge(
@@ -262,6 +277,8 @@ def unmerge(session: Session, actor: Actor, merge_id: int, reason: str) -> Perso
     before = record.survivor_before
     survivor.flags = before.get("flags")
     survivor.aliases = before.get("aliases")
+    if "flag_reviews" in before:  # merges before the review dates existed kept none
+        survivor.flag_reviews = before["flag_reviews"]
     merged.merged_into_id = None
     record.unmerged_at, record.unmerged_by_id, record.unmerge_reason = clock.now(), actor.id, why
     if record.pair_id is not None:

@@ -53,6 +53,7 @@ def test_every_page_of_a_looked_after_child_shows_who_she_is(
         f"/people/{child.id}/merges",
         f"/people/{child.id}/intelligence",
         f"/episodes/{episode.id}",
+        f"/episodes/{episode.id}/grade",
     ]
     for url in pages:
         response = client.get(url)

@@ -6,7 +6,8 @@ imported before this has no legal basis recorded until someone records it (and s
 as in care for a warning notice, which needs a care order, an interim care order, an emergency
 protection order or police protection).
 
-Downgrade drops the columns and what they hold; everything else on the record stays.
+Downgrade drops the columns and what they hold; everything else on the record stays. It needs
+SQLite 3.35 or later (ALTER TABLE ... DROP COLUMN).
 
 Revision ID: 0019_person_record
 Revises: 0018_alerts_per_org
@@ -42,6 +43,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("person", schema=None) as batch_op:
+    # Dropped in place (ALTER TABLE ... DROP COLUMN, SQLite 3.35 and later): none of these
+    # columns is indexed or constrained, and copying the person table instead would fail under
+    # enforced foreign keys once other tables' rows point at people.
+    with op.batch_alter_table("person", schema=None, recreate="never") as batch_op:
         for name in reversed(COLUMNS):
             batch_op.drop_column(name)

@@ -48,7 +48,15 @@ def test_0019_goes_down_and_up_again_with_people_on_record(tmp_path: Path) -> No
                 'flag_reviews = \'{"cse_risk": "2027-01-01"}\' WHERE id = 7'
             )
         )
+        connection.execute(
+            text("INSERT INTO person_phone (person_id, number) VALUES (7, '+447700900123')")
+        )
         connection.commit()
+        # Downgraded inside a transaction with foreign keys enforced and rows pointing at the
+        # person: copying the person table (batch mode's way) would fail, or cascade and delete
+        # the person's phones.
+        connection.exec_driver_sql("SELECT 1").all()
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         command.downgrade(config, "0018_alerts_per_org")
         connection.commit()
         columns = {c["name"] for c in inspect(connection).get_columns("person")}
@@ -57,6 +65,8 @@ def test_0019_goes_down_and_up_again_with_people_on_record(tmp_path: Path) -> No
             text("SELECT given_name, looked_after, local_authority, flags, version FROM person")
         ).one()
         assert tuple(row) == ("Leah", 1, "Riverside Council", '["cse_risk"]', 3)
+        phones = connection.execute(text("SELECT person_id, number FROM person_phone")).all()
+        assert [tuple(p) for p in phones] == [(7, "+447700900123")]
         command.upgrade(config, "head")
         connection.commit()
         again = connection.execute(text("SELECT care_basis, given_name FROM person")).one()

@@ -33,13 +33,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("place", schema=None) as batch_op:
+    # Dropped in place (ALTER TABLE ... DROP COLUMN, SQLite 3.35 and later): copying these
+    # tables instead fails, or cascades, under enforced foreign keys once rows point at them.
+    with op.batch_alter_table("place", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("force")
-    with op.batch_alter_table("task", schema=None) as batch_op:
+    with op.batch_alter_table("task", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("carried_reason")
-    with op.batch_alter_table("notification", schema=None) as batch_op:
+    with op.batch_alter_table("notification", schema=None, recreate="never") as batch_op:
         batch_op.drop_index("ix_notification_topic")
         batch_op.drop_column("resolved_at")
         batch_op.drop_column("topic")
-    with op.batch_alter_table("supervision_review", schema=None) as batch_op:
+    with op.batch_alter_table("supervision_review", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("escalation_level")

@@ -409,3 +409,47 @@ def test_the_ids_an_import_holds_stay_out_of_the_garbage_collectors_way() -> Non
     refs.add("person", "p1", 1, "digest")
     assert refs.id("person", "p1") == 1
     assert not gc.is_tracked(refs.ids["person"]) and not gc.is_tracked(refs.digests["person"])
+
+
+def test_the_withdrawn_absent_category_is_kept_as_history_not_as_very_low(
+    connection: Connection, session: Session, tmp_path: Path
+) -> None:
+    from harbour.episodes import service as episodes
+
+    org = make_org(session)
+    lines = [
+        {"kind": "person", "id": "p1", "family_name": "Okoro", "date_of_birth": "2011-02"},
+        {
+            "kind": "episode",
+            "id": "old",
+            "person": "p1",
+            "reported_at": "2019-03-01T20:00",
+            "found_at": "2019-03-02T08:00",
+            "outcome": "returned",
+            "risk_grade": "absent",
+        },
+        {
+            "kind": "episode",
+            "id": "open",
+            "person": "p1",
+            "reported_at": "2025-06-01T21:40",
+            "risk_grade": "absent",
+        },
+    ]
+    summary = _run(_write(tmp_path, lines), org.id)
+    assert summary.rejected == []
+    rows = {e.status: e for e in session.scalars(select(Episode))}
+    for episode in rows.values():
+        assert episode.risk_grade is None and episode.legacy_grade == "absent"
+    # Still missing under a withdrawn category: it needs a grade, and its clock has started.
+    kinds = [r.kind for r in episodes.open_reviews(session, rows[EpisodeStatus.missing])]
+    assert kinds == ["grading"]
+    refused = _run(
+        _write(
+            tmp_path,
+            [lines[0] | {"id": "p9"}, lines[2] | {"id": "x", "person": "p9", "risk_grade": "none"}],
+            "bad.jsonl",
+        ),
+        org.id,
+    )
+    assert [r.line for r in refused.rejected] == [2]

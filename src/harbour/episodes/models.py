@@ -69,6 +69,9 @@ class Episode(Timestamps, Base):
     circumstances: Mapped[str | None] = mapped_column(Text)
     risk_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     risk_grade: Mapped[RiskGrade | None] = mapped_column(_enum(RiskGrade, "risk_grade"))
+    # A category from a scheme since withdrawn, kept as history and never read as a grade:
+    # "absent" (APP's former "no apparent risk"). An open episode with one still needs a grade.
+    legacy_grade: Mapped[str | None] = mapped_column(String(20))
     found_at: Mapped[datetime | None]
     found_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"), index=True)
     found_text: Mapped[str | None] = mapped_column(Text)

@@ -196,7 +196,8 @@ class EpisodeLine(Line):
     last_seen_text: Text | None = None
     circumstances: Text | None = None
     risk_answers: RiskAnswers | None = None
-    risk_grade: RiskGrade | None = None
+    # "absent", the withdrawn APP category, is kept as history, not read as very low.
+    risk_grade: RiskGrade | Literal["absent"] | None = None
     found_at: Time | None = None
     found_place: ExternalId | None = None
     found_text: Text | None = None

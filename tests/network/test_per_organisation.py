@@ -15,7 +15,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, create_engine, select, text
+from sqlalchemy import Connection, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from harbour.actor import Role
@@ -368,3 +368,34 @@ def test_the_links_page_lists_only_links_the_viewers_organisation_recorded(
     page = client.get(here).text
     assert "Our own patrol saw them" in page and "VANCE, Rory" in page
     assert "Their informant" not in page and "a person you cannot see" not in page
+
+
+def test_a_child_joining_a_known_network_tells_the_assignee_and_the_childs_officer(
+    session: Session, phone: tuple[Side, Side]
+) -> None:
+    a, _ = phone
+    alerts.store(session, network.analyse(session))
+    (alert,) = _alerts_of(session, a.org, "shared_phone")
+    alert.assignee_id = a.investigator.id
+    late = make_person(
+        session, a.officer, given_name="Late", date_of_birth=date(date.today().year - 13, 1, 1)
+    )
+    episode = make_episode(session, a.officer, late)
+    assert episode.owner_id == a.officer.id
+    session.add(
+        Association(
+            subject_id=late.id, object_phone=PHONE, type=AssociationType.uses_phone,
+            organisation_id=a.org.id,
+        )
+    )  # fmt: skip
+    session.flush()
+    before = session.scalar(select(func.count()).select_from(Notification)) or 0
+    summary = incremental.check(session, {f"person:{late.id}", f"phone:{PHONE}"})
+    assert summary is not None and summary.refreshed == 1
+    told = session.scalars(
+        select(Notification).where(Notification.text.contains("joined a known network"))
+    ).all()
+    assert {n.user_id for n in told} == {a.investigator.id, a.officer.id}
+    assert all(n.text.startswith(f"{late.display_name} has joined") for n in told)
+    assert all(n.link == f"/network/alerts/{alert.id}" for n in told)
+    assert (session.scalar(select(func.count()).select_from(Notification)) or 0) > before

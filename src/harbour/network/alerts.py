@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from harbour import clock, db
 from harbour.access import service as access
-from harbour.access.policy import roles_with, scope_for
+from harbour.access.policy import scope_for
 from harbour.actor import Actor, Role
 from harbour.audit import service as audit
 from harbour.auth.models import User
 from harbour.episodes.force_data import ForceFact
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, ValidationFailed
+from harbour.network import telling
 from harbour.network.detect import Alert
 from harbour.network.models import (
     AlertMember,
@@ -35,19 +36,11 @@ from harbour.network.models import (
     PlaceBaseline,
 )
 from harbour.network.service import Analysis, Rebuild
+from harbour.network.telling import KIND_LABELS
 from harbour.people.models import Association, Person, PersonPhone
 from harbour.settings import get_settings
-from harbour.tasks import service as tasks
 
 SUBJECT = "network_alert"
-KIND_LABELS = {
-    "common_associate": "Common associate",
-    "hotspot": "Hotspot",
-    "shared_phone": "Shared phone",
-    "shared_vehicle": "Shared vehicle",
-    "county_lines": "County lines",
-    "network": "Network",
-}
 
 
 @dataclass
@@ -144,15 +137,19 @@ def _store(
     seen: set[tuple[str, str, str]] = set()
     raised: list[NetworkAlert] = []
     now = clock.now()
+    joined: list[tuple[NetworkAlert, set[int]]] = []
     for alert in chosen:
         key = (alert.kind, alert.subject.kind, str(alert.subject.key))
         if key in seen:
             continue
         seen.add(key)
+        had = set(existing[key].child_ids or []) if key in existing else set()
         folded = _fold(session, analysis, alert, key, existing.get(key), now, partial)
         if folded is None:
             continue
         row, what = folded
+        if what == "refreshed" and had:
+            joined.append((row, set(row.child_ids) - had))
         summary.new += what == "new"
         summary.refreshed += what != "new"
         summary.returned += what == "returned"
@@ -166,9 +163,11 @@ def _store(
         if analysis.base is not None:
             _keep_baseline(session, org, analysis.base)
     session.flush()
-    teams: dict[int | None, list[int]] = {}  # the exploitation team of each organisation, once
+    teams: telling.Teams = {}
     for row in raised:
-        summary.notified += _tell(session, row, teams)
+        summary.notified += telling.tell_raised(session, row, teams)
+    for row, children in joined:
+        summary.notified += telling.tell_joined(session, row, children, teams)
     return summary
 
 
@@ -247,27 +246,6 @@ def baseline(session: Session, organisation: int) -> dict[str, float] | None:
     first)."""
     rows = _medians(session, organisation)
     return {r.place_type: r.median_children for r in rows} if rows else None
-
-
-def _tell(session: Session, alert: NetworkAlert, teams: dict[int | None, list[int]]) -> int:
-    """Tell the exploitation team and the officers who own the children's episodes."""
-    org = alert.organisation_id
-    if org not in teams:
-        teams[org] = (
-            [] if org is None
-            else tasks.users_with_roles(session, org, roles_with("network.alerted"))
-        )  # fmt: skip
-    team = teams[org]
-    owners = session.scalars(
-        select(Episode.owner_id).where(
-            Episode.person_id.in_(alert.child_ids),
-            Episode.owner_id.is_not(None),
-            Episode.organisation_id == org,  # another organisation's officer cannot open it
-        )
-    ).all()
-    label = KIND_LABELS.get(alert.kind, alert.kind)
-    text = f"{label} alert: {len(alert.child_ids)} children (score {alert.score:.2f})"
-    return tasks.notify(session, [*team, *owners], text, f"/network/alerts/{alert.id}")
 
 
 def _note(

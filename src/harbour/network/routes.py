@@ -15,7 +15,7 @@ from harbour.actor import Actor
 from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.errors import Forbidden, HarbourError, ValidationFailed
-from harbour.network import alerts, geography, intelligence, view
+from harbour.network import alerts, geography, intelligence, telling, view
 from harbour.network.models import NetworkAlert
 from harbour.network.schemas import TYPES, IntelligenceInput
 from harbour.people.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION, Person
@@ -54,7 +54,7 @@ def inbox(
             "page": page,
             "per_page": PER_PAGE,
             "show": show,
-            "labels": alerts.KIND_LABELS,
+            "labels": telling.KIND_LABELS,
         },
     )
 
@@ -147,7 +147,7 @@ def _alert_page(
         "network/alert.html",
         {
             "alert": alert,
-            "labels": alerts.KIND_LABELS,
+            "labels": telling.KIND_LABELS,
             "children": alerts.children(session, actor, alert),
             "notes": alerts.notes(session, alert),
             "colleagues": alerts.colleagues(session, actor),

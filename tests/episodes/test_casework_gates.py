@@ -577,3 +577,28 @@ def test_a_reviewer_rules_on_the_language_flagged_in_the_rationale(
     ).one()
     (phrase,) = event.after["language"]["phrases"]
     assert phrase["verdict"] == "challenge" and "mature for" in phrase["phrase"]
+
+
+def test_the_local_authority_is_to_be_told_of_a_childs_return_at_once(
+    session: Session, hub: User
+) -> None:
+    child = _child(session, hub)
+    child.local_authority = "Riverside"
+    with clock.frozen(T0):
+        episode = make_episode(session, hub, child, grade=RiskGrade.medium)
+        _found(session, hub, episode, T0)
+        told = tasks.open_task_of_kind(
+            session, child.id, "enquiry", title="Tell the local authority of the return"
+        )
+        assert told is not None and told.due_at == T0 and told.owner_id == hub.id
+        assert told.trigger is not None and "tell Riverside" in told.trigger
+        service.record_action(
+            session,
+            actor_of(hub),
+            episode,
+            service.ActionInput(
+                kind="out_of_hours_told", details="Rang the EDT", version=episode.version
+            ),
+        )
+    assert told.done_at == T0
+    assert told.result == "Recorded: The council's out-of-hours team told"

@@ -27,7 +27,7 @@ from harbour.episodes.records import (
     _words,
     person_of,
 )
-from harbour.episodes.schemas import ActionInput
+from harbour.episodes.schemas import ACTIONS, ActionInput
 from harbour.errors import ValidationFailed
 from harbour.tasks import service as tasks
 from harbour.tasks.models import Task
@@ -92,7 +92,18 @@ def record_action(
         episode.id,
         after={"action": kind, "reference": reference},
     )
+    if kind in LOCAL_AUTHORITY_TOLD and episode.found_at is not None:
+        told = tasks.open_task_of_kind(session, episode.person_id, "enquiry", title=TELL_LA)
+        if told is not None and told.episode_id == episode.id:
+            what = ACTIONS[kind] + (f" ({reference})" if reference else "")
+            tasks.complete(session, actor, told, f"Recorded: {what}", told.version)
     return action
+
+
+# A child's return is told to the local authority at once (the council's social worker or its
+# out-of-hours team): the task Harbour opens on the return, done when either is recorded.
+TELL_LA = "Tell the local authority of the return"
+LOCAL_AUTHORITY_TOLD = ("social_worker_told", "out_of_hours_told")
 
 
 def hand_over(session: Session, actor: Actor, episode: Episode, owner: User, version: int) -> None:

@@ -13,7 +13,7 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.episodes import clocks
-from harbour.episodes.actions import pnc_circulation
+from harbour.episodes.actions import TELL_LA, pnc_circulation
 from harbour.episodes.models import (
     Episode,
     EpisodeAction,
@@ -93,6 +93,7 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     tasks.resolve(session, missing_topic(episode))
     if is_child(person, episode):
         _schedule(session, episode, clocks.return_review(episode.risk_grade, data.found_at))
+        _tell_local_authority(session, actor, episode, person, now)
     _touch(episode)
     db.flush_or_conflict(session, STALE)
     audit.record(
@@ -106,6 +107,29 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     )
     check_triggers(session, actor, episode, person, [])
     return episode
+
+
+def _tell_local_authority(
+    session: Session, actor: Actor, episode: Episode, person: Person, now: datetime
+) -> None:
+    """A child's return is told to the local authority at once: a task for the episode's owner
+    (or its queue), done when the social worker or the out-of-hours team is recorded as told."""
+    if tasks.open_task_of_kind(session, person.id, "enquiry", title=TELL_LA) is not None:
+        return
+    authority = person.local_authority or "the local authority"
+    tasks.open_task(
+        session,
+        actor,
+        organisation_id=episode.organisation_id,
+        team_id=episode.team_id,
+        kind="enquiry",
+        title=TELL_LA,
+        person_id=person.id,
+        episode_id=episode.id,
+        owner_id=episode.owner_id,
+        due_at=now,
+        trigger=f"A child has returned: tell {authority} (the social worker or out-of-hours team)",
+    )
 
 
 def _save_return_step(

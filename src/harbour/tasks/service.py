@@ -225,10 +225,14 @@ def _link(task: Task) -> str:
     return f"/episodes/{task.episode_id}" if task.episode_id else "/tasks"
 
 
-def open_task_of_kind(session: Session, person_id: int, kind: str) -> Task | None:
-    return session.scalar(
-        select(Task).where(Task.person_id == person_id, Task.kind == kind, Task.done_at.is_(None))
-    )
+def open_task_of_kind(
+    session: Session, person_id: int, kind: str, *, title: str | None = None
+) -> Task | None:
+    """The person's open task of this kind (and title, if given), oldest first."""
+    where = [Task.person_id == person_id, Task.kind == kind, Task.done_at.is_(None)]
+    if title is not None:
+        where.append(Task.title == title)
+    return session.scalar(select(Task).where(*where).order_by(Task.id).limit(1))
 
 
 def check_can_work(actor: Actor) -> None:

@@ -213,10 +213,11 @@ def _error_of_each_kind(user: User) -> dict[str, Callable[[], httpx.Response]]:
 
 USERS = 20
 # The saves must not queue behind anything an error page left open: a leaked session on SQLite
-# holds the write lock, and every save then waits the busy timeout (tens of seconds) and fails.
-# Twenty saves at once on a small shared test machine each take well under a second; the bound
-# is generous so that a slow machine does not fail the test, and still far below a lock wait.
-SLOWEST_SAVE_SECONDS = 5.0
+# holds the write lock, and every save then waits the busy timeout (10 s) or the pool's (30 s)
+# and fails. Twenty saves at once on a small shared test machine take 0.4 to 1.1 s at the
+# slowest (measured); this is a check against lock waits, not a benchmark, so the bound is
+# generous enough for a busy machine and still below any lock wait.
+SLOWEST_SAVE_SECONDS = 8.0
 
 
 def test_after_an_error_of_each_kind_twenty_users_save_at_once(own_database: Engine) -> None:
@@ -359,3 +360,41 @@ def test_audited_page_views_and_saves_at_once_all_succeed(own_database: Engine) 
             user.http.close()
     with db.unit_of_work() as session:
         assert audit.verify(session).ok
+
+
+# -- finding 20: more requests in flight than connections queue, they do not time out ---------
+
+# What failed was a freeze: threads waiting for a pooled connection while the requests holding
+# the connections waited for a thread, until the pool's 30-second timeout and a 500. Sixty in
+# flight froze SQLite's old pool of 15; PostgreSQL's old pool of 30 held at 60 of this mix of
+# requests and froze at 90, so the test sends 90. They answer within a few seconds on a small
+# shared machine (2.3 s for 150 on SQLite); the bound is generous and still well below 30 s.
+IN_FLIGHT = 90
+SLOWEST_IN_FLIGHT_SECONDS = 20.0
+
+
+def test_ninety_requests_in_flight_all_succeed(own_database: Engine) -> None:
+    accounts = _accounts(IN_FLIGHT // 3)
+    with serving(_app_with_test_routes()) as base:
+        users = [User(base, name, person) for name, person in accounts]
+        start = threading.Barrier(IN_FLIGHT)
+
+        def timed(send: Callable[[], httpx.Response]) -> tuple[int, float]:
+            start.wait()
+            started = time.perf_counter()
+            status = send().status_code
+            return status, time.perf_counter() - started
+
+        requests: list[Callable[[], tuple[int, float]]] = []
+        for user in users:  # a save, an audited page view and the home page for each
+            requests.append(lambda u=user: timed(lambda: u.save_response()))
+            requests.append(lambda u=user: timed(lambda: u.http.get(f"/people/{u.person_id}")))
+            requests.append(lambda u=user: timed(lambda: u.http.get("/")))
+        with ThreadPoolExecutor(IN_FLIGHT) as pool:
+            results = list(pool.map(lambda request: request(), requests))
+        for user in users:
+            user.http.close()
+    statuses = [status for status, _ in results]
+    assert statuses == [303, 200, 200] * (IN_FLIGHT // 3), statuses
+    slowest = max(took for _, took in results)
+    assert slowest < SLOWEST_IN_FLIGHT_SECONDS, f"the slowest took {slowest:.1f} s"

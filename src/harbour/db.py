@@ -138,6 +138,17 @@ def read_only(connection: Connection) -> Connection:
     return connection.execution_options(**{_DEFERRED: True})
 
 
+# A request holds one pooled connection from its first query to its commit, and at most
+# `database_pool_size` requests do so at once (`web.UnitOfWorkRoute` queues the rest), so none
+# waits for a connection while holding a thread; the overflow serves what runs outside a unit of
+# work (error pages, the readiness probe).
+POOL_OVERFLOW = 10
+
+
+def _pool() -> dict[str, int]:
+    return {"pool_size": get_settings().database_pool_size, "max_overflow": POOL_OVERFLOW}
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for a database URL with Harbour's connection settings."""
     if url.startswith("sqlite"):
@@ -147,12 +158,14 @@ def make_engine(url: str) -> Engine:
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         busy = get_settings().sqlite_busy_timeout_seconds
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy})
+        pool = _pool() if path and path != ":memory:" else {}  # memory: a connection a thread
+        connect = {"check_same_thread": False, "timeout": busy}
+        engine = create_engine(url, connect_args=connect, **pool)
         _configure_sqlite(engine, round(busy * 1000))
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, **_pool())
 
 
 _engine: Engine | None = None

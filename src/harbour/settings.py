@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     # user Harbour's own error page, not the proxy's; a normal write holds the lock for
     # milliseconds.
     sqlite_busy_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    # The most requests that work on the database at once in one process, and so the size of its
+    # connection pool (each holds one connection until it commits); more requests wait their turn
+    # without holding a thread or a connection, rather than time out. Ten more connections, for
+    # error pages and the readiness probe, are opened only when needed.
+    database_pool_size: int = Field(default=20, ge=1, le=200)
     secret_key: str = DEVELOPMENT_SECRET_KEY
     timezone: str = "Europe/London"
 

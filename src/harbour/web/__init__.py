@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 import anyio
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Path as PathParam
 from fastapi.routing import APIRoute
@@ -76,25 +77,46 @@ def _finish(request: Request, *, commit: bool) -> None:
         request.state.db = None
 
 
+_units_of_work: RunVar[anyio.CapacityLimiter] = RunVar("harbour_units_of_work")
+
+
+def _units_of_work_limiter() -> anyio.CapacityLimiter:
+    # One per event loop (a RunVar, as AnyIO keeps its own thread limiter): the tests run many.
+    try:
+        return _units_of_work.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(get_settings().database_pool_size)
+        _units_of_work.set(limiter)
+        return limiter
+
+
 class UnitOfWorkRoute(APIRoute):
-    """A route whose database work commits once, after the handler returns, before responding."""
+    """A route whose database work commits once, after the handler returns, before responding.
+
+    At most `database_pool_size` requests run their unit of work at once; the rest wait here,
+    holding neither a thread nor a connection. Without the bound, more requests than pooled
+    connections froze the process: their threads (AnyIO lends 40) waited for a connection while
+    the requests holding the connections waited for a thread, until the pool's 30-second timeout
+    failed them all (issue 16, finding 20).
+    """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def run(request: Request) -> Response:
-            try:
-                response = await handler(request)
-            except BaseException:
-                # Shielded: when the client goes away, the request is cancelled, and an
-                # unshielded await here would be cancelled too, leaving the session open (on
-                # SQLite, holding the write lock until it is garbage-collected).
-                with anyio.CancelScope(shield=True):
-                    await run_in_threadpool(_finish, request, commit=False)
-                raise
-            rollback = getattr(request.state, "rollback", False)
-            await run_in_threadpool(_finish, request, commit=not rollback)
-            return response
+            async with _units_of_work_limiter():
+                try:
+                    response = await handler(request)
+                except BaseException:
+                    # Shielded: when the client goes away, the request is cancelled, and an
+                    # unshielded await here would be cancelled too, leaving the session open
+                    # (on SQLite, holding the write lock until it is garbage-collected).
+                    with anyio.CancelScope(shield=True):
+                        await run_in_threadpool(_finish, request, commit=False)
+                    raise
+                rollback = getattr(request.state, "rollback", False)
+                await run_in_threadpool(_finish, request, commit=not rollback)
+                return response
 
         return run
 

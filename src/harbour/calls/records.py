@@ -13,9 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from harbour import clock, timefmt
+from harbour import clock, db, timefmt
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
@@ -88,10 +87,9 @@ def partners() -> dict[str, str]:
 
 
 def flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise Conflict(STALE) from exc
+    """Flush a call's change; a lost race is the "someone else changed this call" conflict
+    (db.flush_or_conflict, which leaves the session usable for the page that says so)."""
+    db.flush_or_conflict(session, STALE)
 
 
 def check_version(call: Call, version: int) -> None:

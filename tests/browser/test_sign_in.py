@@ -60,7 +60,9 @@ def test_a_record_asks_why_then_opens(page: Page) -> None:
     page.get_by_label("Risk assessment or review").check()
     page.get_by_role("button", name="Continue to the record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("TESTWELL, Amara")
-    expect(page.locator(".moj-identity-bar")).to_contain_text("Age")
+    bar = page.get_by_test_id("identity-bar")  # the record's number, age and status
+    expect(bar).to_contain_text("Record number")
+    expect(bar).to_contain_text(re.compile(r"age \d+ \(child\)"))
     assert serious_violations(page) == []
 
 

@@ -19,6 +19,19 @@ from pydantic_core import PydanticCustomError
 
 from harbour.errors import ValidationFailed
 
+# The largest record id a database integer holds: a longer number is no record.
+LARGEST_ID = 2_147_483_647
+
+
+def record_number(value: str | None) -> int | None:
+    """A record number as typed or chosen, or None if blank, not a number, or too long to be a
+    record's id (a 20-digit number would overflow the database's integer)."""
+    text = (value or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= LARGEST_ID else None
+
 
 def needed(message: str) -> BeforeValidator:
     """A field that must be given: blank text, None or an empty choice fails with `message`."""

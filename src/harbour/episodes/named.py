@@ -29,7 +29,7 @@ from harbour.people.models import (
     normalise_phone,
 )
 from harbour.people.schemas import PersonCreate
-from harbour.validation import Input, one_of
+from harbour.validation import LARGEST_ID, Input, one_of
 
 # Where on the return the person was named.
 STEPS = {
@@ -37,7 +37,6 @@ STEPS = {
     "safe_and_well": "Named at the safe-and-well check",
     "return_interview": "Named at the return home interview",
 }
-LARGEST_ID = 2_147_483_647
 
 
 class NamedInput(Input):

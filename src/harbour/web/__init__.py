@@ -32,9 +32,10 @@ from harbour import clock, db, timefmt
 from harbour.actor import Actor
 from harbour.errors import Conflict, Forbidden, HarbourError, NotAuthenticated, ValidationFailed
 from harbour.settings import get_settings
+from harbour.validation import LARGEST_ID
 
 # Record ids in paths: positive and within a 32-bit integer column on every database.
-RecordId = Annotated[int, PathParam(ge=1, le=2_147_483_647, description="The record's id")]
+RecordId = Annotated[int, PathParam(ge=1, le=LARGEST_ID, description="The record's id")]
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 STATIC_DIR = Path(__file__).parent.parent / "static"

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from harbour import clock, timefmt
 from harbour.errors import ValidationFailed
-from harbour.validation import Input, messages
+from harbour.validation import Input, messages, record_number
 
 InputT = TypeVar("InputT", bound=Input)
 
@@ -151,15 +151,6 @@ def form_version(form: Mapping[str, str]) -> int:
         return -1
 
 
-# The largest record id a database integer holds: anything longer is no record.
-LARGEST_ID = 2_147_483_647
-
-
 def form_number(value: str | None) -> int | None:
-    """A chosen id from a select or hidden field, or None if blank, not a number, or too long to
-    be a record's id (a 20-digit number would overflow the database's integer)."""
-    text = (value or "").strip()
-    if not text.isdigit() or len(text) > 10:
-        return None
-    number = int(text)
-    return number if 1 <= number <= LARGEST_ID else None
+    """A chosen id from a select or hidden field (validation.record_number)."""
+    return record_number(value)

@@ -141,7 +141,9 @@ def test_a_looked_after_child_from_first_call_to_closure(browser: Browser, live:
     hub.close()  # type: ignore[attr-defined]
     superintendent, page = signed_in(browser, live.base, "superintendent")
     page.goto("/notifications")
-    expect(page.get_by_test_id("notifications")).to_contain_text("Overdue: the inspector review")
+    expect(page.get_by_test_id("notifications")).to_contain_text(
+        "Overdue: the inspector first review"
+    )
     superintendent.close()  # type: ignore[attr-defined]
 
     # 48 hours: the next prompt replaces the first.

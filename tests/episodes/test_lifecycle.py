@@ -526,4 +526,4 @@ def test_an_overdue_review_is_escalated_once_to_the_next_rank(session: Session, 
         assert service.escalate_overdue(session, job) == 0  # once only
     told = tasks.notifications(session, actor_of(superintendent))
     assert len(told) == 1 and "it is escalated to you (Superintendent)" in told[0].text
-    assert told[0].text.startswith(f"Overdue: the inspector review of {person.display_name}")
+    assert told[0].text.startswith(f"Overdue: the inspector first review of {person.display_name}")

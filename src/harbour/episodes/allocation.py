@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from harbour import clock, db
 from harbour.access import service as access
+from harbour.access.policy import roles_with
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.auth.models import Team, User
@@ -114,12 +115,15 @@ def unowned(session: Session, actor: Actor, *, limit: int = 200) -> Unowned:
 
 
 def caseworkers(session: Session, actor: Actor) -> list[User]:
-    """Everyone in the actor's organisation who holds casework or once did, leavers (disabled
+    """Everyone in the actor's organisation whose role holds casework, leavers (disabled
     accounts) included, for moving their cases."""
     return list(
         session.scalars(
             select(User)
-            .where(User.organisation_id == actor.organisation_id)
+            .where(
+                User.organisation_id == actor.organisation_id,
+                User.role.in_(roles_with("episode.hold")),
+            )
             .order_by(User.is_active.desc(), User.display_name)
         )
     )
@@ -142,7 +146,7 @@ def reassign(
     problems: dict[str, str] = {}
     if from_id not in people:
         problems["from_id"] = "Choose whose open casework moves"
-    receivers = set(tasks.colleague_ids(session, actor))
+    receivers = {user.id for user in tasks.colleagues(session, actor)}
     if to_id is not None and to_id not in receivers:
         problems["to_id"] = "Choose who takes it on, or the hub's queue"
     if from_id is not None and from_id == to_id:

@@ -113,17 +113,6 @@ def escalated(rank: Role, due_at: datetime, now: datetime) -> Role:
     return LADDER[min(start + rungs, len(LADDER) - 1)]
 
 
-def owed(kind: str, rank: str) -> str:
-    """What a review is, in words: "the first grade", "the inspector review"."""
-    if kind == GRADING:
-        return "the first grade"
-    if kind == RETURN:
-        return f"the {rank} review of the return"
-    if kind.startswith(ABSENCE):
-        return f"the {rank} regrade after {kind.removeprefix(ABSENCE)} hours missing"
-    return f"the {rank} review"
-
-
 KIND_LABELS = {
     "first": "first review",
     "regular": "review",
@@ -134,10 +123,17 @@ KIND_LABELS = {
 }
 
 
+def _what(kind: str) -> str:
+    if kind.startswith(ABSENCE):
+        return f"regrade after {kind.removeprefix(ABSENCE)} hours missing"
+    return KIND_LABELS.get(kind, kind.replace("_", " "))
+
+
+def owed(kind: str, rank: str) -> str:
+    """A review in a sentence: "the first grade", "the inspector first review"."""
+    return "the first grade" if kind == GRADING else f"the {rank} {_what(kind)}"
+
+
 def label(kind: str, rank: str) -> str:
     """A review for a list: "Inspector: first review", "Sergeant: regrade after 48 hours"."""
-    if kind.startswith(ABSENCE):
-        what = f"regrade after {kind.removeprefix(ABSENCE)} hours missing"
-    else:
-        what = KIND_LABELS.get(kind, kind.replace("_", " "))
-    return f"{rank.replace('_', ' ').capitalize()}: {what}"
+    return f"{rank.replace('_', ' ').capitalize()}: {_what(kind)}"

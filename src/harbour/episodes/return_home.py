@@ -222,8 +222,6 @@ def record_return_interview(
         "status": data.status,
         "offered_at": data.offered_at.isoformat(),
         "held_at": held.isoformat() if held else None,
-        # Not held within the return interview time of the return (DfE: 72 hours).
-        "late": interview_late(episode, held, clock.now()),
         "declined": data.status == "declined",
         "by": data.by,
         "text": data.findings,
@@ -236,22 +234,16 @@ def record_return_interview(
     return episode
 
 
-def interview_late(episode: Episode, held_at: datetime | None, now: datetime) -> bool:
-    """A return home interview is late when it was not held within the set time of the return
-    (72 hours by default), whether it was held later or has not been held yet."""
-    due = return_interview_due(episode)
-    if due is None:
-        return False
-    return (held_at or now) > due
-
-
 def interview_is_late(episode: Episode, now: datetime) -> bool:
-    """Whether the episode's return home interview is, or was, late."""
+    """A return home interview is late when it was not held within the set time of the return
+    (72 hours by default): held after it, or still not held once it has passed. One declined
+    or not held is a recorded decision (DfE), not a late interview."""
+    due = return_interview_due(episode)
     rhi = episode.rhi or {}
+    if due is None or rhi.get("status") in ("declined", "not_held"):
+        return False
     held = rhi.get("held_at")
-    if rhi.get("status") in ("declined", "not_held"):
-        return bool(rhi.get("late"))
-    return interview_late(episode, datetime.fromisoformat(held) if held else None, now)
+    return (datetime.fromisoformat(held) if held else now) > due
 
 
 # Tasks that must be done, or carried to the person's record, before an episode closes.

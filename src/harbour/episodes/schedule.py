@@ -180,26 +180,25 @@ def long_absences(session: Session, actor: Actor) -> int:
     now = clock.now()
     steps = get_settings().long_absence_hours
     since = func.coalesce(Episode.last_seen_at, Episode.reported_at)
+    missing = (Episode.status == EpisodeStatus.missing,)
+    long_ago = session.scalars(
+        select(Episode).where(*missing, since <= now - timedelta(hours=min(steps)))
+    ).all()
+    prompted = _prompted(session, [e.id for e in long_ago])
+    owing = [e.id for e in long_ago if _passed(e, steps, now) > prompted.get(e.id, -1.0)]
+    # Lock only the episodes that owe a prompt, so that a minute's run does not hold every
+    # long-missing episode against an officer's save; a concurrent run skips them.
     waiting = session.scalars(
         select(Episode)
-        .where(
-            Episode.status == EpisodeStatus.missing,
-            since <= now - timedelta(hours=min(steps)),
-        )
+        .where(Episode.id.in_(owing), *missing)
         .order_by(Episode.id)
         .with_for_update(skip_locked=True)
     ).all()
     made = 0
     for episode in waiting:
-        hours = hours_missing(episode, now)
-        passed = max(step for step in steps if step <= hours)
-        done = {
-            float(r.kind.removeprefix(clocks.ABSENCE))
-            for r in reviews(session, episode)
-            if r.kind.startswith(clocks.ABSENCE)
-        }
-        if any(step >= passed for step in done):
-            continue
+        passed = _passed(episode, steps, now)
+        if _prompted(session, [episode.id]).get(episode.id, -1.0) >= passed:
+            continue  # another run prompted it before this one took the lock
         _cancel_open(session, episode, now, {clocks.ABSENCE})
         review = _schedule(session, episode, clocks.absence_due(episode.risk_grade, passed, now))
         session.flush()
@@ -215,8 +214,33 @@ def long_absences(session: Session, actor: Actor) -> int:
             "prompt",
             SUBJECT,
             episode.id,
-            after={"review": review.id, "kind": review.kind, "hours_missing": hours},
+            after={
+                "review": review.id,
+                "kind": review.kind,
+                "hours_missing": hours_missing(episode, now),
+            },
         )
         absence_triggers(session, actor, episode, person, passed)
         made += 1
     return made
+
+
+def _passed(episode: Episode, steps: list[float], now: datetime) -> float:
+    """The highest long-absence step the episode has passed (-1 for none)."""
+    hours = hours_missing(episode, now)
+    return max((step for step in steps if step <= hours), default=-1.0)
+
+
+def _prompted(session: Session, episode_ids: Collection[int]) -> dict[int, float]:
+    """The highest long-absence step already prompted on each of these episodes, in one query."""
+    if not episode_ids:
+        return {}
+    highest: dict[int, float] = {}
+    for episode_id, kind in session.execute(
+        select(Review.episode_id, Review.kind).where(
+            Review.episode_id.in_(list(episode_ids)), Review.kind.startswith(clocks.ABSENCE)
+        )
+    ):
+        step = float(kind.removeprefix(clocks.ABSENCE))
+        highest[episode_id] = max(step, highest.get(episode_id, -1.0))
+    return highest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from harbour import clock, db
@@ -80,7 +80,7 @@ def record_review(
     latest = gradings(session, episode)
     changed = data.decision == "changed"
     if review.kind == clocks.RETURN:
-        _check_return_review(session, episode, person, data, problems)
+        _check_return_review(episode, data, problems)
     words = language.review_language(latest[0].rationale if latest else None, data.language)
     for name, message in words.problems.items():
         problems.add(name, message)
@@ -149,9 +149,7 @@ def record_review(
     return review
 
 
-def _check_return_review(
-    session: Session, episode: Episode, person: Person, data: ReviewInput, problems: Problems
-) -> None:
+def _check_return_review(episode: Episode, data: ReviewInput, problems: Problems) -> None:
     """A review of a child's return confirms what was done on return: it is done once the
     safe-and-well check is recorded, and agrees to a check that was not face to face."""
     if data.decision != "confirmed":
@@ -190,30 +188,20 @@ def review_board(
     access.require(actor, "person.view")
     now = clock.now()
     visible = access.visible(actor, Episode)
-    grading_due = {
-        review.episode_id: review
-        for review in session.scalars(
-            select(Review)
-            .join(Episode, Episode.id == Review.episode_id)
-            .where(
-                visible,
-                Episode.status == EpisodeStatus.missing,
-                Episode.risk_grade.is_(None),
-                Review.kind == clocks.GRADING,
-                Review.done_at.is_(None),
-                Review.cancelled_at.is_(None),
-            )
-        )
-    }
-    ungraded: list[tuple[int, str | None]] = [
-        (episode_id, None)
-        for episode_id in session.scalars(
-            select(Episode.id)
-            .where(visible, Episode.status == EpisodeStatus.missing, Episode.risk_grade.is_(None))
-            .order_by(Episode.reported_at, Episode.id)
-        )
-    ]
+    # Ungraded reports, oldest first, each with its grading clock (none for old data).
     open_review = (Review.done_at.is_(None), Review.cancelled_at.is_(None))
+    grading_clock = (Review.episode_id == Episode.id, Review.kind == clocks.GRADING, *open_review)
+    grading_due: dict[int, Review] = {}
+    ungraded: list[tuple[int, str | None]] = []
+    for episode_id, owed_grade in session.execute(
+        select(Episode.id, Review)
+        .outerjoin(Review, and_(*grading_clock))
+        .where(visible, Episode.status == EpisodeStatus.missing, Episode.risk_grade.is_(None))
+        .order_by(Episode.reported_at, Episode.id)
+    ):
+        ungraded.append((episode_id, None))
+        if owed_grade is not None:  # None: a report from before the grading clock
+            grading_due[episode_id] = owed_grade
     next_due = (
         select(Review.episode_id, Review.rank, func.min(Review.due_at).label("due_at"))
         .where(*open_review, Review.kind != clocks.GRADING)

@@ -145,10 +145,6 @@ def colleagues(session: Session, actor: Actor) -> list[User]:
     )
 
 
-def colleague_ids(session: Session, actor: Actor) -> list[int]:
-    return [user.id for user in colleagues(session, actor)]
-
-
 def find_colleague(session: Session, actor: Actor, user_id: int | None) -> User:
     chosen = next((u for u in colleagues(session, actor) if u.id == user_id), None)
     if chosen is None:

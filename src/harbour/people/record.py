@@ -45,6 +45,7 @@ FIELD_LABELS = {
     "observed_ethnicity": "Ethnicity (observed by an officer)",
     "phones": "Phone numbers",
     "markers": "Warning markers",
+    "flags": "Warning markers",  # as a screening's outcome and a merge log them, without dates
     "looked_after": "Looked after",
     "care_basis": "Legal basis",
     "local_authority": "Responsible local authority",
@@ -242,6 +243,7 @@ ACTIONS = {
     "update": "Details changed",
     "update_markers": "Warning markers changed",
     "update_care": "Looked-after status changed",
+    "flag": "Warning markers set by a screening",
     "merge": "Merged",
     "unmerge": "Merge undone",
 }
@@ -261,6 +263,8 @@ def _words(key: str, value: Any) -> str:
             f"{FLAGS.get(code, code)}{f' (review {review})' if review else ''}"
             for code, review in value.items()
         )
+    if key == "flags" and isinstance(value, list):
+        return "; ".join(FLAGS.get(code, code) for code in value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -264,7 +264,7 @@ def _words(key: str, value: Any) -> str:
             for code, review in value.items()
         )
     if key == "flags" and isinstance(value, list):
-        return "; ".join(FLAGS.get(code, code) for code in value)
+        return "; ".join(FLAGS.get(code, str(code)) for code in value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -13,7 +13,7 @@ from harbour.audit import service as audit
 from harbour.errors import Conflict, JustificationRequired
 from harbour.people.models import Person
 from harbour.people.record import (
-    FIELD_LABELS,
+    SUBJECT,
     history,
     phones_of,
     update_care,
@@ -23,15 +23,13 @@ from harbour.people.record import (
 from harbour.people.schemas import PersonCreate
 
 __all__ = [
-    "FIELD_LABELS",
+    "SUBJECT",
     "history",
     "phones_of",
     "update_care",
     "update_markers",
     "update_person",
 ]
-
-SUBJECT = "person"
 
 
 def _facts(person: Person) -> dict[str, Any]:

@@ -8,13 +8,20 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from harbour.auth.models import User
 
 CHROMIUM = os.environ.get("HARBOUR_CHROMIUM", "/usr/bin/chromium")
 
@@ -126,6 +133,47 @@ def server_in_thread() -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def demo_user(session: Session, username: str) -> User:
+    """A demo user by username (after `set_up_demo`)."""
+    from sqlalchemy import select
+
+    from harbour.auth.models import User
+
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None, username
+    return user
+
+
+def set_up_demo() -> None:
+    """The demo organisations, teams and users, in a unit of work of their own."""
+    from harbour import db, demo
+    from harbour.actor import Channel, system_actor
+
+    with db.unit_of_work() as session:
+        demo.set_up(session, system_actor(Channel.cli, name="browser test"))
+
+
+@dataclass
+class Live:
+    """A server in this process whose clock the test holds and moves on."""
+
+    base: str
+    advance: Callable[[timedelta], None]
+
+
+@contextmanager
+def frozen_server(seed: Callable[[], None]) -> Iterator[Live]:
+    """Hold Harbour's clock, set up the demo and the test's own records, and serve them in a
+    thread, so that `live.advance` moves the server's clock too."""
+    from harbour import clock
+
+    with clock.frozen(clock.now()) as advance:
+        set_up_demo()
+        seed()
+        with server_in_thread() as base:
+            yield Live(base, advance)
 
 
 def sign_in(page: Page, username: str) -> None:

@@ -17,12 +17,17 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from harbour import clock, db, demo
-from harbour.actor import Channel, system_actor
-from harbour.auth.models import User
-from tests.browser.conftest import fill_when, serious_violations, server_in_thread, signed_in
+from harbour import clock, db
+from tests.browser.conftest import (
+    demo_user,
+    fill_when,
+    serious_violations,
+    server_in_thread,
+    set_up_demo,
+    signed_in,
+)
 from tests.factories import make_person
 
 pytestmark = pytest.mark.browser
@@ -40,11 +45,9 @@ ASSESSMENT = {
 
 def _seed() -> None:
     """Demo users, and a 13-year-old boy the handler will find."""
+    set_up_demo()
     with db.unit_of_work() as session:
-        demo.set_up(session, system_actor(Channel.cli, name="browser test"))
-    with db.unit_of_work() as session:
-        hub = session.scalar(select(User).where(User.username == "hub_officer"))
-        assert hub is not None
+        hub = demo_user(session, "hub_officer")
         today = clock.now().date()
         make_person(
             session,

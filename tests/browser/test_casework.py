@@ -10,23 +10,23 @@ until a supervisor reviews the return and the open tasks are done.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from harbour import clock, db, demo
+from harbour import clock, db
 from harbour.actor import Channel, system_actor
-from harbour.auth.models import User
 from harbour.episodes import service as episodes
 from tests.browser.conftest import (
+    Live,
+    demo_user,
     fill_when,
+    frozen_server,
     justify,
     serious_violations,
-    server_in_thread,
     signed_in,
 )
 from tests.factories import make_person
@@ -34,18 +34,9 @@ from tests.factories import make_person
 pytestmark = pytest.mark.browser
 
 
-@dataclass
-class Live:
-    base: str
-    advance: Callable[[timedelta], None]
-
-
 def _seed() -> None:
     with db.unit_of_work() as session:
-        demo.set_up(session, system_actor(Channel.cli, name="browser test"))
-    with db.unit_of_work() as session:
-        hub = session.scalar(select(User).where(User.username == "hub_officer"))
-        assert hub is not None
+        hub = demo_user(session, "hub_officer")
         today = clock.now().date()
         leah = make_person(
             session,
@@ -69,10 +60,8 @@ def _run_clocks() -> None:
 
 @pytest.fixture(scope="module")
 def live(engine: Engine) -> Iterator[Live]:
-    with clock.frozen(clock.now()) as advance:
-        _seed()
-        with server_in_thread() as base:
-            yield Live(base, advance)
+    with frozen_server(_seed) as running:
+        yield running
 
 
 def _open(browser: Browser, live: Live, username: str, url: str) -> tuple[object, Page]:

@@ -9,13 +9,17 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from harbour import clock, db, demo
-from harbour.actor import Channel, system_actor
-from harbour.auth.models import User
+from harbour import clock, db
 from harbour.network.models import NetworkAlert
-from tests.browser.conftest import serious_violations, server_in_thread, signed_in
+from tests.browser.conftest import (
+    demo_user,
+    serious_violations,
+    server_in_thread,
+    set_up_demo,
+    signed_in,
+)
 from tests.factories import make_episode, make_person
 
 pytestmark = pytest.mark.browser
@@ -23,11 +27,9 @@ pytestmark = pytest.mark.browser
 
 def _seed() -> int:
     """A looked-after 15-year-old flagged for CCE, missing, in an open common-associate alert."""
+    set_up_demo()
     with db.unit_of_work() as session:
-        demo.set_up(session, system_actor(Channel.cli, name="browser test"))
-    with db.unit_of_work() as session:
-        hub = session.scalar(select(User).where(User.username == "hub_officer"))
-        assert hub is not None
+        hub = demo_user(session, "hub_officer")
         today = clock.now().date()
         ava = make_person(
             session, hub, given_name="Ava", family_name="Stonebridge",

@@ -11,23 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, expect
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from harbour import clock, db, demo
-from harbour.actor import Channel, system_actor
-from harbour.auth.models import User
+from harbour import clock, db
 from harbour.episodes import service as episodes
 from harbour.episodes.models import EpisodeStatus
 from tests.browser.conftest import (
+    Live,
+    demo_user,
     fill_when,
+    frozen_server,
     justify,
     serious_violations,
-    server_in_thread,
     sign_in,
     signed_in,
 )
@@ -36,19 +35,10 @@ from tests.factories import actor_of, make_episode, make_person
 pytestmark = pytest.mark.browser
 
 
-@dataclass
-class Live:
-    base: str
-    advance: object  # moves Harbour's clock on
-
-
 def _seed() -> None:
-    """Demo users, and a 14-year-old with two earlier episodes the grader must see."""
+    """A 14-year-old with two earlier episodes the grader must see."""
     with db.unit_of_work() as session:
-        demo.set_up(session, system_actor(Channel.cli, name="browser test"))
-    with db.unit_of_work() as session:
-        hub = session.scalar(select(User).where(User.username == "hub_officer"))
-        assert hub is not None
+        hub = demo_user(session, "hub_officer")
         today = clock.now().date()
         maya = make_person(
             session,
@@ -79,10 +69,8 @@ def _seed() -> None:
 
 @pytest.fixture(scope="module")
 def live(engine: Engine) -> Iterator[Live]:
-    with clock.frozen(clock.now()) as advance:
-        _seed()
-        with server_in_thread() as base:
-            yield Live(base, advance)
+    with frozen_server(_seed) as running:
+        yield running
 
 
 def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> None:
@@ -136,7 +124,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     expect(row).to_contain_text("Inspector")
     expect(row).not_to_contain_text("Overdue")
     assert serious_violations(page) == []
-    live.advance(timedelta(minutes=61))  # type: ignore[operator]
+    live.advance(timedelta(minutes=61))
     sign_in(page, "inspector")  # the idle sign-in has expired meanwhile
     page.goto("/reviews")
     row = (
@@ -147,7 +135,7 @@ def test_report_grade_review_find_and_close(browser: Browser, live: Live) -> Non
     inspector.close()
 
     # She is found; the check and the return interview are recorded; the episode closes.
-    live.advance(timedelta(minutes=30))  # type: ignore[operator]
+    live.advance(timedelta(minutes=30))
     hub, page = signed_in(browser, live.base, "hub_officer")
     page.goto(episode_url)
     justify(page)

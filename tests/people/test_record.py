@@ -24,6 +24,7 @@ from harbour.validation import messages
 from tests.factories import (
     actor_of,
     csrf_from,
+    justify,
     make_org,
     make_person,
     make_team,
@@ -268,6 +269,21 @@ def _signed_in(client: TestClient, session: Session, **fields: object) -> Person
         f"/people/{person.id}/justify", data={"csrf_token": token, "reason": "risk_assessment"}
     )
     return person
+
+
+@pytest.mark.parametrize("page", ["markers", "care"])
+def test_the_markers_and_care_pages_ask_why_then_come_back(
+    client: TestClient, session: Session, page: str
+) -> None:
+    officer = make_user(session, Role.hub_officer)
+    person = make_person(session, officer)
+    session.commit()
+    sign_in(client, officer.username)
+    here = f"/people/{person.id}/{page}"
+    asked = client.get(here)
+    assert f'name="next" value="{here}"' in asked.text
+    justify(client, person.id, here)  # back on the page that asked, not the record's summary
+    assert client.get(here).status_code == 200
 
 
 def test_an_officer_records_markers_and_care_on_the_pages(

@@ -21,6 +21,7 @@ from harbour.people.models import Person
 from harbour.people.schemas import PersonCreate
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
+from harbour.tasks.models import Task
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -66,6 +67,12 @@ def actor_of(
     user: User, channel: Channel = Channel.web, session_id: str | None = "test-session"
 ) -> Actor:
     return auth.actor_for(user, channel=channel, session_id=session_id)
+
+
+def make_colleague(session: Session, user: User, role: Role) -> User:
+    """Someone of another team in the same organisation as `user`."""
+    org = session.get(Organisation, user.organisation_id)
+    return make_user(session, role, team=make_team(session, org))
 
 
 def make_person(session: Session, owner: User | None = None, **fields: object) -> Person:
@@ -141,6 +148,31 @@ def make_episode(
             ),
         )
     return episode
+
+
+def make_task(
+    session: Session,
+    user: User,
+    episode: Episode,
+    *,
+    kind: str = "enquiry",
+    title: str = "Collect CCTV",
+    owner: User | None = None,
+) -> Task:
+    """A task on an episode, opened by `user`, in the episode's organisation and team."""
+    from harbour.tasks import service as tasks
+
+    return tasks.open_task(
+        session,
+        actor_of(user),
+        organisation_id=episode.organisation_id,
+        team_id=episode.team_id,
+        kind=kind,
+        title=title,
+        person_id=episode.person_id,
+        episode_id=episode.id,
+        owner_id=owner.id if owner else None,
+    )
 
 
 def make_call(

@@ -20,7 +20,15 @@ from harbour.episodes.models import Episode
 from harbour.errors import Forbidden, ValidationFailed
 from harbour.settings import get_settings
 from harbour.tasks import service as tasks
-from tests.factories import actor_of, csrf_from, make_episode, make_person, make_user, sign_in
+from tests.factories import (
+    actor_of,
+    csrf_from,
+    make_episode,
+    make_person,
+    make_task,
+    make_user,
+    sign_in,
+)
 
 T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 
@@ -91,16 +99,7 @@ def test_a_task_with_no_owner_is_on_the_board(
     handler = _member(session, org, contact, Role.call_handler)
     sergeant = _member(session, org, hub, Role.sergeant)
     episode = _child_report(session, handler)
-    task = tasks.open_task(
-        session,
-        actor_of(handler),
-        organisation_id=org.id,
-        team_id=episode.team_id,
-        kind="strategy_meeting",
-        title="Strategy meeting: repeat missing",
-        person_id=episode.person_id,
-        episode_id=episode.id,
-    )
+    task = make_task(session, handler, episode, kind="strategy_meeting")
     work = allocation.unowned(session, actor_of(sergeant))
     assert task.id in [t.id for t in work.tasks]
 
@@ -114,17 +113,7 @@ def test_a_leavers_casework_moves_to_a_colleague_and_is_audited(
     sergeant = _member(session, org, hub, Role.sergeant)
     first = _child_report(session, leaver)
     second = _child_report(session, leaver)
-    task = tasks.open_task(
-        session,
-        actor_of(leaver),
-        organisation_id=org.id,
-        team_id=hub.id,
-        kind="enquiry",
-        title="Collect CCTV",
-        person_id=first.person_id,
-        episode_id=first.id,
-        owner_id=leaver.id,
-    )
+    task = make_task(session, leaver, first, owner=leaver)
     leaver.is_active = False
     with pytest.raises(ValidationFailed) as caught:
         allocation.reassign(session, actor_of(sergeant), leaver.id, leaver.id, "")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.actor import Channel, Role, system_actor
 from harbour.audit.models import AuditEvent
-from harbour.auth.models import Organisation, User
+from harbour.auth.models import User
 from harbour.episodes import service
 from harbour.episodes.models import Episode, Review
 from harbour.errors import Conflict, ValidationFailed
@@ -26,26 +26,16 @@ from tests.factories import (
     actor_of,
     csrf_from,
     justify,
+    make_colleague,
     make_episode,
     make_person,
-    make_team,
+    make_task,
     make_user,
     sign_in,
 )
 
 T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 JOB = system_actor(Channel.job, name="escalation")
-
-
-@pytest.fixture
-def hub(session: Session) -> User:
-    return make_user(session, Role.hub_officer)
-
-
-def _colleague(session: Session, hub: User, role: Role) -> User:
-    return make_user(
-        session, role, team=make_team(session, session.get(Organisation, hub.organisation_id))
-    )
 
 
 def _child(session: Session, owner: User) -> Person:
@@ -126,8 +116,8 @@ def test_found_and_checks_cannot_be_in_the_future(session: Session, hub: User) -
 def test_an_ungraded_report_is_due_and_climbs_the_ladder_until_graded(
     session: Session, hub: User
 ) -> None:
-    sergeant = _colleague(session, hub, Role.sergeant)
-    inspector = _colleague(session, hub, Role.inspector)
+    sergeant = make_colleague(session, hub, Role.sergeant)
+    inspector = make_colleague(session, hub, Role.inspector)
     with clock.frozen(T0) as advance:
         episode = make_episode(session, hub, _adult(session, hub))
         (grading,) = service.open_reviews(session, episode)
@@ -163,8 +153,8 @@ def test_an_ungraded_report_is_due_and_climbs_the_ladder_until_graded(
 
 
 def test_an_overdue_review_climbs_one_rank_at_each_step(session: Session, hub: User) -> None:
-    inspector = _colleague(session, hub, Role.inspector)
-    superintendent = _colleague(session, hub, Role.superintendent)
+    inspector = make_colleague(session, hub, Role.inspector)
+    superintendent = make_colleague(session, hub, Role.superintendent)
     with clock.frozen(T0) as advance:
         episode = make_episode(session, hub, _adult(session, hub), grade=RiskGrade.medium)
         first = next(r for r in service.open_reviews(session, episode) if r.kind == "first")
@@ -192,7 +182,7 @@ def test_an_overdue_review_climbs_one_rank_at_each_step(session: Session, hub: U
 def test_an_inspectors_downgrade_goes_above_the_inspector_and_is_not_overdue_at_once(
     session: Session, hub: User
 ) -> None:
-    inspector = _colleague(session, hub, Role.inspector)
+    inspector = make_colleague(session, hub, Role.inspector)
     with clock.frozen(T0):
         episode = make_episode(session, hub, _adult(session, hub))
         person = service.person_of(session, episode)
@@ -220,7 +210,7 @@ def test_an_inspectors_downgrade_goes_above_the_inspector_and_is_not_overdue_at_
 def test_a_child_still_missing_is_prompted_to_regrade_at_24_and_48_hours(
     session: Session, hub: User
 ) -> None:
-    sergeant = _colleague(session, hub, Role.sergeant)
+    sergeant = make_colleague(session, hub, Role.sergeant)
     with clock.frozen(T0) as advance:
         episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
         person = service.person_of(session, episode)
@@ -263,7 +253,7 @@ def test_a_missed_step_is_caught_up_once_and_an_adult_gets_no_strategy_meeting(
 
 
 def test_a_senior_review_is_on_the_superintendents_board(session: Session, hub: User) -> None:
-    superintendent = _colleague(session, hub, Role.superintendent)
+    superintendent = make_colleague(session, hub, Role.superintendent)
     with clock.frozen(T0):
         episode = make_episode(session, hub, _adult(session, hub), grade=RiskGrade.high)
         rows, _ = service.review_board(session, actor_of(superintendent))
@@ -272,7 +262,7 @@ def test_a_senior_review_is_on_the_superintendents_board(session: Session, hub: 
 
 
 def test_the_missing_notification_ends_when_the_child_is_found(session: Session, hub: User) -> None:
-    inspector = _colleague(session, hub, Role.inspector)
+    inspector = make_colleague(session, hub, Role.inspector)
     with clock.frozen(T0):
         episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.high)
         assert tasks.unread_count(session, actor_of(inspector)) == 1
@@ -311,7 +301,7 @@ def test_a_child_found_in_another_forces_area_opens_a_screening(
 def test_a_check_not_face_to_face_needs_a_reason_and_a_supervisors_agreement(
     session: Session, hub: User
 ) -> None:
-    sergeant = _colleague(session, hub, Role.sergeant)
+    sergeant = make_colleague(session, hub, Role.sergeant)
     with clock.frozen(T0) as advance:
         episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
         person = service.person_of(session, episode)
@@ -392,7 +382,7 @@ def test_the_page_shows_a_late_return_interview(
 def test_a_return_review_cannot_change_the_grade_or_come_before_the_check(
     session: Session, hub: User
 ) -> None:
-    sergeant = _colleague(session, hub, Role.sergeant)
+    sergeant = make_colleague(session, hub, Role.sergeant)
     with clock.frozen(T0):
         episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
         _found(session, hub, episode, T0)
@@ -410,16 +400,7 @@ def test_a_return_review_cannot_change_the_grade_or_come_before_the_check(
 def test_carrying_a_task_over_is_audited(session: Session, hub: User) -> None:
     with clock.frozen(T0):
         episode = make_episode(session, hub, _child(session, hub), grade=RiskGrade.medium)
-        task = tasks.open_task(
-            session,
-            actor_of(hub),
-            organisation_id=episode.organisation_id,
-            team_id=episode.team_id,
-            kind="strategy_meeting",
-            title="Strategy meeting",
-            person_id=episode.person_id,
-            episode_id=episode.id,
-        )
+        task = make_task(session, hub, episode, kind="strategy_meeting")
         tasks.carry_over(session, actor_of(hub), task, "Meeting on Monday", task.version)
     event = session.scalars(
         select(AuditEvent).where(
@@ -553,7 +534,7 @@ def test_imported_history_starts_the_clocks_and_the_triggers(session: Session, h
 def test_a_reviewer_rules_on_the_language_flagged_in_the_rationale(
     session: Session, hub: User
 ) -> None:
-    sergeant = _colleague(session, hub, Role.sergeant)
+    sergeant = make_colleague(session, hub, Role.sergeant)
     with clock.frozen(T0):
         episode = make_episode(session, hub, _child(session, hub))
         person = service.person_of(session, episode)

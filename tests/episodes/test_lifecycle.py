@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.actor import Role
 from harbour.audit.models import AuditEvent
-from harbour.auth.models import Organisation, Team, User
+from harbour.auth.models import Team, User
 from harbour.episodes import service
 from harbour.episodes.models import EpisodeStatus, Review
 from harbour.errors import Conflict, Forbidden, ValidationFailed
@@ -22,21 +22,15 @@ from harbour.people.models import Association, AssociationType, Person, Place, P
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
 from harbour.tasks import service as tasks
-from tests.factories import actor_of, make_episode, make_person, make_team, make_user
+from tests.factories import (
+    actor_of,
+    make_colleague,
+    make_episode,
+    make_person,
+    make_user,
+)
 
 T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def hub(session: Session) -> User:
-    return make_user(session, Role.hub_officer)
-
-
-def _colleague(session: Session, hub: User, role: Role) -> User:
-    """Someone of another team in the same force."""
-    return make_user(
-        session, role, team=make_team(session, session.get(Organisation, hub.organisation_id))
-    )
 
 
 def _grading(grade: RiskGrade | None, version: int, **extra: object) -> service.GradingInput:
@@ -184,7 +178,7 @@ def test_two_officers_never_silently_overwrite_each_other(session: Session, hub:
     episode = make_episode(session, hub, _adult(session, hub))
     person = service.person_of(session, episode)
     read = episode.version
-    other = _colleague(session, hub, Role.hub_officer)
+    other = make_colleague(session, hub, Role.hub_officer)
     service.grade(session, actor_of(other), episode, person, _grading(RiskGrade.medium, read))
     with pytest.raises(Conflict, match="Someone else changed this episode"):
         service.grade(session, actor_of(hub), episode, person, _grading(RiskGrade.low, read))
@@ -192,8 +186,8 @@ def test_two_officers_never_silently_overwrite_each_other(session: Session, hub:
 
 
 def test_high_risk_clocks_fall_due_escalate_and_are_reviewed(session: Session, hub: User) -> None:
-    sergeant = _colleague(session, hub, Role.sergeant)
-    inspector = _colleague(session, hub, Role.inspector)
+    sergeant = make_colleague(session, hub, Role.sergeant)
+    inspector = make_colleague(session, hub, Role.inspector)
     with clock.frozen(T0) as advance:
         episode = make_episode(session, hub, _adult(session, hub))
         person = service.person_of(session, episode)
@@ -232,7 +226,7 @@ def test_high_risk_clocks_fall_due_escalate_and_are_reviewed(session: Session, h
 
 
 def test_a_review_that_changes_the_grade_replans_the_clocks(session: Session, hub: User) -> None:
-    sergeant = _colleague(session, hub, Role.sergeant)
+    sergeant = make_colleague(session, hub, Role.sergeant)
     with clock.frozen(T0) as advance:
         episode = make_episode(session, hub, _adult(session, hub))
         person = service.person_of(session, episode)
@@ -514,7 +508,7 @@ def test_an_overdue_review_is_escalated_once_to_the_next_rank(session: Session, 
     from harbour.actor import Channel, system_actor
     from harbour.tasks import service as tasks
 
-    superintendent = _colleague(session, hub, Role.superintendent)
+    superintendent = make_colleague(session, hub, Role.superintendent)
     job = system_actor(Channel.job, name="escalation")
     with clock.frozen(T0) as advance:
         episode = make_episode(session, hub, _adult(session, hub))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from harbour import clock
 from harbour.actor import Role
-from harbour.auth.models import Organisation, User
+from harbour.auth.models import User
 from harbour.episodes import service
 from harbour.episodes.models import Episode, EpisodeStatus
 from harbour.errors import Conflict, ValidationFailed
@@ -18,15 +18,16 @@ from harbour.people.models import Person, Place, PlaceType
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
 from harbour.tasks import service as tasks
-from tests.factories import actor_of, make_episode, make_person, make_team, make_user, sign_in
+from tests.factories import (
+    actor_of,
+    make_colleague,
+    make_episode,
+    make_person,
+    make_user,
+    sign_in,
+)
 
 T0 = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
-
-
-def _colleague(session: Session, user: User, role: Role) -> User:
-    return make_user(
-        session, role, team=make_team(session, session.get(Organisation, user.organisation_id))
-    )
 
 
 def _child(session: Session, owner: User) -> Person:
@@ -54,9 +55,9 @@ def test_a_call_handlers_report_goes_to_the_hub_and_a_high_grade_to_the_inspecto
     session: Session,
 ) -> None:
     handler = make_user(session, Role.call_handler)
-    hub = _colleague(session, handler, Role.hub_officer)
-    inspector = _colleague(session, handler, Role.inspector)
-    sergeant = _colleague(session, handler, Role.sergeant)
+    hub = make_colleague(session, handler, Role.hub_officer)
+    inspector = make_colleague(session, handler, Role.inspector)
+    sergeant = make_colleague(session, handler, Role.sergeant)
     episode = make_episode(session, handler, _child(session, handler))
     person = service.person_of(session, episode)
     # A call handler does not grade, so the report has no owner yet and the hub is told.
@@ -90,7 +91,7 @@ def test_a_call_handlers_report_goes_to_the_hub_and_a_high_grade_to_the_inspecto
 
 def test_a_handover_changes_the_owner_and_tells_them(client: TestClient, session: Session) -> None:
     hub = make_user(session, Role.hub_officer)
-    other = _colleague(session, hub, Role.officer)
+    other = make_colleague(session, hub, Role.officer)
     episode = make_episode(session, hub)
     service.hand_over(session, actor_of(hub), episode, other, episode.version)
     assert episode.owner_id == other.id
@@ -107,8 +108,8 @@ def test_a_handover_changes_the_owner_and_tells_them(client: TestClient, session
 
 def test_an_enquiry_is_set_handed_over_and_completed(session: Session) -> None:
     hub = make_user(session, Role.hub_officer)
-    officer = _colleague(session, hub, Role.officer)
-    sergeant = _colleague(session, hub, Role.sergeant)
+    officer = make_colleague(session, hub, Role.officer)
+    sergeant = make_colleague(session, hub, Role.sergeant)
     episode = make_episode(session, hub)
     with clock.frozen(T0):
         task = service.open_enquiry(
@@ -288,7 +289,7 @@ def test_a_closed_episode_takes_nothing_more_and_tasks_name_their_person(
     session: Session,
 ) -> None:
     hub = make_user(session, Role.hub_officer)
-    officer = _colleague(session, hub, Role.officer)
+    officer = make_colleague(session, hub, Role.officer)
     adult = make_person(session, hub, date_of_birth=date(1970, 1, 1))
     episode = make_episode(session, hub, adult, grade=RiskGrade.low)
     service.open_enquiry(

@@ -149,8 +149,10 @@ def open_enquiry(
     details: str | None,
     owner_id: int | None,
     due_at: datetime | None,
+    trigger: str | None = None,
 ) -> Task:
-    """Open a line of enquiry on the episode, owned by the person who will do it."""
+    """Open a line of enquiry on the episode, owned by the person who will do it (`trigger`:
+    why Harbour opened it, when it did)."""
     access.require(actor, "episode.update", episode)
     _check_open(episode)
     return tasks.open_task(
@@ -165,4 +167,5 @@ def open_enquiry(
         details=details,
         owner_id=owner_id,
         due_at=due_at,
+        trigger=trigger,
     )

@@ -13,7 +13,7 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.episodes import clocks
-from harbour.episodes.actions import TELL_LA, pnc_circulation
+from harbour.episodes.actions import TELL_LA, open_enquiry, pnc_circulation
 from harbour.episodes.models import (
     Episode,
     EpisodeAction,
@@ -117,15 +117,12 @@ def _tell_local_authority(
     if tasks.open_task_of_kind(session, person.id, "enquiry", title=TELL_LA) is not None:
         return
     authority = person.local_authority or "the local authority"
-    tasks.open_task(
+    open_enquiry(
         session,
         actor,
-        organisation_id=episode.organisation_id,
-        team_id=episode.team_id,
-        kind="enquiry",
+        episode,
         title=TELL_LA,
-        person_id=person.id,
-        episode_id=episode.id,
+        details=None,
         owner_id=episode.owner_id,
         due_at=now,
         trigger=f"A child has returned: tell {authority} (the social worker or out-of-hours team)",

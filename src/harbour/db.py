@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect
@@ -170,7 +169,6 @@ def make_engine(url: str) -> Engine:
 
 _engine: Engine | None = None
 _factory: sessionmaker[Session] | None = None
-_readers: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
 
 
 def get_engine() -> Engine:
@@ -197,10 +195,8 @@ def reading() -> Session:
     bound = factory.kw.get("bind")
     if not isinstance(bound, Engine):
         return factory()  # bound to one connection (tests): its transaction is already open
-    deferred = _readers.get(bound)
-    if deferred is None:
-        deferred = _readers[bound] = bound.execution_options(**{_DEFERRED: True})
-    return factory(bind=deferred)
+    # A view of the engine that shares its pool: a few microseconds to make, so made each time.
+    return factory(bind=bound.execution_options(**{_DEFERRED: True}))
 
 
 def bind(target: Engine | Connection | None) -> None:

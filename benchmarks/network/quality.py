@@ -89,7 +89,7 @@ def _alerts(db: Path, as_of: datetime) -> tuple[list[dict[str, Any]], float, int
             analysis = network.analyse(session, as_of=as_of)
             listed = analysis.listed()
             took = time.perf_counter() - started
-            links = len(analysis.g.links)
+            links = analysis.links
     finally:
         engine.dispose()
     return listed, took, links

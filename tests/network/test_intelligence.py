@@ -67,7 +67,7 @@ def test_an_investigator_records_graded_intelligence_that_joins_the_network(
     audited = session.execute(text(query), {"kind": "association"}).scalar()
     assert audited == 1
     # The network reads it, grading and all.
-    analysis = network.analyse(session)
+    analysis = network.analyse_organisation(session, child.organisation_id)
     g = analysis.g
     assert g.grading[link.id] == "2BP"
     found = [lk for lk in g.links if lk.record == "association" and lk.record_id == link.id]

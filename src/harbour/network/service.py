@@ -144,11 +144,7 @@ def _order(alert: Alert) -> tuple[float, str, str]:
 
 
 class Rebuild:
-    """A full rebuild: one analysis for each organisation that holds people.
-
-    A rebuild of a single organisation reads as that organisation's analysis (its graph `g`,
-    its naming), so code written for one force needs no change.
-    """
+    """A full rebuild: one analysis for each organisation that holds people."""
 
     def __init__(self, parts: list[Analysis]) -> None:
         self.parts = parts
@@ -179,16 +175,6 @@ class Rebuild:
         for part in self.parts:
             part.prepare([a for a, p in chosen if p is part])
         return [part.describe(a) for a, part in chosen]
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name == "parts":
-            raise AttributeError(name)
-        if len(self.parts) != 1:
-            raise AttributeError(
-                f"A rebuild of {len(self.parts)} organisations has no single {name!r}: "
-                "read it from each of its parts"
-            )
-        return getattr(self.parts[0], name)
 
 
 def organisations(session: Session) -> list[int]:

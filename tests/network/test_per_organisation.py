@@ -18,9 +18,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
+from harbour import clock
 from harbour.actor import Role
 from harbour.auth.models import Organisation, User
-from harbour.network import alerts, incremental
+from harbour.episodes.models import EpisodeCompanion
+from harbour.network import alerts, graph, incremental
 from harbour.network import service as network
 from harbour.network.models import NetworkAlert, PlaceBaseline
 from harbour.people.models import Association, AssociationType, Person, PersonPhone, Place
@@ -107,6 +109,21 @@ def test_a_shared_phone_gives_each_organisation_its_own_alert_about_its_own_chil
         assert not _people_named(alert) & {c.id for c in other.children}
         assert alert.reason.startswith("phone linked to 3 children")
         assert len(alert.described["children"]) == 3
+
+
+def test_an_organisations_graph_holds_none_of_anothers_people_however_they_are_linked(
+    session: Session, phone: tuple[Side, Side]
+) -> None:
+    """Another organisation's person, on the same phone or found with one of ours, is not even a
+    vertex of our graph (alerts count only the people the graph classes as children or adults,
+    so a stray vertex would not show in them)."""
+    a, b = phone
+    episode = make_episode(session, a.officer, a.children[0])
+    session.add(EpisodeCompanion(episode_id=episode.id, person_id=b.children[0].id))
+    session.flush()
+    g = graph.build(session, clock.now(), organisation=a.org.id)
+    assert set(g.ids["person"]) == {c.id for c in a.children}
+    assert set(g.ids["phone"]) == {PHONE}
 
 
 def test_a_saved_link_raises_the_alert_of_its_own_organisation_only(

@@ -37,6 +37,22 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
+def _signed_in(request: Request, token: str, target: str) -> Response:
+    """Go on to `target` in the new sign-in session `token`, with a fresh CSRF secret."""
+    rotate_csrf(request)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        path="/",
+    )
+    set_cookies(request, response)
+    return response
+
+
 @pages.get("/sign-in")
 def sign_in_form(
     request: Request,
@@ -87,18 +103,7 @@ def sign_in(
             },
             status_code=result.status_code,
         )
-    rotate_csrf(request)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        result.token,
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().secure_cookies,
-        path="/",
-    )
-    set_cookies(request, response)
-    return response
+    return _signed_in(request, result.token, _safe_next(next))
 
 
 @pages.post("/sign-out")
@@ -159,18 +164,7 @@ def change_password(
     if result.token is None:
         # Not rolled back: a wrong current password is kept, counted like a wrong sign-in.
         return _password_page(request, result.errors, result.status_code)
-    rotate_csrf(request)
-    response = RedirectResponse("/account?password_changed=1", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        result.token,
-        httponly=True,
-        samesite="lax",
-        secure=get_settings().secure_cookies,
-        path="/",
-    )
-    set_cookies(request, response)
-    return response
+    return _signed_in(request, result.token, "/account?password_changed=1")
 
 
 @pages.post("/account/tokens")

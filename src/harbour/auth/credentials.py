@@ -78,19 +78,20 @@ def _source_lock(
     return until if until > now else None
 
 
-def _attempts_from(session: Session, ip: str, since: datetime) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                LoginAttempt.ip == ip,
-                LoginAttempt.at >= since,
-                LoginAttempt.succeeded.is_(False),
-            )
+def _rate_limited(session: Session, ip: str, now: datetime) -> bool:
+    """Whether this address has had too many wrong passwords lately (for any accounts)."""
+    settings = get_settings()
+    since = now - timedelta(seconds=settings.login_rate_limit_window_seconds)
+    failures = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.ip == ip,
+            LoginAttempt.at >= since,
+            LoginAttempt.succeeded.is_(False),
         )
-        or 0
     )
+    return (failures or 0) >= settings.login_rate_limit_attempts
 
 
 def sign_in(
@@ -103,11 +104,9 @@ def sign_in(
     request_id: str | None = None,
 ) -> SignIn:
     """Check a username and password; open a session, or count the failure and maybe lock."""
-    settings = get_settings()
     now = clock.now()
     username = username.strip().lower()[:64]
-    window = now - timedelta(seconds=settings.login_rate_limit_window_seconds)
-    if _attempts_from(session, ip, window) >= settings.login_rate_limit_attempts:
+    if _rate_limited(session, ip, now):
         audit.record(
             session,
             anonymous_actor(username, request_id),
@@ -181,8 +180,7 @@ def sign_in_refusal(session: Session, user: User, ip: str, now: datetime) -> str
     """Why a password may not be tried for this account from this source now, if it may not:
     too many failures from the address (the rate limit), or the account locked from it."""
     settings = get_settings()
-    window = now - timedelta(seconds=settings.login_rate_limit_window_seconds)
-    if _attempts_from(session, ip, window) >= settings.login_rate_limit_attempts:
+    if _rate_limited(session, ip, now):
         return (
             "There have been too many wrong passwords from your network. Wait a few minutes "
             "and try again."

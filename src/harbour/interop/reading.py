@@ -141,11 +141,6 @@ def _reason(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_line(text: str) -> Line:
-    """Validate one line of the import format, or raise ValueError with a reason to act on."""
-    return parse_with_digest(text)[0]
-
-
 def parse_with_digest(text: str) -> tuple[Line, str]:
     """Validate a line and return it with the SHA-256 of its canonical JSON (for re-imports)."""
     _check_utf8(text)

@@ -24,7 +24,6 @@ from harbour.interop.schemas import (
 )
 from harbour.linkage.prepare import name_keys
 from harbour.people.models import Association, Person, Place, Vehicle, normalise_phone
-from harbour.risk.grades import RiskGrade
 
 if TYPE_CHECKING:
     from harbour.interop.importer import Refs
@@ -85,9 +84,10 @@ def _episode(
         refs.id("place", line.last_seen_place) if line.last_seen_place else None
     )
     row.circumstances = line.circumstances
-    legacy = line.risk_grade == "absent"
-    row.risk_grade = None if legacy else RiskGrade(line.risk_grade) if line.risk_grade else None
-    row.legacy_grade = "absent" if legacy else None
+    if line.risk_grade == "absent":  # kept as history, never read as a grade
+        row.risk_grade, row.legacy_grade = None, "absent"
+    else:
+        row.risk_grade, row.legacy_grade = line.risk_grade, None
     row.risk_answers = (
         line.risk_answers.model_dump(mode="json", exclude_unset=True) if line.risk_answers else None
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import URL, Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +46,47 @@ def migrate(engine: Engine) -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
         connection.commit()
+
+
+@contextmanager
+def scratch_postgres(url: URL | str, suffix: str) -> Iterator[str]:
+    """A PostgreSQL database of its own beside `url`'s (same server), dropped afterwards; yield
+    its URL."""
+    base = make_url(url)
+    name = f"{base.database}_{suffix}_{os.getpid()}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    with admin.connect() as connection:
+        connection.execute(text(drop))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(drop))
+        admin.dispose()
+
+
+@pytest.fixture
+def own_database(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """A database of the test's own, built by the migrations, where work really commits (a
+    SQLite file, or on PostgreSQL a scratch database beside the test database), bound as
+    Harbour's database while the test runs."""
+    from harbour import db
+
+    with ExitStack() as stack:
+        if engine.dialect.name == "sqlite":
+            url = f"sqlite:///{tmp_path / 'own.db'}"
+        else:
+            url = stack.enter_context(scratch_postgres(engine.url, "own"))
+        own = db.make_engine(url)
+        migrate(own)
+        db.bind(own)
+        try:
+            yield own
+        finally:
+            db.bind(engine)
+            own.dispose()
 
 
 @pytest.fixture(scope="session")

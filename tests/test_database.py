@@ -14,7 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, create_engine, inspect, make_url, select
+from sqlalchemy import Connection, inspect, make_url, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -24,6 +24,7 @@ from harbour.cli import app as cli
 from harbour.models import metadata
 from harbour.network.models import NetworkAlert
 from harbour.risk.grades import RiskGrade
+from tests.conftest import scratch_postgres
 from tests.factories import make_call, make_episode, make_person, make_team, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,17 +144,8 @@ def _postgres_scratch() -> Iterator[str]:
     if not base:
         pytest.skip("HARBOUR_TEST_DATABASE_URL is not set: PostgreSQL is not tested")
     url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{url.database}_migrations"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with scratch_postgres(url, "migrations") as scratch:
+        yield scratch
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

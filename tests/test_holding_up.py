@@ -4,7 +4,6 @@ any kind of error, twenty users' saves at once all succeed at once (the acceptan
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import threading
@@ -18,7 +17,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import Engine, func, select
 
 from harbour import db, web
 from harbour.actor import Role
@@ -59,34 +58,6 @@ def test_a_refused_page_leaves_no_session_holding_the_write_lock(
 
 
 # -- the acceptance test: an error of each kind, then twenty users' saves at once ---------------
-
-
-@pytest.fixture
-def own_database(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
-    """A database of the test's own, built by the migrations, where requests really commit (on
-    PostgreSQL when HARBOUR_TEST_DATABASE_URL is set, as a scratch database beside it)."""
-    if engine.dialect.name == "sqlite":
-        own = db.make_engine(f"sqlite:///{tmp_path / 'holding-up.db'}")
-        server = drop = None
-    else:
-        name = f"{engine.url.database}_holding_up_{os.getpid()}"
-        server = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        with server.connect() as c:
-            c.execute(text(drop))
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        own = db.make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
-    migrate(own)
-    db.bind(own)
-    try:
-        yield own
-    finally:
-        db.bind(engine)
-        own.dispose()
-        if server is not None and drop is not None:
-            with server.connect() as c:
-                c.execute(text(drop))
-            server.dispose()
 
 
 def _free_port() -> int:

@@ -4,13 +4,11 @@ twice at once."""
 from __future__ import annotations
 
 import json
-import os
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from harbour import db
@@ -19,7 +17,6 @@ from harbour.audit import service as audit
 from harbour.audit.models import AuditEvent
 from harbour.interop import bulk, importer
 from harbour.people.models import Person, Place
-from tests.conftest import migrate
 from tests.factories import make_org
 
 ACTOR = system_actor(Channel.cli, name="commit-tests")
@@ -107,33 +104,6 @@ def test_a_stopped_bulk_import_leaves_audit_events_for_exactly_what_it_committed
     committed = _in_database(session)
     assert (len(committed["place"]), len(committed["person"])) == (25, 5)
     assert _audited(session) == committed
-
-
-@pytest.fixture
-def own_database(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
-    """A database of the test's own, built by the migrations, where imports really commit."""
-    if engine.dialect.name == "sqlite":
-        own = db.make_engine(f"sqlite:///{tmp_path / 'concurrent.db'}")
-        drop = None
-    else:
-        name = f"{engine.url.database}_imports_{os.getpid()}"
-        server = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        with server.connect() as c:
-            c.execute(text(drop))
-            c.execute(text(f'CREATE DATABASE "{name}"'))
-        own = create_engine(engine.url.set(database=name), pool_size=5)
-    migrate(own)
-    db.bind(own)
-    try:
-        yield own
-    finally:
-        db.bind(engine)
-        own.dispose()
-        if drop:
-            with server.connect() as c:
-                c.execute(text(drop))
-            server.dispose()
 
 
 @pytest.mark.parametrize("path", ["row", "bulk"])

@@ -23,6 +23,7 @@ from harbour.people.models import (
     is_phone,
     normalise_phone,
 )
+from harbour.validation import record_number
 
 
 @dataclass(frozen=True)
@@ -152,13 +153,6 @@ def record(session: Session, actor: Actor, person: Person, data: IntelligenceInp
     return link
 
 
-def _record_number(value: str) -> int | None:
-    """A record number as typed, or None if it cannot be one (a database integer)."""
-    value = value.strip()
-    number = int(value) if value.isdigit() and len(value) <= 10 else None
-    return number if number is not None and 1 <= number <= 2_147_483_647 else None
-
-
 def _object(
     session: Session, actor: Actor, person: Person, link: Association, data: IntelligenceInput
 ) -> None:
@@ -171,13 +165,13 @@ def _object(
         return ValidationFailed(data.summary, field_errors={field: message})
 
     if field == "other_person":
-        number = _record_number(value)
+        number = record_number(value)
         other = session.get(Person, number) if number else None
         if other is None or not access.can(actor, "person.view", other) or other.id == person.id:
             raise refuse("There is no other person with that record number that you can see")
         link.object_person_id = other.id
     elif field == "place":
-        number = _record_number(value)
+        number = record_number(value)
         place = session.get(Place, number) if number else None
         if place is None or not access.can(actor, "place.view", place):
             raise refuse("There is no place with that record number that you can see")

@@ -19,6 +19,7 @@ from harbour.network import alerts, geography, intelligence, telling, view
 from harbour.network.models import NetworkAlert
 from harbour.network.schemas import TYPES, IntelligenceInput
 from harbour.people.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION, Person
+from harbour.validation import LARGEST_ID
 from harbour.web import (
     ActorDep,
     FormDep,
@@ -212,8 +213,8 @@ def act(
 def graph(
     session: SessionDep,
     actor: ActorDep,
-    alert: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
-    person: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+    alert: Annotated[int | None, Query(ge=1, le=LARGEST_ID)] = None,
+    person: Annotated[int | None, Query(ge=1, le=LARGEST_ID)] = None,
     node: Annotated[str | None, Query(max_length=60)] = None,
     steps: Annotated[int, Query(ge=0, le=view.MAX_STEPS)] = 2,
     since: Annotated[date | None, Query()] = None,

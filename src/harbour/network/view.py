@@ -24,6 +24,7 @@ from harbour.episodes.models import Episode, EpisodeCompanion
 from harbour.network.models import PlaceBaseline
 from harbour.people.models import Association, Person, PersonPhone, Place, Vehicle
 from harbour.settings import get_settings
+from harbour.validation import record_number
 
 MAX_NODES = 250
 BUSY = ("school", "station", "hospital")
@@ -100,7 +101,7 @@ def parse_node(text: str) -> tuple[str, str]:
     kind, _, key = text.partition(":")
     if kind not in ("person", "place", "phone", "vehicle") or not key:
         raise ValueError(f"not a node: {text!r}")
-    if kind != "phone" and not (key.isdigit() and len(key) <= 10 and int(key) <= 2_147_483_647):
+    if kind != "phone" and str(record_number(key)) != key:  # a record's number, as written
         raise ValueError(f"not a node: {text!r}")
     return kind, key
 

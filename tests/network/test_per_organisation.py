@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.actor import Role
 from harbour.auth.models import Organisation, User
-from harbour.episodes.models import EpisodeCompanion
+from harbour.episodes.models import EpisodeCompanion, Review
 from harbour.network import alerts, graph, incremental
 from harbour.network import service as network
 from harbour.network.models import NetworkAlert, PlaceBaseline
@@ -416,3 +416,47 @@ def test_a_child_joining_a_known_network_tells_the_assignee_and_the_childs_offic
     assert all(n.text.startswith(f"{late.display_name} has joined") for n in told)
     assert all(n.link == f"/network/alerts/{alert.id}" for n in told)
     assert (session.scalar(select(func.count()).select_from(Notification)) or 0) > before
+
+
+def _intelligence_reviews(session: Session, episode_id: int) -> int:
+    return len(
+        session.scalars(
+            select(Review).where(Review.episode_id == episode_id, Review.kind == "intelligence")
+        ).all()
+    )
+
+
+def test_an_alert_about_a_child_still_missing_prompts_a_regrade_in_its_organisation_only(
+    session: Session, phone: tuple[Side, Side]
+) -> None:
+    a, b = phone
+    ours = make_episode(session, a.officer, a.children[0])
+    theirs = make_episode(session, b.officer, b.children[0])
+    summary = alerts.store(session, network.analyse(session))
+    assert summary.prompted == 2  # one child missing on each side, each in its own alert
+    assert _intelligence_reviews(session, ours.id) == 1
+    assert _intelligence_reviews(session, theirs.id) == 1
+    told = session.scalars(
+        select(Notification.text).where(
+            Notification.user_id == a.officer.id, Notification.text.contains("New intelligence")
+        )
+    ).all()
+    assert told and "Shared phone alert" in told[0]
+    alerts.store(session, network.analyse(session))  # refreshed, not new: no second prompt
+    assert _intelligence_reviews(session, ours.id) == 1
+
+
+def test_a_missing_child_joining_a_known_network_is_prompted_for_a_regrade(
+    session: Session, phone: tuple[Side, Side]
+) -> None:
+    a, _ = phone
+    alerts.store(session, network.analyse(session))
+    late = make_person(
+        session, a.officer, given_name="Late", date_of_birth=date(date.today().year - 13, 1, 1)
+    )
+    episode = make_episode(session, a.officer, late)
+    session.add(PersonPhone(person_id=late.id, number=PHONE))
+    session.flush()
+    summary = incremental.check(session, {f"person:{late.id}", f"phone:{PHONE}"})
+    assert summary is not None and summary.prompted == 1
+    assert _intelligence_reviews(session, episode.id) == 1

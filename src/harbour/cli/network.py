@@ -81,7 +81,8 @@ def network_analyse(
         f"{result.entities:,} entities, {result.links:,} links, "
         f"{len(listed):,} alerts ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or '-'})"
         f" in {seconds:.1f} s; {stored.new} new, {stored.returned} back after dismissal, "
-        f"{stored.inactive} no longer found, {stored.notified} notifications"
+        f"{stored.inactive} no longer found, {stored.notified} notifications, "
+        f"{stored.prompted} regrades prompted of children still missing"
     )
     table = Table(title="Highest-scoring network alerts")
     for column in ("score", "kind", "subject", "children", "why"):

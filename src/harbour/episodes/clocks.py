@@ -25,8 +25,9 @@ GRADING = "grading"
 GRADER = GRADING_RANK
 ABSENCE = "absence_"  # absence_24, absence_48, ...: a regrade prompted while still missing
 RETURN = "return"  # a child's return, reviewed by the grade's rank before the episode closes
+INTELLIGENCE = "intelligence"  # a regrade prompted by new intelligence while still missing
 # The reviews a return stops: they exist to supervise the search.
-SEARCH_KINDS = frozenset({"first", "regular", "senior", "below_suggestion", GRADING})
+SEARCH_KINDS = frozenset({"first", "regular", "senior", "below_suggestion", GRADING, INTELLIGENCE})
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ def absence_due(grade: RiskGrade | None, step_hours: float, now: datetime) -> Du
     return Due(f"{ABSENCE}{step_hours:g}", rank_for(grade), now + timedelta(hours=hours))
 
 
+def intelligence_due(grade: RiskGrade | None, now: datetime) -> Due:
+    """A regrade prompted by new intelligence about someone still missing, by the grade's rank,
+    as soon as a long absence's (the same `absence_regrade_hours`)."""
+    hours = get_settings().absence_regrade_hours
+    return Due(INTELLIGENCE, rank_for(grade), now + timedelta(hours=hours))
+
+
 def return_review(grade: RiskGrade | None, found_at: datetime) -> Due:
     """A child's return, reviewed by the grade's rank before the episode may close."""
     hours = get_settings().safe_and_well_hours
@@ -120,6 +128,7 @@ KIND_LABELS = {
     "below_suggestion": "review of a grade below the suggestion",
     GRADING: "first grade",
     RETURN: "review of the return",
+    INTELLIGENCE: "regrade on new intelligence",
 }
 
 

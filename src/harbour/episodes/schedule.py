@@ -244,3 +244,48 @@ def _prompted(session: Session, episode_ids: Collection[int]) -> dict[int, float
         step = float(kind.removeprefix(clocks.ABSENCE))
         highest[episode_id] = max(step, highest.get(episode_id, -1.0))
     return highest
+
+
+def new_intelligence(
+    session: Session, actor: Actor, organisation_id: int, person_ids: Collection[int], what: str
+) -> int:
+    """New intelligence about people still missing (a network alert, an intelligence link, a
+    screening, a referral, a flag): prompt a regrade of each of their open episodes in the
+    organisation that holds the intelligence, telling the owner and the supervising rank. An
+    episode that already owes a regrade on new intelligence is not prompted twice; the prompt
+    ends when the supervisor does the review, or when the person is found. Return how many
+    prompts were made."""
+    if not person_ids:
+        return 0
+    now = clock.now()
+    waiting = session.scalars(
+        select(Episode)
+        .where(
+            Episode.person_id.in_(list(person_ids)),
+            Episode.organisation_id == organisation_id,
+            Episode.status == EpisodeStatus.missing,
+        )
+        .order_by(Episode.id)
+    ).all()
+    made = 0
+    for episode in waiting:
+        if any(r.kind == clocks.INTELLIGENCE for r in open_reviews(session, episode)):
+            continue
+        review = _schedule(session, episode, clocks.intelligence_due(episode.risk_grade, now))
+        session.flush()
+        person = person_of(session, episode)
+        text = (
+            f"New intelligence while {person.display_name} is missing ({what}): regrade the "
+            f"risk (a {review.rank} review is due by {timefmt.absolute(review.due_at)})."
+        )
+        _tell(session, episode, review, Role(review.rank), text)
+        audit.record(
+            session,
+            actor,
+            "prompt",
+            SUBJECT,
+            episode.id,
+            after={"review": review.id, "kind": review.kind, "intelligence": what},
+        )
+        made += 1
+    return made

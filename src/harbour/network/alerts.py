@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from harbour import clock, db
 from harbour.access import service as access
 from harbour.access.policy import scope_for
-from harbour.actor import Actor, Role
+from harbour.actor import Actor, Channel, Role, system_actor
 from harbour.audit import service as audit
 from harbour.auth.models import User
+from harbour.episodes import schedule
 from harbour.episodes.force_data import ForceFact
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, ValidationFailed
@@ -50,6 +51,7 @@ class StoreSummary:
     returned: int = 0
     inactive: int = 0
     notified: int = 0
+    prompted: int = 0  # regrades prompted of children still missing
 
 
 def _key(alert: NetworkAlert) -> tuple[str, str, str]:
@@ -109,7 +111,7 @@ def store(
 
 def add_up(total: StoreSummary, part: StoreSummary) -> None:
     """Add a part's counts to a total."""
-    for name in ("new", "refreshed", "returned", "inactive", "notified"):
+    for name in ("new", "refreshed", "returned", "inactive", "notified", "prompted"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
 
 
@@ -168,6 +170,12 @@ def _store(
         summary.notified += telling.tell_raised(session, row, teams)
     for row, children in joined:
         summary.notified += telling.tell_joined(session, row, children, teams)
+    # Children still missing when a network is found around them, or who join one, are
+    # regraded: the alert is intelligence the grade did not have.
+    job = system_actor(Channel.job, name="network")
+    for row, children in [*((r, set(r.child_ids or [])) for r in raised), *joined]:
+        what = f"{telling.KIND_LABELS.get(row.kind, row.kind)} alert"
+        summary.prompted += schedule.new_intelligence(session, job, org, children, what)
     return summary
 
 

@@ -11,8 +11,9 @@ from harbour import clock
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
+from harbour.episodes import schedule
 from harbour.errors import ValidationFailed
-from harbour.network.schemas import OBJECT_FIELD, IntelligenceInput
+from harbour.network.schemas import OBJECT_FIELD, TYPES, IntelligenceInput
 from harbour.people.models import (
     PHONE_RULE,
     Association,
@@ -150,6 +151,9 @@ def record(session: Session, actor: Actor, person: Person, data: IntelligenceInp
         },
         justification=data.source_text,
     )
+    about = {person.id} | ({link.object_person_id} if link.object_person_id else set())
+    what = f"intelligence: {TYPES[data.type].lower()}"
+    schedule.new_intelligence(session, actor, person.organisation_id, about, what)
     return link
 
 

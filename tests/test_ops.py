@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from harbour.people import service as people_service
-from tests.factories import make_person, make_user, sign_in
+from tests.factories import csrf_from, make_person, make_user, sign_in
 
 
 def test_health_and_readiness(client: TestClient) -> None:
@@ -224,3 +224,18 @@ def test_an_oversized_body_is_refused_before_anyone_signs_in(client: TestClient)
         "/sign-in", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
     assert response.status_code == 413
+
+
+def test_a_form_field_over_the_limit_gets_a_page_a_person_can_read(client: TestClient) -> None:
+    """Starlette refuses a form field over 1 MB, or more than 1,000 fields, with a 400: a browser
+    gets Harbour's error page saying what to do, not the framework's JSON."""
+    token = csrf_from(client.get("/sign-in").text)
+    for body in (
+        {"username": "someone", "password": "x" * (1024 * 1024 + 1), "csrf_token": token},
+        {f"field{i}": "1" for i in range(1001)} | {"csrf_token": token},
+    ):
+        refused = client.post("/sign-in", data=body)
+        assert refused.status_code == 400
+        assert refused.headers["content-type"].startswith("text/html")
+        assert "There is a problem with that request" in refused.text
+        assert "nothing was saved" in refused.text and '"detail"' not in refused.text

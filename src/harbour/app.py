@@ -193,18 +193,25 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 405:
         exc.headers = {**(exc.headers or {}), "Allow": _allowed_methods(request)}
-    if _wants_json(request) or exc.status_code not in (404, 405):
+    if _wants_json(request):
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    if exc.status_code in (404, 405):
+        title, message = "Page not found", "If you typed the web address, check it is correct."
+    else:
+        # A form the server will not read (a field over 1 MB, too many fields or files): a
+        # person gets a page that says what to do, not the framework's JSON.
+        title = "There is a problem with that request"
+        message = (
+            "Something you sent was too long or had too many parts, so nothing was saved. Go "
+            "back, shorten the longest text (or attach the document as a file where the form "
+            "allows) and try again."
         )
     return web.render(
         request,
         "errors/error.html",
-        {
-            "title": "Page not found",
-            "message": "If you typed the web address, check it is correct.",
-            "status": exc.status_code,
-        },
+        {"title": title, "message": message, "status": exc.status_code},
         status_code=exc.status_code,
         headers=exc.headers,
     )

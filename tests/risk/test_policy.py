@@ -80,9 +80,36 @@ def test_counts_apply_from_their_threshold(key: str, below: float, at: float) ->
     assert _grade(**{key: at}) is POLICY.counts[key].grade
 
 
-@pytest.mark.parametrize("combination", POLICY.combinations, ids=lambda c: "+".join(c.all_of))
+def _combination_id(rule: Any) -> str:
+    return "+".join([*rule.all_of, *(f"{k}>={v:g}" for k, v in rule.at_least)])
+
+
+@pytest.mark.parametrize("combination", POLICY.combinations, ids=_combination_id)
 def test_serious_combinations_make_it_high(combination: Any) -> None:
-    assert _grade(**{key: _yes(key) for key in combination.all_of}) is RiskGrade.high
+    counts = dict(combination.at_least)
+    together = {key: _yes(key) for key in combination.all_of} | counts
+    assert _grade(**together) is RiskGrade.high
+    # and not each part alone (below a count's threshold, the combination does not apply)
+    if counts:
+        short = {key: value - 1 for key, value in counts.items()}
+        below = {key: _yes(key) for key in combination.all_of} | short
+        assert _grade(**below) is not RiskGrade.high
+    else:
+        for key in combination.all_of:
+            assert _grade(**{key: _yes(key)}) is not RiskGrade.high or (
+                POLICY.factors[key].grade is RiskGrade.high
+            )
+
+
+def test_online_contact_with_unknown_adults_counts_as_an_exploitation_indicator() -> None:
+    two = ["isolation", "mood_change"]
+    assert _grade(15, exploitation_indicators=two) is RiskGrade.medium
+    assert _grade(15, exploitation_indicators=two, online_contact_with_unknown_adults=True) is (
+        RiskGrade.high
+    )
+    # missing from education is the indicator "school decline": the two count once
+    both = dict(exploitation_indicators=[*two[:1], "school_decline"], missing_from_education=True)
+    assert _grade(15, **both) is RiskGrade.medium
 
 
 @pytest.mark.parametrize("indicator", sorted(POLICY.exploitation.alone))  # type: ignore[union-attr]

@@ -36,6 +36,8 @@ class Rule:
     threshold: float | None = None
     steps: int = 0
     all_of: tuple[str, ...] = ()
+    # A combination's counts: each must reach its threshold ("hours_missing" 72 or more).
+    at_least: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class Exploitation:
     alone: frozenset[str]
     count: int
     aliases: dict[str, str]  # an answer key that is the same question as an indicator
+    # Answers that are indicators of their own for the count (online contact with unknown
+    # adults: a CSE indicator, E2), though the screening's list names them otherwise.
+    counted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,18 @@ def parse_policy(data: dict[str, Any]) -> Policy:
         counts[key] = _rule(body, f"counts.{key}", threshold=float(body["threshold"]))
     combinations = []
     for i, body in enumerate(data.get("combinations", [])):
+        where = f"combinations[{i}]"
         for key in body.get("all", []):
-            check(key, f"combinations[{i}]")
-        combinations.append(_rule(body, f"combinations[{i}]", all_of=tuple(body.get("all", []))))
+            check(key, where)
+        at_least = tuple((k, float(v)) for k, v in body.get("at_least", {}).items())
+        for key, _ in at_least:
+            if key not in counts:
+                raise PolicyError(f"{where}: {key!r} is not one of the counts")
+        if not body.get("all") and not at_least:
+            raise PolicyError(f"{where}: needs an 'all' list or 'at_least' counts")
+        combinations.append(
+            _rule(body, where, all_of=tuple(body.get("all", [])), at_least=at_least)
+        )
     mitigating = {}
     for key, body in data.get("mitigating", {}).items():
         check(key, f"mitigating.{key}")
@@ -149,13 +163,15 @@ def _exploitation(body: dict[str, Any] | None, check: Any) -> Exploitation | Non
     for indicator in alone | set(aliases.values()):
         if indicator not in INDICATORS:
             raise PolicyError(f"exploitation: {indicator!r} is not a screening indicator")
-    for key in aliases:
-        check(key, "exploitation.aliases")
+    counted = tuple(body.get("counted", []))
+    for key in [*aliases, *counted]:
+        check(key, "exploitation")
     return Exploitation(
         rule=_rule(body, "exploitation"),
         alone=alone,
         count=int(body.get("count", 3)),
         aliases=aliases,
+        counted=counted,
     )
 
 
@@ -198,6 +214,7 @@ def indicators_of(policy: Policy, answers: RiskAnswers) -> set[str]:
     found = set(answers.exploitation_indicators or [])
     if policy.exploitation is not None:
         found |= {ind for key, ind in policy.exploitation.aliases.items() if _answer(answers, key)}
+        found |= {key for key in policy.exploitation.counted if _answer(answers, key)}
     return found
 
 
@@ -239,8 +256,13 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
         if value is not None and rule.threshold is not None and value >= rule.threshold:
             apply(rule, key, f"{rule.label} ({value:g}): at least {_words(rule.grade)}")
     for rule in policy.combinations:
-        if rule.all_of and all(_answer(answers, key) for key in rule.all_of):
-            apply(rule, "+".join(rule.all_of), f"{rule.label}: {_words(rule.grade)}")
+        counted = all(
+            (value := getattr(answers, key)) is not None and value >= threshold
+            for key, threshold in rule.at_least
+        )
+        if counted and all(_answer(answers, key) for key in rule.all_of):
+            keys = [*rule.all_of, *(key for key, _ in rule.at_least)]
+            apply(rule, "+".join(keys), f"{rule.label}: {_words(rule.grade)}")
     exploitation = policy.exploitation
     if exploitation is not None:
         found = indicators_of(policy, answers)

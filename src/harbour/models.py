@@ -20,7 +20,16 @@ from harbour.episodes.models import (
 from harbour.exploitation.models import Cawn, NrmReferral, Screening
 from harbour.identity.models import CandidatePair, PersonMerge
 from harbour.network.models import AlertMember, AlertNote, NetworkAlert, PlaceBaseline
-from harbour.people.models import Association, ImportRef, Person, PersonPhone, Place, Vehicle
+from harbour.people.models import (
+    Association,
+    ImportRef,
+    Person,
+    PersonAddress,
+    PersonPhone,
+    PersonPhoto,
+    Place,
+    Vehicle,
+)
 from harbour.tasks.models import Notification, Task
 
 metadata = Base.metadata
@@ -49,8 +58,10 @@ __all__ = [
     "NrmReferral",
     "Organisation",
     "Person",
+    "PersonAddress",
     "PersonMerge",
     "PersonPhone",
+    "PersonPhoto",
     "Place",
     "PlaceBaseline",
     "Review",

@@ -16,7 +16,7 @@ from httpx import Response
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from harbour import db
+from harbour import clock, db, timefmt
 from harbour.actor import Role
 from harbour.app import route_table
 from harbour.auth import credentials
@@ -26,7 +26,9 @@ from harbour.exploitation import notices, referrals
 from harbour.identity import merging
 from harbour.identity.models import CandidatePair
 from harbour.network.models import NetworkAlert
+from harbour.people import addresses, photos
 from harbour.people.models import Person
+from harbour.people.schemas import AddressAdd
 from harbour.risk.grades import RiskGrade
 from tests.factories import (
     PASSWORD,
@@ -59,6 +61,7 @@ class Case:
     # What a permitted role gets when the route needs more than the role (a justification
     # given earlier in the sign-in session); None means any success.
     allowed_status: int | None = None
+    files: Callable[[dict[str, int]], dict[str, tuple[str, bytes, str]]] | None = None
 
 
 def _person_form(_: dict[str, int]) -> dict[str, str]:
@@ -119,6 +122,33 @@ def _referral_form(ids: dict[str, int]) -> dict[str, str]:
 
 def _cawn_form(ids: dict[str, int]) -> dict[str, str]:
     return {"version": str(ids["cawn_version"])}
+
+
+def _philomena_form(ids: dict[str, int]) -> dict[str, str]:
+    return {"version": str(ids["version"]), "description": "Matrix description"}
+
+
+def _herbert_form(ids: dict[str, int]) -> dict[str, str]:
+    today = timefmt.local(clock.now()).date()
+    return _philomena_form(ids) | {
+        "consent": "best_interests",
+        "consent_by": "Matrix daughter",
+        "consent_on_day": str(today.day),
+        "consent_on_month": str(today.month),
+        "consent_on_year": str(today.year),
+        "consent_basis": "Lacks capacity to decide; her daughter was consulted",
+    }
+
+
+def _end_address_form(ids: dict[str, int]) -> dict[str, str]:
+    today = timefmt.local(clock.now()).date()
+    return {
+        "version": str(ids["version"]),
+        "address": str(ids["address_id"]),
+        "to_on_day": str(today.day),
+        "to_on_month": str(today.month),
+        "to_on_year": str(today.year),
+    }
 
 
 def _password_form() -> dict[str, str]:
@@ -193,6 +223,53 @@ MATRIX: dict[tuple[str, str], Case] = {
         wrong=R.auditor,
         scoped=True,
         form=lambda ids: {"version": str(ids["version"]), "looked_after": "no"},
+    ),
+    # The rest of the person's record: addresses, photos, the Philomena and Herbert profiles.
+    ("GET", "/people/{person_id}/addresses"): Case(
+        R.officer, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("POST", "/people/{person_id}/addresses"): Case(
+        R.hub_officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: {
+            "version": str(ids["version"]),
+            "type": "foster_home",
+            "address": "1 Matrix Road",
+        },
+    ),
+    ("POST", "/people/{person_id}/addresses/end"): Case(
+        R.sergeant, wrong=R.analyst, scoped=True, form=_end_address_form
+    ),
+    ("GET", "/people/{person_id}/photos"): Case(
+        R.analyst, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("POST", "/people/{person_id}/photos"): Case(
+        R.hub_officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: {"version": str(ids["version"])},
+        files=lambda _: {"photo": ("matrix.png", PNG, "image/png")},
+    ),
+    # A photo is shown only to a sign-in that gave its reason for the record (403 without).
+    ("GET", "/people/{person_id}/photos/{person_photo_id}"): Case(
+        R.hub_officer, wrong=R.administrator, wrong_status=404, scoped=True, allowed_status=403
+    ),
+    ("GET", "/people/{person_id}/philomena"): Case(
+        R.hub_officer, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("GET", "/people/{person_id}/philomena/edit"): Case(
+        R.hub_officer, wrong=R.analyst, scoped=True
+    ),
+    ("POST", "/people/{person_id}/philomena/edit"): Case(
+        R.hub_officer, wrong=R.analyst, scoped=True, form=_philomena_form
+    ),
+    ("GET", "/people/{person_id}/herbert"): Case(
+        R.sergeant, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    ("GET", "/people/{person_id}/herbert/edit"): Case(R.officer, wrong=R.auditor, scoped=True),
+    ("POST", "/people/{person_id}/herbert/edit"): Case(
+        R.officer, wrong=R.auditor, scoped=True, form=_herbert_form
     ),
     ("GET", "/audit"): Case(R.auditor, wrong=R.superintendent),
     ("POST", "/audit/verify"): Case(R.auditor, wrong=R.officer),
@@ -537,6 +614,31 @@ def _identity(session: Session, owner: User, person_id: int) -> dict[str, int]:
     }
 
 
+def _record(session: Session, owner: User, person_id: int) -> dict[str, int]:
+    """A photo of the person and a current address on their record."""
+    actor = actor_of(owner)
+    person = session.get(Person, person_id)
+    assert person is not None
+    photo = photos.add_photo(
+        session,
+        actor,
+        person_id,
+        PNG,
+        description=None,
+        taken_on=None,
+        version=person.version,
+        justification=None,
+    )
+    address = addresses.add_address(
+        session,
+        actor,
+        person_id,
+        AddressAdd(version=person.version, type="home", address="2 Matrix Street"),
+        None,
+    )
+    return {"person_photo_id": photo.id, "address_id": address.id}
+
+
 @pytest.fixture(scope="module")
 def matrix_connection(engine: Engine) -> Iterator[Connection]:
     """One connection for the module: the shared records are made once inside its transaction,
@@ -619,6 +721,8 @@ def _build_world(session: Session) -> World:
     other_call = make_call(session, other_owner)
     identity = _identity(session, owner, person.id)
     other_identity = _identity(session, other_owner, other_person.id)
+    record = _record(session, owner, person.id)
+    other_record = _record(session, other_owner, other_person.id)
     records = _screening(session, owner, episode.person_id)
     other_records = _screening(session, other_owner, other_episode.person_id)
     session.commit()
@@ -641,6 +745,7 @@ def _build_world(session: Session) -> World:
             "call_version": call.version,
             **identity,
             **records,
+            **record,
         },
         other_ids={
             "person_id": other_person.id,
@@ -657,6 +762,7 @@ def _build_world(session: Session) -> World:
             "call_version": other_call.version,
             **other_identity,
             **other_records,
+            **other_record,
         },
     )
 
@@ -683,7 +789,7 @@ def _call(
         client.get("/sign-in" if "harbour_session" not in client.cookies else "/").text
     )
     data = (case.form(ids) if case.form else {}) | {"csrf_token": token}
-    return client.request(method, url, data=data)
+    return client.request(method, url, data=data, files=case.files(ids) if case.files else None)
 
 
 def _as(client: TestClient, session: Session, role: Role, team: Team, path: str) -> str | None:

@@ -72,8 +72,7 @@ def justify(
     """Keep why this sign-in needs the record, then go on to the page that asked."""
     people.find_for_view(session, actor, person_id)
     home = f"/people/{person_id}"
-    own = ("", "/edit", "/episodes", "/markers", "/care")
-    allowed = next in {home + page for page in own} | {f"/episodes/new/{person_id}"}
+    allowed = next in {home + page for page in people.RECORD_PAGES} | {f"/episodes/new/{person_id}"}
     known = EPISODE_PAGE.fullmatch(next) or IDENTITY_PAGE.fullmatch(next)
     target = next if allowed or known else home
     try:

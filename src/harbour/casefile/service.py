@@ -26,6 +26,8 @@ def summary(session: Session, actor: Actor, person_id: int, reason: str) -> dict
     return {
         "person": person,
         "phones": people.phones_of(session, person_id),
+        "photo": people.current_photo(session, person_id),
+        "address": people.current_address(session, person),
         "history": people.history(session, person_id, limit=20),
         "ethnicities": ETHNICITIES,
         "reason": reason,

@@ -17,26 +17,10 @@ from harbour.episodes.models import (
     EpisodePhoto,
 )
 from harbour.episodes.records import STALE, SUBJECT, _check_open, _check_version, _touch
-from harbour.errors import NotFound, ValidationFailed
-
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-
-
-# Recognised by their first bytes, not by what the browser says the file is.
-_PHOTO_KINDS = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def photo_type(data: bytes) -> str | None:
-    """The image type of a file's bytes (JPEG, PNG or WebP), or None for anything else."""
-    for magic, kind in _PHOTO_KINDS:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+from harbour.errors import NotFound
+from harbour.people.photos import PHOTO_MAX_BYTES as PHOTO_MAX_BYTES
+from harbour.people.photos import check_photo
+from harbour.people.photos import photo_type as photo_type
 
 
 def add_photo(
@@ -52,18 +36,10 @@ def add_photo(
     access.require(actor, "episode.update", episode)
     _check_version(episode, version)
     _check_open(episode)
-    message = None
-    if not data:
-        message = "Choose a photograph to upload"
-    elif len(data) > PHOTO_MAX_BYTES:
-        message = "The photograph must be 5 MB or smaller"
-    elif photo_type(data) is None:
-        message = "The photograph must be a JPEG, PNG or WebP image"
-    if message:
-        raise ValidationFailed(message, field_errors={"photo": message})
+    content_type = check_photo(data)  # the one check every photograph passes
     photo = EpisodePhoto(
         episode_id=episode.id,
-        content_type=photo_type(data) or "",
+        content_type=content_type,
         data=data,
         given_by=given_by,
         uploaded_by_id=actor.id,

@@ -23,6 +23,7 @@ from harbour.interop.schemas import (
     parse_partial_date,
 )
 from harbour.linkage.prepare import name_keys
+from harbour.people import profile_schemas
 from harbour.people.models import Association, Person, Place, Vehicle, normalise_phone
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ def _person(
     row.home_place_id = refs.id("place", line.home) if line.home else None
     row.looked_after, row.local_authority = line.looked_after, line.local_authority
     row.flags = line.flags or None
-    row.philomena, row.herbert = line.philomena, line.herbert
+    row.philomena = profile_schemas.from_import("philomena", line.philomena)
+    row.herbert = profile_schemas.from_import("herbert", line.herbert)
     row.given_sx, row.family_sx, row.names_key = name_keys(line.given_name, line.family_name)
     return row
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -27,6 +28,12 @@ from sqlalchemy.sql.elements import KeyedColumnElement
 from harbour import clock, timefmt
 from harbour.db import Base, Timestamps
 from harbour.linkage.prepare import name_keys
+from harbour.people.vocabulary import CARE_BASES as CARE_BASES
+from harbour.people.vocabulary import CHILD_AGE as CHILD_AGE
+from harbour.people.vocabulary import ETHNICITIES as ETHNICITIES
+from harbour.people.vocabulary import FLAGS as FLAGS
+from harbour.people.vocabulary import IN_CARE_S49 as IN_CARE_S49
+from harbour.people.vocabulary import CareBasis as CareBasis
 
 
 class Sex(enum.StrEnum):
@@ -42,78 +49,6 @@ class DatePrecision(enum.StrEnum):
     day = "day"
     month = "month"
     year = "year"
-
-
-ETHNICITIES: dict[str, str] = {
-    # The 19 ethnic groups of the 2021 Census of England and Wales.
-    "white_british": "White: English, Welsh, Scottish, Northern Irish or British",
-    "white_irish": "White: Irish",
-    "white_gypsy_traveller": "White: Gypsy or Irish Traveller",
-    "white_roma": "White: Roma",
-    "white_other": "White: Any other White background",
-    "mixed_white_black_caribbean": "Mixed: White and Black Caribbean",
-    "mixed_white_black_african": "Mixed: White and Black African",
-    "mixed_white_asian": "Mixed: White and Asian",
-    "mixed_other": "Mixed: Any other Mixed or multiple ethnic background",
-    "asian_indian": "Asian or Asian British: Indian",
-    "asian_pakistani": "Asian or Asian British: Pakistani",
-    "asian_bangladeshi": "Asian or Asian British: Bangladeshi",
-    "asian_chinese": "Asian or Asian British: Chinese",
-    "asian_other": "Asian or Asian British: Any other Asian background",
-    "black_african": "Black, Black British, Caribbean or African: African",
-    "black_caribbean": "Black, Black British, Caribbean or African: Caribbean",
-    "black_other": "Black, Black British, Caribbean or African: Any other Black background",
-    "other_arab": "Other ethnic group: Arab",
-    "other_any": "Other ethnic group: Any other ethnic group",
-}
-
-FLAGS: dict[str, str] = {
-    "cse_risk": "Risk of child sexual exploitation",
-    "cce_risk": "Risk of child criminal exploitation",
-    "county_lines": "County lines involvement",
-    "dementia": "Dementia",
-    "mental_health": "Mental health concern",
-    "self_harm": "Self-harm or suicide risk",
-    "trafficking": "Trafficking or modern slavery concern",
-    "weapons": "Weapons warning",
-    "violence": "Violence warning",
-    "drugs": "Drugs",
-    "missing_from_care": "Missing from care",
-}
-# The same codes as the risk questionnaire's force_flags (risk.schemas.ForceFlag); a test keeps
-# the two lists in step.
-
-CHILD_AGE = 18
-
-
-class CareBasis(enum.StrEnum):
-    """The legal basis on which a child is looked after by a local authority."""
-
-    care_order = "care_order"
-    interim_care_order = "interim_care_order"
-    emergency_protection_order = "emergency_protection_order"
-    police_protection = "police_protection"
-    s20_accommodation = "s20_accommodation"
-
-
-CARE_BASES: dict[str, str] = {
-    "care_order": "Care order (section 31, Children Act 1989)",
-    "interim_care_order": "Interim care order (section 38)",
-    "emergency_protection_order": "Emergency protection order (section 44)",
-    "police_protection": "Police protection (section 46)",
-    "s20_accommodation": "Accommodated by agreement (section 20)",
-}
-# Section 49 of the Children Act 1989 (abduction) protects a child in care (a care order, which
-# includes an interim care order: s31(11) and s105), under an emergency protection order or in
-# police protection. A child accommodated by agreement under s20 is looked after, not "in care".
-IN_CARE_S49 = frozenset(
-    {
-        CareBasis.care_order,
-        CareBasis.interim_care_order,
-        CareBasis.emergency_protection_order,
-        CareBasis.police_protection,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -444,6 +379,41 @@ class ImportRef(Base):
     imported_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
+# -- addresses over time and photographs of the person --------------------------------------
+
+
+class PersonAddress(Timestamps, Base):
+    """Where a person lived, from when to when. The open period at the person's `home_place_id`
+    is their current address (people.addresses keeps the two in step)."""
+
+    __tablename__ = "person_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("place.id"), index=True)
+    from_on: Mapped[date | None]
+    to_on: Mapped[date | None]
+    # Copied from the home an import (or the record before addresses were kept) gave, so its
+    # start is not known.
+    imported: Mapped[bool] = mapped_column(default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class PersonPhoto(Base):
+    """A photograph of the person (not of one episode): the newest is their current photo."""
+
+    __tablename__ = "person_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    description: Mapped[str | None] = mapped_column(String(200))
+    taken_on: Mapped[date | None]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime]
+
+
 # -- the columns that name a person ----------------------------------------------------------
 
 _NAMES_A_PERSON: dict[tuple[str, str], Column[Any]] = {}
@@ -468,6 +438,8 @@ def person_references() -> list[Column[Any]]:
 
 names_a_person(
     PersonPhone.__table__.c.person_id,
+    PersonAddress.__table__.c.person_id,
+    PersonPhoto.__table__.c.person_id,
     Association.__table__.c.subject_id,
     Association.__table__.c.object_person_id,
 )

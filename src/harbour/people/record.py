@@ -23,6 +23,7 @@ from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import Conflict, ValidationFailed
 from harbour.people.models import CARE_BASES, ETHNICITIES, FLAGS, Person, PersonPhone
+from harbour.people.profile_schemas import CONSENT, LABELS
 from harbour.people.schemas import NAME_NEEDED, CareUpdate, MarkersUpdate, PersonUpdate
 
 SUBJECT = "person"
@@ -52,6 +53,12 @@ FIELD_LABELS = {
     "social_worker_name": "Social worker",
     "social_worker_phone": "Social worker's phone",
     "social_worker_email": "Social worker's email",
+    "philomena": "Philomena profile",
+    "herbert": "Herbert profile",
+    "photo": "Photo",
+    "address": "Address",
+    "ended_address": "Previous address, ended",
+    "home_address": "Current address",
 }
 
 
@@ -101,7 +108,7 @@ def care(person: Person) -> dict[str, Any]:
     }
 
 
-def _save(
+def save_change(
     session: Session,
     actor: Actor,
     person_id: int,
@@ -161,7 +168,9 @@ def update_person(
         if not person.given_name and not person.family_name:
             raise ValidationFailed(NAME_NEEDED, field_errors={"given_name": NAME_NEEDED})
 
-    return _save(session, actor, person_id, data.version, "update", facts, change, justification)
+    return save_change(
+        session, actor, person_id, data.version, "update", facts, change, justification
+    )
 
 
 def _set_phones(session: Session, person: Person, held: list[str], numbers: list[str]) -> None:
@@ -191,7 +200,7 @@ def update_markers(
         reviews = {code: review.isoformat() for code, review in data.markers.items() if review}
         person.flag_reviews = reviews or None
 
-    return _save(
+    return save_change(
         session, actor, person_id, data.version, "update_markers", markers, change, justification
     )
 
@@ -213,7 +222,7 @@ def update_care(
         person.social_worker_phone = data.social_worker_phone
         person.social_worker_email = data.social_worker_email
 
-    return _save(
+    return save_change(
         session, actor, person_id, data.version, "update_care", care, change, justification
     )
 
@@ -243,6 +252,11 @@ ACTIONS = {
     "update": "Details changed",
     "update_markers": "Warning markers changed",
     "update_care": "Looked-after status changed",
+    "update_philomena": "Philomena profile changed",
+    "update_herbert": "Herbert profile changed",
+    "add_photo": "Photo added",
+    "add_address": "Address added",
+    "end_address": "Address ended",
     "flag": "Warning markers set by a screening",
     "merge": "Merged",
     "unmerge": "Merge undone",
@@ -265,9 +279,44 @@ def _words(key: str, value: Any) -> str:
         )
     if key == "flags" and isinstance(value, list):
         return "; ".join(FLAGS.get(code, str(code)) for code in value)
+    if key == "photo" and isinstance(value, dict):
+        about = value.get("description")
+        return f"Photo {value.get('id')}{f': {about}' if about else ''}"
+    if key in ("address", "ended_address") and isinstance(value, dict):
+        return address_words(value)
+    if key == "photo_id":
+        return f"Photo {value}"
+    if key == "consent":
+        return CONSENT.get(value, str(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def address_words(value: dict[str, Any]) -> str:
+    """An address as the audit log keeps it, in words: the place and its dates."""
+    start, end = value.get("from_on"), value.get("to_on")
+    dates = f"from {start or 'a date not known'}" + (f" to {end}" if end else ", current")
+    return f"{value.get('place') or 'A place'} ({dates})"
+
+
+def _changes(key: str, before: Any, after: Any) -> list[Change]:
+    """One change a field; a profile's fields one by one, under the profile's name."""
+    label = FIELD_LABELS[key]
+    if key in ("philomena", "herbert") and isinstance(before or {}, dict):
+        old, new = before or {}, after if isinstance(after, dict) else {}
+        inner = [k for k in LABELS if k in old or k in new]
+        inner += [k for k in {**old, **new} if k not in LABELS]
+        return [
+            Change(
+                f"{label}: {LABELS.get(k, k.replace('_', ' ').capitalize()).lower()}",
+                _words(k, old.get(k)),
+                _words(k, new.get(k)),
+            )
+            for k in inner
+            if old.get(k) != new.get(k)
+        ] or [Change(label, _words(key, before), _words(key, after))]
+    return [Change(label, _words(key, before), _words(key, after))]
 
 
 def history(session: Session, person_id: int, limit: int = 100) -> list[HistoryEntry]:
@@ -277,9 +326,10 @@ def history(session: Session, person_id: int, limit: int = 100) -> list[HistoryE
         before, after = event.before or {}, event.after or {}
         keys = [k for k in FIELD_LABELS if k in before or k in after]
         changes = [
-            Change(FIELD_LABELS[k], _words(k, before.get(k)), _words(k, after.get(k)))
+            change
             for k in keys
             if event.action == "create" or before.get(k) != after.get(k)
+            for change in _changes(k, before.get(k), after.get(k))
         ]
         action = ACTIONS.get(event.action, event.action.replace("_", " ").capitalize())
         entries.append(HistoryEntry(event.at, event.actor_name, action, changes))

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import HarbourError
-from harbour.people import service
+from harbour.people import address_routes, photo_routes, profile_routes, service
 from harbour.people.models import CARE_BASES, ETHNICITIES, FLAGS, Person, Sex
+from harbour.people.pages import pages as pages
 from harbour.people.schemas import (
     CareUpdate,
     MarkersUpdate,
@@ -36,13 +37,14 @@ from harbour.web import (
     failure_status,
     form_failure,
     page_number,
-    page_router,
     render,
 )
 from harbour.web.forms import Fields, form_version
 
-pages = page_router(prefix="/people")
 api = api_router(prefix="/api/v1/people", tags=["people"])
+# The rest of the record's pages add themselves to `pages` as they are imported: addresses,
+# photos, the Philomena and Herbert profiles.
+PARTS = (address_routes, photo_routes, profile_routes)
 
 Justification = Annotated[
     str,

@@ -232,3 +232,86 @@ class PersonPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+# -- addresses over time ---------------------------------------------------------------------
+
+RESIDENCES: dict[str, str] = {
+    "home": "A family or own home",
+    "foster_home": "A foster home",
+    "care_home": "A children's home or care home",
+    "hostel": "A hostel or supported housing",
+    "mental_health_unit": "A hospital or mental health unit",
+    "other": "Somewhere else",
+}
+POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}")
+
+
+def _today() -> date:
+    return timefmt.local(clock.now()).date()
+
+
+class AddressAdd(Input):
+    """An address the person lives or lived at: a place Harbour holds (by its record number) or
+    a new one, from a day (if known) and, for a past address, to a day."""
+
+    summary: ClassVar[str] = "Check the address"
+    version: int = Field(ge=1)
+    place_id: int | None = None
+    type: str | None = None
+    address: str | None = Field(default=None, max_length=300)
+    postcode: str | None = None
+    borough: str | None = Field(default=None, max_length=60)
+    from_on: date | None = None
+    to_on: date | None = None
+
+    _text = field_validator("address", "borough")(_clean)
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str | None) -> str | None:
+        cleaned = _clean(value)
+        if cleaned is None:
+            return None
+        upper = cleaned.upper()
+        if not POSTCODE.fullmatch(upper):
+            raise ValueError("Enter a real postcode, like SE1 7PB")
+        return upper if " " in upper else f"{upper[:-3]} {upper[-3:]}"
+
+    @classmethod
+    def rules(cls, values: Mapping[str, Any]) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if values.get("place_id") is None:
+            if not _clean(values.get("address")):
+                errors["address"] = "Enter the address, or the record number of a place"
+            if values.get("type") not in RESIDENCES:
+                errors["type"] = "Select what kind of place it is"
+        start, end = values.get("from_on"), values.get("to_on")
+        today = _today()
+        if isinstance(start, date) and start > today:
+            errors["from_on"] = "The date they moved in must be today or in the past"
+        if isinstance(end, date):
+            if end > today:
+                errors["to_on"] = "The date they moved out must be today or in the past"
+            elif isinstance(start, date) and end < start:
+                errors["to_on"] = "The date they moved out must be on or after they moved in"
+        return errors
+
+
+class AddressEnd(Input):
+    """The day a person stopped living at an address: `address` is its id, or "home" for a
+    home recorded before addresses were kept over time."""
+
+    summary: ClassVar[str] = "Check the date they moved out"
+    version: int = Field(ge=1)
+    address: str = Field(min_length=1, max_length=12)
+    to_on: date | None = None
+
+    @classmethod
+    def rules(cls, values: Mapping[str, Any]) -> dict[str, str]:
+        end = values.get("to_on")
+        if end is None:
+            return {"to_on": "Enter the date they moved out"}
+        if isinstance(end, date) and end > _today():
+            return {"to_on": "The date they moved out must be today or in the past"}
+        return {}

@@ -11,7 +11,9 @@ from harbour.access import service as access
 from harbour.actor import Actor, Channel
 from harbour.audit import service as audit
 from harbour.errors import Conflict, JustificationRequired
+from harbour.people.addresses import current_address
 from harbour.people.models import Person
+from harbour.people.photos import current_photo
 from harbour.people.record import (
     SUBJECT,
     history,
@@ -23,13 +25,32 @@ from harbour.people.record import (
 from harbour.people.schemas import PersonCreate
 
 __all__ = [
+    "RECORD_PAGES",
     "SUBJECT",
+    "current_address",
+    "current_photo",
     "history",
     "phones_of",
     "update_care",
     "update_markers",
     "update_person",
 ]
+
+# The pages of a person's record that ask why it is needed, after the record's own address: the
+# justification sends the user back to the one that asked (casefile.justify).
+RECORD_PAGES = (
+    "",
+    "/edit",
+    "/episodes",
+    "/markers",
+    "/care",
+    "/addresses",
+    "/photos",
+    "/philomena",
+    "/philomena/edit",
+    "/herbert",
+    "/herbert/edit",
+)
 
 
 def _facts(person: Person) -> dict[str, Any]:

@@ -3,19 +3,22 @@ before and after and shown in the history; imported profiles of any shape still 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from harbour import clock, timefmt
-from harbour.actor import Role
+from harbour.actor import Channel, Role, system_actor
 from harbour.audit.models import AuditEvent
 from harbour.errors import Conflict, NotFound, ValidationFailed
-from harbour.people import photos, profiles
+from harbour.interop import importer
+from harbour.people import addresses, photos, profiles
 from harbour.people import service as people
 from harbour.people.models import Person
 from harbour.people.profile_schemas import (
@@ -228,9 +231,15 @@ def test_the_photo_of_a_profile_is_one_of_the_person_s_own(session: Session) -> 
     person = make_person(session, officer)
     other = make_person(session, officer)
     theirs = photos.add_photo(
-        session, actor, other.id, PNG, description=None, taken_on=None, version=other.version,
+        session,
+        actor,
+        other.id,
+        PNG,
+        description=None,
+        taken_on=None,
+        version=other.version,
         justification=None,
-    )  # fmt: skip
+    )
     data = PhilomenaUpdate.of(version=person.version, description="Tall", photo_id=theirs.id)
     with pytest.raises(ValidationFailed) as refused:
         profiles.update_philomena(session, actor, person.id, data, None)
@@ -238,9 +247,15 @@ def test_the_photo_of_a_profile_is_one_of_the_person_s_own(session: Session) -> 
         "photo_id": "Choose one of the photos on this person's record"
     }
     own = photos.add_photo(
-        session, actor, person.id, PNG, description=None, taken_on=None, version=person.version,
+        session,
+        actor,
+        person.id,
+        PNG,
+        description=None,
+        taken_on=None,
+        version=person.version,
         justification=None,
-    )  # fmt: skip
+    )
     data = PhilomenaUpdate.of(version=person.version, description="Tall", photo_id=own.id)
     profiles.update_philomena(session, actor, person.id, data, None)
     assert person.philomena is not None and person.philomena["photo_id"] == own.id
@@ -428,3 +443,39 @@ def test_an_analyst_reads_a_profile_but_cannot_change_it(
     assert "Tall" in page and "Mira" in page and 'data-testid="imported"' in page
     assert f"/people/{person.id}/philomena/edit" not in page
     assert client.get(f"/people/{person.id}/philomena/edit").status_code == 403
+
+
+def test_an_import_in_the_old_shape_loads_in_the_form_s_shape(
+    connection: Connection, session: Session, tmp_path: Path
+) -> None:
+    org = make_org(session)
+    lines = [
+        {"kind": "place", "id": "h1", "type": "care_home", "name": "Oak House"},
+        {
+            "kind": "person",
+            "id": "p1",
+            "given_name": "Mia",
+            "home": "h1",
+            "philomena": {
+                "part1_completed_at": "2024-01-01",
+                "description": "slim build",
+                "places_frequented": ["Brixton library"],
+                "nickname": "Mimi",
+            },
+            "herbert": {"completed_at": "2025-05-05", "likely_destinations": ["Former home"]},
+        },
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    summary = importer.run_import(path, system_actor(Channel.cli, name="t"), organisation_id=org.id)
+    assert summary.rejected == []
+    person = session.scalars(select(Person).where(Person.given_name == "Mia")).one()
+    assert person.philomena == {
+        "completed_on": "2024-01-01",
+        "description": "slim build",
+        "places_they_may_go": ["Brixton library"],
+        "nickname": "Mimi",
+    }
+    assert person.herbert == {"completed_on": "2025-05-05", "places_they_may_go": ["Former home"]}
+    shown = addresses.addresses_of(session, person)  # the imported home is the current address
+    assert [(a.label, a.current, a.imported) for a in shown] == [("Oak House", True, True)]

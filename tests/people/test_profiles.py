@@ -148,12 +148,12 @@ def test_a_philomena_profile_is_kept_versioned_audited_and_in_the_history(
     newest = people.history(session, person.id)[0]
     assert newest.action == "Philomena profile changed"
     changes = {c.label: (c.before, c.after) for c in newest.changes}
-    assert changes["Philomena profile: description"] == ("Not recorded", "Slim build, braided hair")
-    assert changes["Philomena profile: pre-agreed search steps"] == (
+    assert changes["Philomena profile, description"] == ("Not recorded", "Slim build, braided hair")
+    assert changes["Philomena profile, pre-agreed search steps"] == (
         "Not recorded",
         "Ring her phone, Check the library",
     )
-    assert "Philomena profile: nickname" not in changes  # unchanged
+    assert "Philomena profile, nickname" not in changes  # unchanged
 
 
 def test_a_review_is_recorded_by_whoever_made_it_today_with_the_next_date(
@@ -317,7 +317,7 @@ def test_a_herbert_profile_is_kept_with_its_consent_record_and_audited(session: 
     newest = people.history(session, person.id)[0]
     changes = {c.label: c.after for c in newest.changes}
     assert newest.action == "Herbert profile changed"
-    assert changes["Herbert profile: consent or best interests"] == (
+    assert changes["Herbert profile, consent or best interests"] == (
         "Decided in their best interests (Mental Capacity Act 2005, section 4)"
     )
 
@@ -357,7 +357,7 @@ def test_an_officer_records_a_philomena_profile_on_its_pages(
 ) -> None:
     person = _signed_in(client, session)
     empty = client.get(f"/people/{person.id}/philomena")
-    assert 'data-testid="no-profile"' in empty.text and "Record a philomena profile" in empty.text
+    assert 'data-testid="no-profile"' in empty.text and "Record a Philomena profile" in empty.text
     form = client.get(f"/people/{person.id}/philomena/edit")
     assert 'data-testid="no-photos"' in form.text
     token = csrf_from(form.text)

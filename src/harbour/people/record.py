@@ -309,7 +309,7 @@ def _changes(key: str, before: Any, after: Any) -> list[Change]:
         inner += [k for k in {**old, **new} if k not in LABELS]
         return [
             Change(
-                f"{label}: {LABELS.get(k, k.replace('_', ' ').capitalize()).lower()}",
+                f"{label}, {LABELS.get(k, k.replace('_', ' ').capitalize()).lower()}",
                 _words(k, old.get(k)),
                 _words(k, new.get(k)),
             )

@@ -25,6 +25,15 @@ from harbour.calls.schemas import (
 )
 
 RAISES_RISK = frozenset({"risk_to_life", "crime", "child_risk"})
+# What keeps a call from closing as advice on the handler's two "no" answers alone, when no
+# rule settles it: anything about a child, a person's welfare, or a police power asked for.
+CONCERNS = frozenset(
+    {
+        "child", "child_risk", "child_welfare", "welfare", "missing", "departed", "returned",
+        "presumed_inside", "medical", "mental_health", "care_needs", "impaired_capacity",
+        "exposure", "harm", "s136", "detained", "older_associate", "police_power",
+    }
+)  # fmt: skip
 QUESTIONS = {
     "crime": "Crime that has happened or is happening",
     "risk_to_life": "Real and immediate risk to life or of serious harm",
@@ -120,11 +129,22 @@ def _read(
     for key, value in given.items():
         if value:
             signals.add(key)
+        elif key == "missing" and _affirmed(mentions, "missing"):
+            # The narrative says nobody knows where they are: a "no" keeps police away only
+            # with a supervisor (the reader may raise an outcome, never lower it).
+            continue
         else:
             signals.discard(key)
     if given.get("missing"):
         signals.discard("whereabouts_known")  # the handler says nobody knows where they are
     return mentions, evidence, signals, given
+
+
+def _affirmed(mentions: list[Mention], signal: str) -> bool:
+    """Whether the narrative itself states the signal, not negated or hedged."""
+    return any(
+        signal in m.signals and m.reading in (Reading.affirmed, Reading.past) for m in mentions
+    )
 
 
 def read_answers(
@@ -161,7 +181,14 @@ def suggest(
         )
 
     rule = _first(rules.outcomes, signals, category)
-    if rule is None or rule.outcome is None:
+    answered_no = all(given.get(q) is False for q in QUESTIONS)
+    if (rule is None or rule.outcome is None) and answered_no and not CONCERNS & signals:
+        outcome, partner = Outcome.advice_only, None
+        reasons.append(
+            "Outcome: advice only — you answered no to both RCRP questions and nothing in "
+            "the narrative needs police or a partner (R2)"
+        )
+    elif rule is None or rule.outcome is None:
         outcome, partner = Outcome.police_attend, None
         reasons.append(
             "Outcome: police attend \u2014 nothing in the narrative settles the call, so police "
@@ -269,6 +296,9 @@ def _safety(
     """Apply the safety rules the tables cannot turn off. The narrative can only raise the
     outcome: what is not answered is never read as no."""
     given = given or {}
+    back = "returned" in signals
+    if category is Category.missing_person and outcome is Outcome.police_attend and back:
+        return outcome, partner  # back, with harm or exploitation to investigate: police attend
     if category is Category.missing_person and outcome is not Outcome.missing_person_report:
         reasons.append(
             "Safety rule: a missing person is always a missing-person report, never deflected"
@@ -289,7 +319,7 @@ def _safety(
     # handler has answered both RCRP questions no; unanswered, they are missing until found.
     answered_no = all(given.get(q) is False for q in QUESTIONS)
     health_to_follow = "voluntary" in signals and answered_no
-    if unknown_whereabouts and given.get("missing") is not False and not health_to_follow:
+    if unknown_whereabouts and not health_to_follow:
         who = "a child" if "child" in signals else "anyone"
         reasons.append(
             f"Safety rule: {who} whose whereabouts cannot be established is missing (A2): a "
@@ -305,6 +335,17 @@ def _safety(
     if "harm" in signals:
         reasons.append("Safety rule: harm described is a possible crime to investigate (R2)")
         return Outcome.police_attend, None
+    if {"no_contact", "silence_days"} <= signals and not {"whereabouts_known", "returned"} & (
+        signals
+    ):
+        reasons.append(
+            "Safety rule: no contact for days is a police welfare check or a missing-person "
+            "report (A2, R2), never a hand-off or advice"
+        )
+        return Outcome.police_attend, None
+    if "child" in signals and partner == "adult_social_care":
+        reasons.append("A child's care and support is for children's social care, not adults'")
+        partner = "childrens_social_care"
     if outcome is Outcome.advice_only:
         unanswered = [q for q in QUESTIONS if given.get(q) is not False]
         if unanswered:

@@ -23,6 +23,14 @@ NUMBER_WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
+# Twenty to ninety-nine in words: "twenty", "thirty-eight", "forty two".
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+for _tens, _value in _TENS.items():
+    NUMBER_WORDS[_tens] = _value
+    for _unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"):
+        NUMBER_WORDS[f"{_tens}-{_unit}"] = _value + NUMBER_WORDS[_unit]
+        NUMBER_WORDS[f"{_tens} {_unit}"] = _value + NUMBER_WORDS[_unit]
 _NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 _RELATIONS = (
     "son|daughter|brother|sister|husband|wife|partner|mum|mother|dad|father|friend|nephew|"
@@ -35,8 +43,10 @@ AGE = re.compile(
             rf"(?<!\w)aged?\s+{_NUMBER}(?!\w)(?![\s-]*(?:minutes|hours|days|weeks|months))",
             rf"(?<!\w){_NUMBER}\s*(?:yo|y/o)(?!\w)",
             rf"(?<!\w)(?:(?:he|she|who|{_RELATIONS})\s+is|he's|she's|who's|they're)\s+{_NUMBER}"
-            r"(?=\s*(?:[,.;)]|$|and\b|but\b))",
+            r"(?=\s*(?:[,.;)]|$|and\b|but\b|so\b|now\b|or\b))",
             rf"(?<!\w)(?:{_RELATIONS}),\s*{_NUMBER}(?=\s*,)",
+            rf"(?<!\w)(?:{_RELATIONS})'s\s+{_NUMBER}"
+            r"(?=\s*(?:[,.;)]|$|and\b|but\b|so\b|now\b|or\b))",
         ]
     ),
     re.IGNORECASE,

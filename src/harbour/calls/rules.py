@@ -22,6 +22,11 @@ DEFAULT_RULES = Path(__file__).with_name("rules.toml")
 # Signals the code itself reads: the RCRP questions, the handler's answers and the safety rules.
 CORE_SIGNALS = ("risk_to_life", "crime", "child", "missing", "child_risk", "whereabouts_known")
 WILDCARD = r"((?:\s+[\w'&-]+){0,3}?)"  # "*": up to three words, captured as a gap
+# "#": a number, in figures or words ("4 days", "four days", "a couple of days", "a few days").
+NUMBER = (
+    r"(?:\d+|a\s+couple\s+of|a\s+few|several|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|fourteen|twenty|thirty)"
+)
 
 
 class RulesError(ValueError):
@@ -90,7 +95,7 @@ class Rules:
 
 def _word(word: str) -> str:
     if word == "#":
-        return r"\d+"
+        return NUMBER
     options = []
     for option in word.split("/"):
         escaped = re.escape(option).replace(r"\-", r"[-\s]?").replace("'", "'?")

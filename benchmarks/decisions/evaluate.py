@@ -1,8 +1,10 @@
 """Decision quality: the risk policy and the call triage rules on the development and blind sets.
 
 Reads the frozen blind sets in `tests/blind/` (written by helpers who had not read the rules,
-from published material) and the development vignettes of `tests/calls/`, asks Harbour's pure
-policy functions for each case, and reports agreement and safety per set, never pooled:
+from published material), the second development sets of `tests/world/` (written the same way,
+and the ones rules may be tuned on) and the development vignettes of `tests/calls/`, asks
+Harbour's pure policy functions for each case, and reports agreement and safety per set, never
+pooled:
 
 - risk: a suggestion agrees when its grade is one the case accepts; it is **unsafe** when it is
   below the case's floor (for a child or a person of unknown age, below medium is always unsafe);

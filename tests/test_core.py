@@ -44,13 +44,60 @@ def test_the_clock_can_be_held_and_moved() -> None:
     [
         (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), "00:30, 29 Mar 2026"),  # GMT, before the change
         (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), "02:30, 29 Mar 2026"),  # BST, after it
-        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "01:30, 25 Oct 2026"),  # BST, first 01:30
-        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "01:30, 25 Oct 2026"),  # GMT, second 01:30
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "01:30 BST, 25 Oct 2026"),  # the first 01:30
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "01:30 GMT, 25 Oct 2026"),  # the second
         (datetime(2026, 12, 31, 23, 59, tzinfo=UTC), "23:59, 31 Dec 2026"),
     ],
 )
 def test_local_time_is_right_across_clock_changes(utc: datetime, shown: str) -> None:
     assert timefmt.absolute(utc) == shown
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "expected"),
+    [
+        ("25 10 2026", "01:30 BST", datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
+        ("25 10 2026", "01:30 gmt", datetime(2026, 10, 25, 1, 30, tzinfo=UTC)),
+        ("29 3 2026", "02:30", datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
+        ("29 3 2026", "00:59", datetime(2026, 3, 29, 0, 59, tzinfo=UTC)),
+        ("2 12 2026", "21:40 GMT", datetime(2026, 12, 2, 21, 40, tzinfo=UTC)),
+    ],
+)
+def test_a_typed_local_time_is_read_across_the_clock_changes(
+    day: str, time: str, expected: datetime
+) -> None:
+    assert timefmt.from_local(*day.split(), time, what="Last seen") == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "time", "message"),
+    [
+        ("25 10 2026", "01:30", "happened twice"),  # the autumn repeats 01:00-01:59
+        ("29 3 2026", "01:30", "did not happen"),  # the spring change skips 01:00-01:59
+        ("2 12 2026", "21:40 BST", "write the time alone"),  # no summer time in December
+        ("1 1 0001", "12:00", "after 1900"),
+    ],
+)
+def test_a_time_the_clock_skipped_or_repeated_is_questioned_not_guessed(
+    day: str, time: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        timefmt.from_local(*day.split(), time, what="Last seen")
+    if message == "happened twice":  # and the message says how to write each of the two
+        with pytest.raises(ValueError, match="Enter 01:30 BST for the first time or 01:30 GMT"):
+            timefmt.from_local(*day.split(), time, what="Last seen")
+
+
+def test_a_stored_time_in_the_repeated_hour_is_shown_so_it_saves_again_unchanged() -> None:
+    for stored in (
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+    ):
+        parts = timefmt.local_parts(stored)
+        again = timefmt.from_local(
+            parts["day"], parts["month"], parts["year"], parts["time"], what="x"
+        )
+        assert again == stored
 
 
 def test_relative_times_read_naturally() -> None:

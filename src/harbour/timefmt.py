@@ -16,11 +16,14 @@ def local(dt: datetime) -> datetime:
 
 
 def absolute(dt: datetime | None) -> str:
-    """Format as '21:40, 26 Nov 2026' in local time."""
+    """Format as '21:40, 26 Nov 2026' in local time; in the hour the autumn change repeats, with
+    its zone ('01:30 BST, 25 Oct 2026', then '01:30 GMT'), so the two are told apart."""
     if dt is None:
         return ""
     value = local(dt)
-    return f"{value:%H:%M}, {value.day} {value:%b %Y}"
+    other = value.replace(fold=1 - value.fold)
+    zone = f" {value.tzname()}" if other.utcoffset() != value.utcoffset() else ""
+    return f"{value:%H:%M}{zone}, {value.day} {value:%b %Y}"
 
 
 def absolute_iso(text: str | None) -> str:
@@ -86,15 +89,43 @@ def from_local(day: str, month: str, year: str, time: str, *, what: str) -> date
         raise ValueError(f"{what} must include a day, month and year")
     if not parts[3]:
         raise ValueError(f"{what} must include a time, for example 21:40")
+    zone = get_settings().zone
+    clock_time, _, label = parts[3].upper().partition(" ")
     try:
-        hours, minutes = (int(x) for x in parts[3].replace(".", ":").split(":"))
-        zone = get_settings().zone
+        hours, minutes = (int(x) for x in clock_time.replace(".", ":").split(":"))
         value = datetime(int(parts[2]), int(parts[1]), int(parts[0]), hours, minutes, tzinfo=zone)
     except ValueError:
         raise ValueError(f"{what} must be a real date and a time such as 21:40") from None
     if value.year < 1900:
         raise ValueError(f"{what} must be after 1900")
-    return value.astimezone(UTC)
+    return _on_the_clock(value, label.strip(), what)
+
+
+def _on_the_clock(value: datetime, label: str, what: str) -> datetime:
+    """The UTC time of a local wall-clock time, across the clock changes: a time the spring
+    change skipped is refused, and one the autumn change repeats needs its zone ("01:30 GMT")."""
+    when = f"{value:%H:%M} on {value.day} {value:%B %Y}"
+    first, second = value.replace(fold=0), value.replace(fold=1)
+    if first.astimezone(UTC).astimezone(value.tzinfo).replace(tzinfo=None) != value.replace(
+        tzinfo=None
+    ):
+        raise ValueError(
+            f"{what}: {when} did not happen, because the clocks went forward an hour that "
+            "night. Enter the time a clock showed after the change."
+        )
+    names = {str(first.tzname()).upper(): first, str(second.tzname()).upper(): second}
+    if first.utcoffset() == second.utcoffset():
+        if label and label not in names:
+            raise ValueError(f"{what}: write the time alone, for example {value:%H:%M}")
+        return first.astimezone(UTC)
+    if label not in names:
+        once, twice = first.tzname(), second.tzname()
+        raise ValueError(
+            f"{what}: {when} happened twice, because the clocks went back an hour that night. "
+            f"Enter {value:%H:%M} {once} for the first time or {value:%H:%M} {twice} for the "
+            "second."
+        )
+    return names[label].astimezone(UTC)
 
 
 def local_noon(day: date) -> datetime:
@@ -103,13 +134,15 @@ def local_noon(day: date) -> datetime:
 
 
 def local_parts(dt: datetime | None) -> dict[str, str]:
-    """Split a time into the day, month, year and HH:MM a date-and-time input shows."""
+    """Split a time into the day, month, year and HH:MM a date-and-time input shows (with the
+    zone in the hour the autumn change repeats, so that saving the form again keeps it)."""
     if dt is None:
         return {"day": "", "month": "", "year": "", "time": ""}
     value = local(dt)
+    repeated = value.replace(fold=1 - value.fold).utcoffset() != value.utcoffset()
     return {
         "day": str(value.day),
         "month": str(value.month),
         "year": str(value.year),
-        "time": f"{value:%H:%M}",
+        "time": f"{value:%H:%M}" + (f" {value.tzname()}" if repeated else ""),
     }

@@ -42,6 +42,7 @@ from harbour.people import routes as people_routes
 from harbour.risk import routes as risk_routes
 from harbour.settings import get_settings
 from harbour.tasks import routes as task_routes
+from harbour.web import openapi
 
 log = structlog.get_logger("harbour.http")
 
@@ -313,6 +314,7 @@ def create_app() -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    openapi.state_edge_rules(app)
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs() -> Response:

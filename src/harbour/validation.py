@@ -12,7 +12,8 @@ the service, which raises `ValidationFailed` itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from datetime import date
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
@@ -112,3 +113,27 @@ class Input(BaseModel):
         except ValidationError as exc:
             errors = messages(exc) | cls.rules(values)
             raise ValidationFailed(cls.summary, field_errors=errors) from exc
+
+
+def _whole(value: object) -> object:
+    """JSON's 38.0 is the whole number 38 (JSON Schema's "integer"); 38.5, "38" and true stay
+    what they are, for the integer check to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A whole number as JSON Schema means it: 38 and 38.0, not 38.5 or "38". Put it after a Field's
+# bounds, Annotated[int, Field(ge=0), WHOLE], so that the bounds reach the JSON Schema.
+WHOLE = BeforeValidator(_whole)
+
+
+def _day(value: object) -> object:
+    """A date is written as one ("2012-03-04"): a number is not read as seconds since 1970."""
+    if isinstance(value, int | float):
+        raise ValueError("Enter the date as YYYY-MM-DD, for example 2012-03-04")
+    return value
+
+
+# A calendar day written as a date (or a date object), never a number.
+Day = Annotated[date, BeforeValidator(_day)]

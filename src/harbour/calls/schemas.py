@@ -75,10 +75,23 @@ class TriageAnswers(BaseModel):
     )
 
 
+# Python's whitespace (what str.strip takes away), as JSON Schema escapes: the narrative must
+# have a character outside it.
+_SPACE = "".join(f"\\u{c:04x}" for c in range(0x10000) if chr(c).isspace())
+
+
 class TriageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    narrative: Annotated[str, Field(min_length=1, max_length=NARRATIVE_MAX)]
+    # Words, not only spaces; no NUL (the edge refuses it): the document states both.
+    narrative: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=NARRATIVE_MAX,
+            json_schema_extra={"pattern": f"^[^\\u0000]*[^{_SPACE}\\u0000][^\\u0000]*$"},
+        ),
+    ]
     # Lax for this field alone so that JSON's string names the enum member (still only its values).
     caller_type: Annotated[CallerType | None, Field(strict=False)] = None
     answers: TriageAnswers = Field(default_factory=TriageAnswers)

@@ -19,7 +19,7 @@ from harbour.people.models import (
     is_phone,
     normalise_phone,
 )
-from harbour.validation import Input
+from harbour.validation import Day, Input
 
 Name = Field(default=None, max_length=100)
 
@@ -47,15 +47,27 @@ NAME_NEEDED = "Enter a given name or a family name"
 class PersonFields(BaseModel):
     given_name: str | None = Name
     family_name: str | None = Name
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     sex: Sex = Sex.unknown
 
     _names = field_validator("given_name", "family_name")(_clean)
     _dob = field_validator("date_of_birth")(_check_birth)
 
 
+# One of the two names, with a letter or figure in it: what PersonCreate checks, stated in the
+# API's document.
+_SOME_NAME: dict[str, Any] = {
+    "anyOf": [
+        {"required": [name], "properties": {name: {"type": "string", "pattern": "\\S"}}}
+        for name in ("given_name", "family_name")
+    ]
+}
+
+
 class PersonCreate(PersonFields):
     """A new person."""
+
+    model_config = ConfigDict(json_schema_extra=_SOME_NAME)
 
     @model_validator(mode="after")
     def _some_name(self) -> PersonCreate:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harbour.risk.grades import RiskGrade
+from harbour.validation import WHOLE
 
 Flag = bool | None
 # The flags a person's record can carry that bear on risk (people.models.FLAGS).
@@ -49,15 +50,18 @@ class RiskAnswers(BaseModel):
     looked_after: Flag = None
     dementia: Flag = None
     out_of_character: Flag = None
-    previous_episodes: Annotated[int, Field(ge=0, le=10_000)] | None = None
-    previous_episodes_90d: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    previous_episodes: Annotated[int, Field(ge=0, le=10_000), WHOLE] | None = None
+    previous_episodes_90d: Annotated[int, Field(ge=0, le=10_000), WHOLE] | None = None
     medical_needs: Flag = None
     medication_missed: Flag = None
     mental_health_concern: Flag = None
     suicide_self_harm_risk: Flag = None
     crime_in_progress: Flag = None
     victim_of_crime_likely: Flag = None
-    exploitation_indicators: list[Annotated[str, Field(max_length=100)]] | None = None
+    exploitation_indicators: (
+        list[Annotated[str, Field(max_length=100, json_schema_extra={"enum": list(INDICATORS)})]]
+        | None
+    ) = None
     associating_with_adults_of_concern: Flag = None
     found_out_of_area_before: Flag = None
     domestic_abuse: Flag = None
@@ -81,7 +85,7 @@ class RiskAnswers(BaseModel):
     # What the force already holds (pre-filled from the record; a grader may set one aside only
     # with a reason, which the reviewing supervisor sees).
     force_flags: list[ForceFlag] | None = None
-    open_network_alerts: Annotated[int, Field(ge=0, le=10_000)] | None = None
+    open_network_alerts: Annotated[int, Field(ge=0, le=10_000), WHOLE] | None = None
     open_exploitation_screening: Flag = None
     nrm_referral: Flag = None
 
@@ -99,7 +103,7 @@ class RiskAnswers(BaseModel):
 class SuggestRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    age_years: Annotated[int, Field(ge=0, le=130)] | None = None
+    age_years: Annotated[int, Field(ge=0, le=130), WHOLE] | None = None
     answers: RiskAnswers = Field(default_factory=RiskAnswers)
 
 

@@ -47,7 +47,9 @@ NAME_NEEDED = "Enter a given name or a family name"
 class PersonFields(BaseModel):
     given_name: str | None = Name
     family_name: str | None = Name
-    date_of_birth: Day | None = None
+    date_of_birth: Day | None = Field(
+        default=None, description="Between 1 January 1900 and today (UK time)"
+    )
     sex: Sex = Sex.unknown
 
     _names = field_validator("given_name", "family_name")(_clean)
@@ -121,6 +123,7 @@ class PersonUpdate(PersonFields):
 
     `version` is the one the editor saw (optimistic locking). Other names, the self-defined and
     observed ethnicity (the 19 groups of the 2021 Census) and phones are kept in Harbour too.
+    The person must keep a given or a family name: clearing the only one is refused.
     """
 
     version: int = Field(ge=1)

@@ -81,24 +81,37 @@ def test_counts_apply_from_their_threshold(key: str, below: float, at: float) ->
 
 
 def _combination_id(rule: Any) -> str:
-    return "+".join([*rule.all_of, *(f"{k}>={v:g}" for k, v in rule.at_least)])
+    parts = [*rule.all_of, *(f"{k}>={v:g}" for k, v in rule.at_least)]
+    return "+".join(parts) + (f"+under_{rule.under_age}" if rule.under_age else "")
 
 
 @pytest.mark.parametrize("combination", POLICY.combinations, ids=_combination_id)
 def test_serious_combinations_make_it_high(combination: Any) -> None:
+    # a combination for the young is tried at an age it covers, and not at the next age up
+    age = combination.under_age - 1 if combination.under_age else ADULT
     counts = dict(combination.at_least)
     together = {key: _yes(key) for key in combination.all_of} | counts
-    assert _grade(**together) is RiskGrade.high
+    assert _grade(age, **together) is RiskGrade.high
+    if combination.under_age and combination.under_age < POLICY.child_age:
+        assert _grade(combination.under_age, **together) is not RiskGrade.high
     # and not each part alone (below a count's threshold, the combination does not apply)
     if counts:
         short = {key: value - 1 for key, value in counts.items()}
         below = {key: _yes(key) for key in combination.all_of} | short
-        assert _grade(**below) is not RiskGrade.high
-    else:
+        assert _grade(age, **below) is not RiskGrade.high
+    elif len(combination.all_of) > 1:
         for key in combination.all_of:
-            assert _grade(**{key: _yes(key)}) is not RiskGrade.high or (
+            assert _grade(age, **{key: _yes(key)}) is not RiskGrade.high or (
                 POLICY.factors[key].grade is RiskGrade.high
             )
+
+
+def test_three_factors_of_medium_together_make_it_high() -> None:
+    two = {"out_of_character": True, "domestic_abuse": True}
+    assert _grade(**two) is RiskGrade.medium
+    assert _grade(**two, looked_after=True) is RiskGrade.high
+    # low factors do not count towards it
+    assert _grade(**two, bullying=True, family_conflict=True) is RiskGrade.medium
 
 
 def test_online_contact_with_unknown_adults_counts_as_an_exploitation_indicator() -> None:
@@ -163,7 +176,9 @@ def test_time_missing_raises_a_childs_grade_at_24_48_and_72_hours() -> None:
     at_48 = suggest(POLICY, 15, RiskAnswers(**ANSWERED, hours_missing=48))
     assert at_48.grade is RiskGrade.high and any("regrade" in r.effect for r in at_48.reasons)
     assert _grade(15, hours_missing=80, planned_absence=True) is RiskGrade.high
-    assert _grade(None, hours_missing=50) is RiskGrade.high  # unknown age: every child rule
+    # unknown age: the child minimum, but the time steps only where the policy says so
+    expected = RiskGrade.high if POLICY.unknown_age_time_steps else RiskGrade.medium
+    assert _grade(None, hours_missing=50) is expected
     assert _grade(ADULT, hours_missing=50) is RiskGrade.medium
 
 

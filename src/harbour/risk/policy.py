@@ -38,6 +38,8 @@ class Rule:
     all_of: tuple[str, ...] = ()
     # A combination's counts: each must reach its threshold ("hours_missing" 72 or more).
     at_least: tuple[tuple[str, float], ...] = ()
+    # A combination for the young: the person is under this age (a child of unknown age is not).
+    under_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class Policy:
     exploitation: Exploitation | None = None
     force_flags: dict[str, Rule] = field(default_factory=dict)
     child_hours: tuple[Rule, ...] = ()
+    # Several factors together: `threshold` factors of at least medium make `grade`.
+    accumulation: Rule | None = None
+    # Whether the time steps for children apply to a person of unknown age too.
+    unknown_age_time_steps: bool = True
 
 
 def _grade(value: Any, where: str) -> RiskGrade:
@@ -115,8 +121,15 @@ def parse_policy(data: dict[str, Any]) -> Policy:
                 raise PolicyError(f"{where}: {key!r} is not one of the counts")
         if not body.get("all") and not at_least:
             raise PolicyError(f"{where}: needs an 'all' list or 'at_least' counts")
+        under = body.get("under_age")
         combinations.append(
-            _rule(body, where, all_of=tuple(body.get("all", [])), at_least=at_least)
+            _rule(
+                body,
+                where,
+                all_of=tuple(body.get("all", [])),
+                at_least=at_least,
+                under_age=int(under) if under is not None else None,
+            )
         )
     mitigating = {}
     for key, body in data.get("mitigating", {}).items():
@@ -150,9 +163,17 @@ def parse_policy(data: dict[str, Any]) -> Policy:
             exploitation=_exploitation(data.get("exploitation"), check),
             force_flags=flags,
             child_hours=hours,
+            accumulation=_accumulation(data.get("accumulation")),
+            unknown_age_time_steps=bool(data.get("unknown_age_time_steps", True)),
         )
     except KeyError as exc:
         raise PolicyError(f"the policy needs a {exc.args[0]}") from None
+
+
+def _accumulation(body: dict[str, Any] | None) -> Rule | None:
+    if body is None:
+        return None
+    return _rule(body, "accumulation", threshold=float(body.get("threshold", 3)))
 
 
 def _exploitation(body: dict[str, Any] | None, check: Any) -> Exploitation | None:
@@ -256,6 +277,8 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
         if value is not None and rule.threshold is not None and value >= rule.threshold:
             apply(rule, key, f"{rule.label} ({value:g}): at least {_words(rule.grade)}")
     for rule in policy.combinations:
+        if rule.under_age is not None and (age_years is None or age_years >= rule.under_age):
+            continue
         counted = all(
             (value := getattr(answers, key)) is not None and value >= threshold
             for key, threshold in rule.at_least
@@ -263,6 +286,14 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
         if counted and all(_answer(answers, key) for key in rule.all_of):
             keys = [*rule.all_of, *(key for key, _ in rule.at_least)]
             apply(rule, "+".join(keys), f"{rule.label}: {_words(rule.grade)}")
+    heavy = [
+        k for k, r in policy.factors.items() if ORDER.index(r.grade) >= 2 and _answer(answers, k)
+    ]
+    together = policy.accumulation
+    if together is not None and together.threshold and len(heavy) >= together.threshold:
+        apply(
+            together, "+".join(heavy), f"{together.label} ({len(heavy)}): {_words(together.grade)}"
+        )
     exploitation = policy.exploitation
     if exploitation is not None:
         found = indicators_of(policy, answers)
@@ -273,7 +304,8 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
             apply(rule, "exploitation", f"{rule.label} ({named}): {_words(rule.grade)}")
     child = is_child(policy, age_years)
     hours = answers.hours_missing
-    if child and hours is not None:
+    timed = child and (age_years is not None or policy.unknown_age_time_steps)
+    if timed and hours is not None:
         reached = [step for step in policy.child_hours if hours >= (step.threshold or 0)]
         if reached:
             step = reached[-1]

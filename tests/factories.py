@@ -150,6 +150,23 @@ def make_episode(
     return episode
 
 
+def make_found_episode(
+    session: Session, owner: User, person: Person | None = None, **found: object
+) -> Episode:
+    """A medium-risk episode of `person` (a new child of 14 unless given), found just now."""
+    from harbour import clock
+
+    episode = make_episode(session, owner, person, grade=RiskGrade.medium)
+    data = {
+        "found_at": clock.now(),
+        "found_text": "At a friend's flat",
+        "found_by": "PC 1",
+        "outcome": "found_safe",
+        "version": episode.version,
+    } | found
+    return episodes.record_found(session, actor_of(owner), episode, episodes.FoundInput(**data))  # type: ignore[arg-type]
+
+
 def make_task(
     session: Session,
     user: User,

@@ -100,6 +100,13 @@ def _found_form(ids: dict[str, int]) -> dict[str, str]:
     return _version_form(ids) | {"found_text": "At a friend's home", "outcome": "found_safe"}
 
 
+def _named_form(kind: str, **fields: str) -> dict[str, str]:
+    """A place, vehicle or phone named on return (the place linked as where they were found)."""
+    return {f"named_{kind}_step": "found", f"named_{kind}_link": "found_at"} | {
+        f"named_{kind}_{k}": v for k, v in fields.items()
+    }
+
+
 def _call_form(_: dict[str, int]) -> dict[str, str]:
     return {
         "caller": "Matrix Caller",
@@ -353,6 +360,26 @@ MATRIX: dict[tuple[str, str], Case] = {
         scoped=True,
         form=lambda ids: (
             _version_form(ids) | {"named_step": "found_with", "named_family_name": "X"}
+        ),
+    ),
+    ("POST", "/episodes/{episode_id}/named/place"): Case(
+        R.exploitation_investigator,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: _version_form(ids) | _named_form("place", name="Chicken shop"),
+    ),
+    ("POST", "/episodes/{episode_id}/named/vehicle"): Case(
+        R.call_handler,
+        wrong=R.partner_practitioner,
+        scoped=True,
+        form=lambda ids: _version_form(ids) | _named_form("vehicle", registration="AB12CDE"),
+    ),
+    ("POST", "/episodes/{episode_id}/named/phone"): Case(
+        R.sergeant,
+        wrong=R.auditor,
+        scoped=True,
+        form=lambda ids: (
+            _version_form(ids) | _named_form("phone", whose="theirs", number="07700900123")
         ),
     ),
     ("POST", "/episodes/{episode_id}/tasks"): Case(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from harbour.actor import Channel, system_actor
 from harbour.episodes.models import Episode
 from harbour.interop import importer
+from harbour.people.models import CARE_BASES
 from harbour.simulate.service import FILES, simulate
 from harbour.simulate.stats import measure
 from tests.factories import make_org
@@ -150,6 +151,20 @@ def test_the_shapes_match_the_published_figures(borough: Path) -> None:
     # About 3.1 episodes a child in London (S20) and 920 child episodes a borough a year.
     assert 2.6 <= shape.child_episodes / shape.children <= 4.2, shape
     assert 1500 <= shape.child_episodes <= 2300, shape
+
+
+def test_looked_after_children_have_a_legal_basis_mostly_a_care_order(borough: Path) -> None:
+    truth = json.loads((borough / "truth.json").read_text())
+    people = _read(borough, "person")
+    bases = Counter(p["care_basis"] for p in people if p.get("looked_after"))
+    assert all("care_basis" not in p for p in people if not p.get("looked_after"))
+    assert sum(bases.values()) == len(truth["looked_after"]) > 50
+    assert set(bases) <= set(CARE_BASES)
+    share = {basis: n / sum(bases.values()) for basis, n in bases.items()}
+    # About 80% under a care order (full or interim) and 16% accommodated under s20 (DfE).
+    orders = share.get("care_order", 0) + share.get("interim_care_order", 0)
+    assert 0.70 <= orders <= 0.92, share
+    assert 0.08 <= share.get("s20_accommodation", 0) <= 0.28, share
 
 
 def test_simulated_files_import_without_a_rejection_and_twice_changes_nothing(

@@ -30,6 +30,15 @@ from harbour.episodes.grading import (
 )
 from harbour.episodes.named import STEPS as NAMED_STEPS
 from harbour.episodes.named import NamedInput, name_on_return, named_on_return
+from harbour.episodes.named_objects import (
+    NAMED_CHOICES,
+    NamedPhoneInput,
+    NamedPlaceInput,
+    NamedVehicleInput,
+    name_phone_on_return,
+    name_place_on_return,
+    name_vehicle_on_return,
+)
 from harbour.episodes.photos import (
     PHOTO_MAX_BYTES,
     PhotoInfo,
@@ -108,6 +117,7 @@ from harbour.episodes.triggers import (
 __all__ = [
     "ACTIONS",
     "GATED_TASKS",
+    "NAMED_CHOICES",
     "NAMED_STEPS",
     "OUTCOMES",
     "PHOTO_MAX_BYTES",
@@ -122,6 +132,9 @@ __all__ = [
     "GradingInput",
     "Link",
     "NamedInput",
+    "NamedPhoneInput",
+    "NamedPlaceInput",
+    "NamedVehicleInput",
     "PastEpisode",
     "PhotoInfo",
     "ReportInput",
@@ -155,6 +168,9 @@ __all__ = [
     "is_child",
     "long_absences",
     "name_on_return",
+    "name_phone_on_return",
+    "name_place_on_return",
+    "name_vehicle_on_return",
     "named_on_return",
     "open_enquiry",
     "open_episode_of",

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from harbour import clock
 from harbour.episodes.models import Outcome
 from harbour.people.models import (
+    CARE_BASES,
     ETHNICITIES,
     FLAGS,
     PHONE_RULE,
@@ -132,6 +133,9 @@ class PersonLine(Line):
     home: ExternalId | None = None
     phones: list[Annotated[str, Field(max_length=30)]] = Field(default_factory=list, max_length=20)
     looked_after: bool | None = None
+    # The legal basis on which a looked-after child is looked after (people.models.CareBasis):
+    # a care order, an EPO or police protection makes them "in care" for a CAWN, s20 does not.
+    care_basis: str | None = None
     local_authority: Annotated[str, Field(max_length=100)] | None = None
     flags: list[str] = Field(default_factory=list, max_length=20)
     philomena: dict[str, Any] | None = None
@@ -150,6 +154,16 @@ class PersonLine(Line):
             if value is not None and value not in ETHNICITIES:
                 raise ValueError(
                     f"{field} {value!r} is not one of the 2021 Census codes (see the format guide)"
+                )
+        if self.care_basis is not None:
+            if self.care_basis not in CARE_BASES:
+                raise ValueError(
+                    f"care_basis {self.care_basis!r} is not one of {', '.join(CARE_BASES)}"
+                )
+            if self.looked_after is False:
+                raise ValueError(
+                    "care_basis is given but looked_after is false: a child with a legal basis "
+                    "for care is looked after (leave looked_after out, or set it true)"
                 )
         unknown = [f for f in self.flags if f not in FLAGS]
         if unknown:

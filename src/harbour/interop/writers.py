@@ -24,7 +24,14 @@ from harbour.interop.schemas import (
 )
 from harbour.linkage.prepare import name_keys
 from harbour.people import profile_schemas
-from harbour.people.models import Association, Person, Place, Vehicle, normalise_phone
+from harbour.people.models import (
+    Association,
+    CareBasis,
+    Person,
+    Place,
+    Vehicle,
+    normalise_phone,
+)
 
 if TYPE_CHECKING:
     from harbour.interop.importer import Refs
@@ -58,7 +65,10 @@ def _person(
     row.aliases = line.aliases or None
     row.ethnicity, row.observed_ethnicity = line.ethnicity, line.observed_ethnicity
     row.home_place_id = refs.id("place", line.home) if line.home else None
-    row.looked_after, row.local_authority = line.looked_after, line.local_authority
+    # A legal basis for care means looked after, whether or not the line says so.
+    row.looked_after = True if line.care_basis else line.looked_after
+    row.care_basis = CareBasis(line.care_basis) if line.care_basis else None
+    row.local_authority = line.local_authority
     row.flags = line.flags or None
     row.philomena = profile_schemas.from_import("philomena", line.philomena)
     row.herbert = profile_schemas.from_import("herbert", line.herbert)

@@ -57,6 +57,18 @@ PLACES_PER_AREA = {
     "mental_health_unit": 1,
 }
 LOOKED_AFTER_SHARE = 0.16
+# The legal basis of looked-after children. DfE, Children looked after in England, 31 March 2020:
+# a care order (full or interim) 77%, accommodated by agreement under s20 17%, a placement order
+# 6%, detained for child protection (an EPO, police protection) or youth justice under 0.5% each.
+# Placement orders follow care proceedings and are counted with care orders here; the split of
+# care orders into full and interim (about one in seven interim) is an estimate, not a figure.
+CARE_BASIS_WEIGHTS = {
+    "care_order": 70.5,
+    "interim_care_order": 12.0,
+    "s20_accommodation": 17.0,
+    "emergency_protection_order": 0.25,
+    "police_protection": 0.25,
+}
 # Phones are numbers in the 07700 block (the one Ofcom keeps drama numbers in), split into one
 # slot per area so that no two people share a number by chance: only the phones a network hands
 # round are shared, as they would be. A slot holds 1,000,000 / areas numbers (4,385 an area at the
@@ -69,6 +81,8 @@ class AreaGenerator:
         self, seed: int, scale_name: str, scale: Scale, index: int, start: datetime, end: datetime
     ) -> None:
         self.rng = random.Random(f"harbour:{seed}:{scale_name}:{index}")
+        # The legal bases have a stream of their own, so that adding them changed no other record.
+        self.care_rng = random.Random(f"harbour:{seed}:{scale_name}:{index}:care")
         self.scale, self.index, self.start, self.end = scale, index, start, end
         self.borough, self.lat, self.lon = area(index)
         self.prefix = f"a{index:03d}"
@@ -299,6 +313,9 @@ class AreaGenerator:
             "looked_after": kid.looked_after,
         }
         if kid.looked_after:
+            record["care_basis"] = self.care_rng.choices(
+                list(CARE_BASIS_WEIGHTS), list(CARE_BASIS_WEIGHTS.values())
+            )[0]
             record["local_authority"] = f"{self.borough} Council"
             record["philomena"] = {
                 "part1_completed_at": (kid.born + timedelta(days=365 * 12)).isoformat(),

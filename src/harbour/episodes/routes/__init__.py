@@ -11,12 +11,14 @@ from harbour.episodes.routes import (
     actions,
     allocation,
     grading,
+    named,
     page,
     report,
     return_home,
     reviews,
 )
 
-routers = tuple(m.pages for m in (report, page, grading, reviews, actions, allocation, return_home))
+MODULES = (report, page, grading, reviews, actions, named, allocation, return_home)
+routers = tuple(m.pages for m in MODULES)
 
 __all__ = ["routers"]

@@ -1,4 +1,5 @@
-"""Actions, handovers, enquiries, the briefing sheet and photographs."""
+"""Actions, handovers, enquiries, the briefing sheet and photographs (named on return is in
+`named`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from harbour.episodes import service
 from harbour.episodes.models import Episode
 from harbour.episodes.routes.common import _open
 from harbour.episodes.routes.page import _act
-from harbour.errors import Forbidden, ValidationFailed
+from harbour.errors import Forbidden
 from harbour.people import service as people
 from harbour.people.models import Person
 from harbour.tasks import service as tasks
@@ -59,46 +60,6 @@ def hand_over(
         service.hand_over(session, actor, episode, owner, form_version(form))
 
     return _act(request, session, actor, episode_id, "episode.update", "handover", form, work)
-
-
-@pages.post("/episodes/{episode_id}/named")
-def name_on_return(
-    request: Request, episode_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
-) -> Response:
-    """Someone the child was found with or named on return: chosen by record number, or recorded
-    as a new person, and linked to the child."""
-
-    def work(episode: Episode, person: Person) -> None:
-        fields = Fields(form)
-        number = form.get("named_record_number", "").strip()
-        data = fields.build(
-            service.NamedInput,
-            step=form.get("named_step"),
-            record_number=form_number(number) if number else None,
-            given_name=fields.text("named_given_name", "Given name", limit=100),
-            family_name=fields.text("named_family_name", "Family name", limit=100),
-            date_of_birth=fields.day("named_date_of_birth", "Date of birth"),
-            phone=fields.text("named_phone", "Phone", limit=40),
-            details=fields.text("named_details", "What was said", limit=2000),
-            version=form_version(form),
-        )
-        if number and data.record_number is None:
-            fields.fail("named_record_number", "Enter the record number as digits")
-            fields.check(data.summary)
-        service.name_on_return(session, actor, episode, data)
-
-    def named_fields(episode: Episode, person: Person) -> None:
-        # The form's fields are named_…: show each message beside its own field.
-        try:
-            work(episode, person)
-        except ValidationFailed as exc:
-            errors = {
-                (k if k.startswith("named_") else f"named_{k}"): v
-                for k, v in exc.field_errors.items()
-            }
-            raise ValidationFailed(exc.message, field_errors=errors) from exc
-
-    return _act(request, session, actor, episode_id, "episode.update", "named", form, named_fields)
 
 
 @pages.post("/episodes/{episode_id}/tasks")

@@ -104,6 +104,7 @@ def _episode_page(
             "gated_tasks": service.GATED_TASKS,
             "named_on_return": service.named_on_return(session, actor, episode),
             "named_steps": service.NAMED_STEPS,
+            "named_choices": service.NAMED_CHOICES,
             "forces": [f for f in FORCES if f != get_settings().force_name],
             "topics": service.TOPICS,
             "outcomes": service.OUTCOMES,

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import time
-import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -17,7 +14,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -42,25 +39,9 @@ from harbour.people import routes as people_routes
 from harbour.risk import routes as risk_routes
 from harbour.settings import get_settings
 from harbour.tasks import routes as task_routes
-from harbour.web import openapi
+from harbour.web import observe, openapi
 
 log = structlog.get_logger("harbour.http")
-
-REQUESTS = Counter(
-    "harbour_http_requests_total", "HTTP requests handled", ["method", "route", "status"]
-)
-LATENCY = Histogram(
-    "harbour_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "route"]
-)
-
-HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-
-# Pages load only Harbour's own scripts, styles, fonts and images: no inline script, no eval.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'self'; object-src 'none'"
-)
 
 NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Home", "/", None),
@@ -354,45 +335,7 @@ def create_app() -> FastAPI:
             return PlainTextResponse("Not found", status_code=404)
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        request_id = request_id[:64]
-        request.state.request_id = request_id
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-            elapsed = time.perf_counter() - started
-            route = request.scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            # A made-up method would otherwise add a metric series of its own, without bound.
-            method = request.method if request.method in HTTP_METHODS else "OTHER"
-            REQUESTS.labels(method, template, str(response.status_code)).inc()
-            LATENCY.labels(method, template).observe(elapsed)
-            response.headers["X-Request-ID"] = request_id
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-            response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault("Referrer-Policy", "same-origin")
-            if get_settings().secure_cookies:  # served over HTTPS: browsers keep to it
-                response.headers.setdefault(
-                    "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-                )
-            if request.url.path != "/api/docs":  # Swagger UI starts itself with an inline script
-                response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-            if not request.url.path.startswith(("/static", "/assets")):
-                response.headers.setdefault("Cache-Control", "no-store")
-            log.info(
-                "request",
-                method=request.method,
-                path=request.url.path,
-                status=response.status_code,
-                duration_ms=round(elapsed * 1000, 1),
-            )
-        finally:
-            structlog.contextvars.unbind_contextvars("request_id")
-        return response
+    app.add_middleware(observe.Observe)
+    web.templates.env.auto_reload = get_settings().env == "development"
 
     return app

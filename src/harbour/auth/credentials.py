@@ -259,15 +259,22 @@ def actor_from_session_token(
 ) -> Actor | None:
     """Return the actor of a live browser session, or None if it has ended or expired."""
     now = clock.now()
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
-    if row is None or row.ended_at is not None or row.expires_at <= now:
+    # The session and its user in one statement: every page asks this first.
+    found = session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _digest(token))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.ended_at is not None or row.expires_at <= now:
         return None
     idle = timedelta(minutes=get_settings().session_idle_minutes)
     if row.last_seen_at + idle <= now:
         row.ended_at = now
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now

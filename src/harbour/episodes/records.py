@@ -24,6 +24,7 @@ from harbour.errors import Conflict
 from harbour.people.models import Person, Place
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import current_policy
+from harbour.tasks.models import Task
 
 SUBJECT = "episode"
 
@@ -78,6 +79,23 @@ def find(session: Session, actor: Actor, episode_id: int, action: str = "person.
     return access.fetch(session, actor, Episode, episode_id, action)
 
 
+def find_with_person(
+    session: Session, actor: Actor, episode_id: int, action: str = "person.view"
+) -> tuple[Episode, Person]:
+    """Load an episode the actor may see and its person in one statement, checked as `find`
+    checks it (404 out of scope, `action` on it)."""
+    # Held while `find` runs: it then takes the episode from the session's identity map (which
+    # keeps only what is referenced) without another statement, and checks access as ever.
+    loaded = session.execute(
+        select(Episode, Person)
+        .join(Person, Person.id == Episode.person_id)
+        .where(Episode.id == episode_id)
+    ).first()
+    episode = find(session, actor, episode_id, action)
+    assert loaded is not None  # `find` refused a missing episode
+    return episode, loaded[1]
+
+
 def person_of(session: Session, episode: Episode) -> Person:
     person = session.get(Person, episode.person_id)
     assert person is not None
@@ -126,6 +144,20 @@ def reviews(session: Session, episode: Episode) -> list[Review]:
             select(Review).where(Review.episode_id == episode.id).order_by(Review.due_at, Review.id)
         )
     )
+
+
+def tasks_on(session: Session, actor: Actor, episode: Episode) -> tuple[list[Task], list[Task]]:
+    """The episode's tasks in one statement, open ones first: those the actor may see (for its
+    page), and all of them (what still blocks closing does not depend on who is looking)."""
+    every = list(
+        session.scalars(
+            select(Task)
+            .where(Task.episode_id == episode.id)
+            .order_by(Task.done_at.is_not(None), Task.due_at.nulls_last(), Task.id)
+        )
+    )
+    # The same test as `access.visible(actor, Task)`, applied to rows already loaded.
+    return [t for t in every if access.can(actor, Task.__view_action__, t)], every
 
 
 def open_reviews(session: Session, episode: Episode) -> list[Review]:

@@ -19,6 +19,7 @@ from harbour.episodes.models import (
     EpisodeAction,
     EpisodeStatus,
     Outcome,
+    Review,
 )
 from harbour.episodes.records import (
     STALE,
@@ -252,8 +253,12 @@ def closure_blockers(
     episode: Episode,
     person: Person,
     recorded: list[EpisodeAction] | None = None,
+    *,
+    known_reviews: list[Review] | None = None,
+    known_tasks: list[Task] | None = None,
 ) -> list[str]:
-    """What still stops the episode closing, in words (empty when it may close)."""
+    """What still stops the episode closing, in words (empty when it may close). A page that
+    has already loaded the episode's actions, reviews or (all its) tasks passes them in."""
     blockers = []
     circulation = pnc_circulation(session, episode, recorded)
     if circulation is not None:
@@ -280,18 +285,24 @@ def closure_blockers(
                 "at the review of the return, or hold a check face to face."
             )
         if episode.status is EpisodeStatus.found:
-            returns = [r for r in reviews(session, episode) if r.kind == clocks.RETURN]
+            every = reviews(session, episode) if known_reviews is None else known_reviews
+            returns = [r for r in every if r.kind == clocks.RETURN]
             if not any(r.done_at for r in returns):
                 rank = returns[0].rank if returns else clocks.rank_for(episode.risk_grade).value
                 article = "An" if rank[:1] in "aeiou" else "A"
                 blockers.append(f"{article} {rank} must review the return.")
-    for task in session.scalars(
-        select(Task).where(
-            Task.episode_id == episode.id,
-            Task.kind.in_(GATED_TASKS),
-            Task.done_at.is_(None),
+    gated = (
+        session.scalars(
+            select(Task).where(
+                Task.episode_id == episode.id,
+                Task.kind.in_(GATED_TASKS),
+                Task.done_at.is_(None),
+            )
         )
-    ):
+        if known_tasks is None
+        else [t for t in known_tasks if t.kind in GATED_TASKS and t.done_at is None]
+    )
+    for task in gated:
         blockers.append(
             f"Complete the task \u201c{task.title}\u201d, or carry it to the person's record "
             "with a reason."

@@ -55,6 +55,7 @@ from harbour.episodes.records import (
     boroughs,
     episodes_of,
     find,
+    find_with_person,
     gradings,
     hours_missing,
     information,
@@ -64,6 +65,7 @@ from harbour.episodes.records import (
     person_of,
     record_view,
     reviews,
+    tasks_on,
 )
 from harbour.episodes.report import (
     add_information,
@@ -158,6 +160,7 @@ __all__ = [
     "escalate_overdue",
     "find",
     "find_review",
+    "find_with_person",
     "force_data",
     "grade",
     "gradings",
@@ -200,4 +203,5 @@ __all__ = [
     "schedule_grading",
     "start_imported_clocks",
     "suggestion_for",
+    "tasks_on",
 ]

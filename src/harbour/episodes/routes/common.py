@@ -43,7 +43,7 @@ def _open(
     action: str = "person.view",
 ) -> tuple[Episode, Person, str]:
     """Load an episode and its person for a page, asking for a justification if none yet."""
-    episode = service.find(session, actor, episode_id, action)
+    episode, person = service.find_with_person(session, actor, episode_id, action)
     found = audit.require_justification(session, actor, people.SUBJECT, episode.person_id, here)
     service.record_view(session, actor, episode, found)
-    return episode, service.person_of(session, episode), found
+    return episode, person, found

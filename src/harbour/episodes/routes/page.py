@@ -61,7 +61,10 @@ def _episode_page(
     values: dict[str, str] | None = None,
 ) -> Response:
     reviews = service.reviews(session, episode)
-    episode_tasks = tasks.tasks_of(session, actor, episode_id=episode.id)
+    episode_tasks, every_task = service.tasks_on(session, actor, episode)
+    # One statement for every name the page shows: the tasks' owners and the episode's.
+    owner_ids = [t.owner_id for t in episode_tasks] + [episode.owner_id]
+    owners = tasks.owner_names_by_id(session, [i for i in owner_ids if i is not None])
     # Someone saved first: show what they did, so the officer can decide what to do with theirs.
     stale = errors is not None and errors.get("form") == service.STALE
     changes = (
@@ -88,16 +91,18 @@ def _episode_page(
             "child": service.is_child(person, episode),
             "age": service.age_at(person, episode.reported_at),
             "hours": service.hours_missing(episode),
-            "blockers": service.closure_blockers(session, episode, person, recorded),
+            "blockers": service.closure_blockers(
+                session, episode, person, recorded, known_reviews=reviews, known_tasks=every_task
+            ),
             "actions": recorded,
             "changes": changes,
             "photos": service.photos(session, episode),
             "action_kinds": service.ACTIONS,
             "tasks": episode_tasks,
-            "owners": tasks.owner_names(session, episode_tasks),
+            "owners": owners,
             "colleagues": tasks.colleagues(session, actor) if may["update"] else [],
             "enquiries": tasks.ENQUIRIES,
-            "owner": _owner_name(session, episode),
+            "owner": owners.get(episode.owner_id) if episode.owner_id else None,
             "safe_and_well_due": service.safe_and_well_due(episode),
             "return_interview_due": service.return_interview_due(episode),
             "rhi_late": service.interview_is_late(episode, clock.now()),
@@ -118,12 +123,6 @@ def _episode_page(
         },
         status_code=(failure_status(errors) if errors else 200),
     )
-
-
-def _owner_name(session: Session, episode: Episode) -> str | None:
-    if episode.owner_id is None:
-        return None
-    return tasks.owner_names_by_id(session, [episode.owner_id]).get(episode.owner_id)
 
 
 def _act(

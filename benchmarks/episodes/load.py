@@ -1,5 +1,6 @@
 """Episode pages under load: 50 simulated officers, then the most requests a second the machine
-sustains with p95 under 500 ms. Locust drives a real `harbour serve` over HTTP.
+sustains with p95 under 500 ms. Locust drives a real `harbour serve` over HTTP, started by
+`serving.py` as `ceiling.py` starts it (wrk against the bare-page ceiling).
 
 Needs the simulator's London 10-year data in PostgreSQL (issue 4's acceptance) and Locust:
 
@@ -25,23 +26,17 @@ import json
 import os
 import platform
 import random
-import re
-import socket
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import gevent
+import serving
 from locust import HttpUser, between, constant, events, task
 from locust.env import Environment
-from sqlalchemy import create_engine, text
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "harbour-demo-password"  # the demo users' password (harbour.demo)
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+ROOT = serving.ROOT
+PASSWORD = serving.PASSWORD
+TOKEN = serving.TOKEN
 NAMES = {
     "episode": "episode page",
     "board": "review board",
@@ -118,51 +113,6 @@ class BusyOfficer(Officer):
     wait_time = constant(0)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(database: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "HARBOUR_DATABASE_URL": database, "HARBOUR_LOG_JSON": "true"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "harbour.cli", "serve", "--port", str(port),
-         "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    import httpx
-
-    for _ in range(150):
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit("harbour serve did not start")
-
-
-def _episodes(database: str, count: int) -> list[tuple[int, int]]:
-    engine = create_engine(database)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text("SELECT id, person_id FROM episode ORDER BY random() LIMIT :n"), {"n": count}
-        ).all()
-        totals = connection.execute(
-            text(
-                "SELECT (SELECT count(*) FROM episode), (SELECT count(*) FROM person),"
-                " (SELECT count(*) FROM episode WHERE status = 'missing')"
-            )
-        ).one()
-    engine.dispose()
-    print(f"data: {totals[0]:,} episodes, {totals[1]:,} people, {totals[2]:,} open")
-    return [(int(r[0]), int(r[1])) for r in rows]
-
-
 def _run(user: type[HttpUser], base: str, users: int, warm: float, seconds: float) -> Any:
     env = Environment(user_classes=[user], host=base, events=events)
     runner = env.create_local_runner()
@@ -205,9 +155,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--steps", default="2,4,8,16", help="busy users per throughput step")
     args = parser.parse_args()
-    Officer.episodes = _episodes(args.database, 5000)
+    Officer.episodes, counts = serving.episodes(args.database, 5000)
+    print("data: {episodes:,} episodes, {people:,} people, {open:,} open".format(**counts))
     BusyOfficer.episodes = Officer.episodes
-    server, base = _serve(args.database, args.workers)
+    env = {"HARBOUR_DATABASE_URL": args.database, "HARBOUR_LOG_JSON": "true"}
+    server = serving.serve("harbour", workers=args.workers, env=env)
+    base = server.base
     try:
         print(f"== {args.users} officers pausing 1-3 s, {args.seconds:g} s measured")
         steady = _summary(_run(Officer, base, args.users, 30, args.seconds))
@@ -219,8 +172,7 @@ def main() -> None:
             ramp.append({"users": busy, **result["all"]})
             print(json.dumps(result["all"]))
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        server.stop()
     sustained = max((r for r in ramp if r["p95_ms"] < 500), key=lambda r: r["rps"], default=None)
     results = {
         "date": datetime.now(UTC).date().isoformat(),

@@ -2,7 +2,8 @@
 
 The app factory and the CLI call `start()`, and so do the tests: the whole schema known to the
 mapper (so that relationships resolve and merges see every table that names a person), the
-session listeners that act on a commit (the save-time network check, notification emails), and
+session listeners that act on a commit (the save-time network check, notification emails, and
+last the audit chain's, which links the events those may have recorded), and
 the sources of force data that the grading screen shows from the floors above episodes.
 Nothing is registered by importing a module.
 """
@@ -10,6 +11,7 @@ Nothing is registered by importing a module.
 from __future__ import annotations
 
 from harbour import models
+from harbour.audit import chain as audit_chain
 from harbour.episodes import force_data
 from harbour.exploitation import service as exploitation
 from harbour.network import alerts, incremental
@@ -21,6 +23,7 @@ def start() -> None:
     assert models.metadata.tables  # every model module is imported by harbour.models
     incremental.listen()
     mail.listen()
+    audit_chain.listen()  # after the network check: it links the events the check records
     # What the floors above episodes hold about a person, put in front of the grader.
     force_data.add_source(alerts.force_facts)
     force_data.add_source(exploitation.force_facts)

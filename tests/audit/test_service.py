@@ -55,6 +55,7 @@ def _forge(session: Session, last: AuditEvent, *, prev: str, digest: str) -> Non
 def test_events_are_chained_by_hash(session: Session) -> None:
     head_before = session.scalars(select(AuditHead)).one().last_hash
     first, second = _events(session, 2)
+    session.commit()
     assert first.prev_hash == head_before
     assert second.prev_hash == first.hash
     assert second.seq == first.seq + 1
@@ -220,8 +221,9 @@ def test_writing_on_a_rewound_head_is_refused(session: Session) -> None:
         {"s": events[1].seq, "h": events[1].hash},
     )
     session.commit()
+    audit.record(session, ACTOR, "update", "person", 1)
     with pytest.raises(audit.AuditHeadInvalid):
-        audit.record(session, ACTOR, "update", "person", 1)
+        session.commit()  # the unit of work that would write on top is refused whole
     session.rollback()
     # The break stays visible: the write did not "heal" the head.
     assert not audit.verify(session).ok
@@ -238,8 +240,9 @@ def test_reseal_after_a_key_change_needs_an_intact_chain(
     reset_settings()
     try:
         assert not audit.verify(session).ok
+        audit.record(session, ACTOR, "update", "person", 1)
         with pytest.raises(audit.AuditHeadInvalid):
-            audit.record(session, ACTOR, "update", "person", 1)
+            session.commit()
         session.rollback()
         assert audit.reseal(session, ACTOR, "key rotated").ok
         session.commit()

@@ -1,18 +1,16 @@
 """Write and check the audit log.
 
-`record` appends an event in the caller's transaction: it locks the chain's head, links the new
-event to the previous one by SHA-256, and moves the head on. `verify` walks the chain and names
-the first event that was altered, removed or inserted out of order.
+`record` adds an event to the caller's transaction; `chain` links it to the previous event by
+SHA-256 and moves the signed head on as that transaction commits. `verify` walks the chain and
+names the first event that was altered, removed or inserted out of order.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -21,9 +19,12 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.access import service as access
 from harbour.actor import Actor
+from harbour.audit import chain
+from harbour.audit.chain import AuditHeadInvalid as AuditHeadInvalid
+from harbour.audit.chain import content_hash as content_hash
+from harbour.audit.chain import head_is_signed as head_is_signed
 from harbour.audit.models import GENESIS_HASH, AuditEvent, AuditHead, ViewJustification
-from harbour.errors import HarbourError, JustificationNeeded, ValidationFailed
-from harbour.settings import get_settings
+from harbour.errors import JustificationNeeded, ValidationFailed
 
 JUSTIFICATION_REASONS: dict[str, str] = {
     "active_investigation": "Active missing person investigation",
@@ -58,55 +59,6 @@ def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return loaded
 
 
-def _stamp(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
-
-
-def content_hash(event: AuditEvent) -> str:
-    """Return the SHA-256 of an event's content, including the previous event's hash."""
-    payload = {
-        "seq": event.seq,
-        "at": _stamp(event.at),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "actor_role": event.actor_role,
-        "channel": event.channel,
-        "request_id": event.request_id,
-        "action": event.action,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "before": event.before,
-        "after": event.after,
-        "justification": event.justification,
-        "prev_hash": event.prev_hash,
-    }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _sign_head(seq: int, digest: str) -> str:
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, f"audit-head:{seq}:{digest}".encode(), hashlib.sha256).hexdigest()
-
-
-def head_is_signed(head: AuditHead) -> bool:
-    """Tell whether the head carries this installation's signature (an empty chain needs none)."""
-    if head.last_seq == 0 and head.last_hash == GENESIS_HASH:
-        return head.signature is None or hmac.compare_digest(
-            head.signature, _sign_head(0, GENESIS_HASH)
-        )
-    if head.signature is None:
-        return False
-    return hmac.compare_digest(head.signature, _sign_head(head.last_seq, head.last_hash))
-
-
-class AuditHeadInvalid(HarbourError):
-    """The audit head has been tampered with (or the secret key changed without a reseal)."""
-
-    status_code = 503
-    title = "Harbour cannot record activity"
-
-
 def record(
     session: Session,
     actor: Actor,
@@ -117,26 +69,14 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     justification: str | None = None,
-    _reseal: bool = False,
 ) -> AuditEvent:
-    """Append an event to the audit log in the caller's transaction.
+    """Add an event to the audit log in the caller's transaction.
 
-    Refuses (and so refuses the whole unit of work) if the chain's head does not carry a valid
-    signature: someone has rewound it, and writing on top would hide that.
+    The event is linked onto the chain (its `seq`, `prev_hash` and `hash` set) when the unit of
+    work commits, or sooner if it reads the audit log; the commit is refused if the chain's head
+    does not carry a valid signature (see `chain.hold`).
     """
-    head = session.execute(
-        select(AuditHead)
-        .where(AuditHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
-    if not _reseal and not head_is_signed(head):
-        raise AuditHeadInvalid(
-            "The audit log's head does not match its signature, so Harbour will not record "
-            "anything until an auditor has run `harbour audit verify`."
-        )
     event = AuditEvent(
-        seq=head.last_seq + 1,
         at=clock.now(),
         actor_id=actor.id,
         actor_name=actor.display_name,
@@ -149,15 +89,9 @@ def record(
         before=_jsonable(before),
         after=_jsonable(after),
         justification=_no_nul(justification),
-        prev_hash=head.last_hash,
     )
-    event.hash = content_hash(event)
-    session.add(event)
-    head.last_seq = event.seq
-    head.last_hash = event.hash
-    head.signature = _sign_head(event.seq, event.hash)
-    head.updated_at = event.at
-    session.flush()
+    session.flush()  # the caller's own changes, as before: callers rely on their ids
+    chain.append(session, event)
     return event
 
 
@@ -255,10 +189,11 @@ def verify(session: Session, *, check_signature: bool = True) -> Verdict:
 def reseal(session: Session, actor: Actor, reason: str) -> Verdict:
     """Re-sign the head with the current key (after a key rotation), if the chain is whole."""
     access.require(actor, "audit.verify")
+    chain.hold(session, check_signature=False)  # nobody appends between the check and the seal
     verdict = verify(session, check_signature=False)
     if not verdict.ok:
         return verdict
-    record(session, actor, "reseal", "audit_log", None, justification=reason, _reseal=True)
+    record(session, actor, "reseal", "audit_log", None, justification=reason)
     return verdict
 
 
@@ -314,14 +249,6 @@ def list_events(
     """Return one page of events the actor may see, newest first, and how many match."""
     access.require(actor, "audit.view")
     where = [access.visible(actor, AuditEvent), *_where(flt)]
-    record(
-        session,
-        actor,
-        "view",
-        "audit_log",
-        None,
-        after={k: str(v) for k, v in vars(flt).items() if v is not None} | {"page": page},
-    )
     total = session.scalar(select(func.count()).select_from(AuditEvent).where(*where)) or 0
     rows = session.scalars(
         select(AuditEvent)
@@ -330,12 +257,25 @@ def list_events(
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
+    # Recorded after reading, so that the page does not hold the chain's head while it renders
+    # (its own view is on the chain once it commits, and on the next page shown).
+    record(
+        session,
+        actor,
+        "view",
+        "audit_log",
+        None,
+        after={k: str(v) for k, v in vars(flt).items() if v is not None} | {"page": page},
+    )
     return list(rows), total
 
 
 def actions_in_use(session: Session) -> list[str]:
     """Return the distinct actions that appear in the log, for filters."""
-    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+    stored = session.scalars(
+        select(AuditEvent.action).distinct().execution_options(**{chain.UNLINKED_OK: True})
+    )
+    return sorted({*stored, *(event.action for event in chain.waiting(session))})
 
 
 # -- view justifications ----------------------------------------------------------------------
@@ -419,12 +359,25 @@ def subject_history(
     *,
     changes_only: bool = False,
 ) -> list[AuditEvent]:
-    """Return the newest events about one record; with `changes_only`, leave out views."""
+    """Return the newest events about one record; with `changes_only`, leave out views.
+
+    The unit of work's own events come first, before they are linked onto the chain: reading
+    them does not make the page take the chain's head.
+    """
     where = [AuditEvent.subject_type == subject_type, AuditEvent.subject_id == str(subject_id)]
     if changes_only:
         where.append(AuditEvent.action.not_in(("view", "search")))
-    return list(
-        session.scalars(
-            select(AuditEvent).where(*where).order_by(AuditEvent.seq.desc()).limit(limit)
-        )
+    own = [
+        event
+        for event in reversed(chain.waiting(session))
+        if (event.subject_type, event.subject_id) == (subject_type, str(subject_id))
+        and not (changes_only and event.action in ("view", "search"))
+    ]
+    stored = session.scalars(
+        select(AuditEvent)
+        .where(*where)
+        .order_by(AuditEvent.seq.desc())
+        .limit(limit)
+        .execution_options(**{chain.UNLINKED_OK: True})
     )
+    return [*own, *stored][:limit]

@@ -1,5 +1,6 @@
-"""The second development set of calls (`calls.jsonl`), written from published material by a
-helper who had not read the rules: the rules may be tuned on it (unlike `tests/blind/`), and
+"""The second and third development sets of calls (`tests/world/calls.jsonl` and
+`tests/world2/calls.jsonl`), each written from published material by a helper who had read
+neither the rules nor any other set: the rules may be tuned on them (unlike `tests/blind/`), and
 they must keep what they reached. Agreement is reported in docs/decision-quality.md."""
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ from harbour.calls.policy import suggest
 from harbour.calls.rules import load_rules
 from harbour.calls.schemas import POLICE_OUTCOMES, CallerType, TriageAnswers
 
-CALLS = [
-    json.loads(line)
-    for line in (Path(__file__).with_name("calls.jsonl")).read_text("utf-8").splitlines()
-    if line
-]
+HERE = Path(__file__).parent
+SETS = {
+    folder.name: [
+        json.loads(line)
+        for line in (folder / "calls.jsonl").read_text("utf-8").splitlines()
+        if line
+    ]
+    for folder in (HERE, HERE.parent / "world2")
+}
+CALLS = [call for calls in SETS.values() for call in calls]
 RULES = load_rules()
 
 
@@ -33,7 +39,9 @@ def test_no_call_that_needs_police_is_deflected(call: dict[str, Any]) -> None:
     assert _outcome(call) in {o.value for o in POLICE_OUTCOMES}, call["why"]
 
 
-def test_agreement_with_the_handlers_is_at_least_90_percent() -> None:
-    agreed = sum(_outcome(call) in call["acceptable"] for call in CALLS)
-    assert len(CALLS) >= 150
-    assert agreed / len(CALLS) >= 0.90, f"{agreed} of {len(CALLS)}"
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_agreement_with_the_handlers_is_at_least_90_percent(name: str) -> None:
+    calls = SETS[name]
+    agreed = sum(_outcome(call) in call["acceptable"] for call in calls)
+    assert len(calls) >= 150
+    assert agreed / len(calls) >= 0.90, f"{agreed} of {len(calls)}"

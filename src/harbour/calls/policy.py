@@ -129,9 +129,10 @@ def _read(
     for key, value in given.items():
         if value:
             signals.add(key)
-        elif key == "missing" and _affirmed(mentions, "missing"):
-            # The narrative says nobody knows where they are: a "no" keeps police away only
-            # with a supervisor (the reader may raise an outcome, never lower it).
+        elif key in ("missing", "crime") and _affirmed(mentions, key):
+            # The narrative says nobody knows where they are, or tells of a crime now: a "no"
+            # keeps police away only with a supervisor (the reader may raise an outcome, never
+            # lower it). A risk to life the handler has ruled out stays ruled out.
             continue
         else:
             signals.discard(key)
@@ -141,10 +142,8 @@ def _read(
 
 
 def _affirmed(mentions: list[Mention], signal: str) -> bool:
-    """Whether the narrative itself states the signal, not negated or hedged."""
-    return any(
-        signal in m.signals and m.reading in (Reading.affirmed, Reading.past) for m in mentions
-    )
+    """Whether the narrative itself states the signal now: not negated, hedged or past."""
+    return any(signal in m.signals and m.reading is Reading.affirmed for m in mentions)
 
 
 def read_answers(
@@ -348,6 +347,14 @@ def _safety(
         partner = "childrens_social_care"
     if outcome is Outcome.advice_only:
         unanswered = [q for q in QUESTIONS if given.get(q) is not False]
+        if unanswered and "advice" in signals and not (CONCERNS | RAISES_RISK) & signals:
+            asked = " and ".join(QUESTIONS[q].lower() for q in unanswered)
+            reasons.append(
+                f"Unknown is never no: advice only needs your answer to {asked}; until then, "
+                "a civil matter or a request for information is for another agency (Citizens "
+                "Advice, the council, a solicitor)"
+            )
+            return Outcome.refer_partner, "other"
         if unanswered:
             asked = " and ".join(QUESTIONS[q].lower() for q in unanswered)
             reasons.append(

@@ -41,6 +41,7 @@ DEV_CALLS = ROOT / "tests" / "calls" / "vignettes.jsonl"
 # The second development set, written from published material by helpers who had not read the
 # rules (as the blind sets were), in the blind sets' format: the one rules may be tuned on.
 WORLD = ROOT / "tests" / "world"
+WORLD2 = ROOT / "tests" / "world2"  # the third set, written the same way by other hands
 # The flags on a person's record that the grading screen has always pre-filled as answers.
 SCREEN_FLAGS = {
     "dementia": "dementia",
@@ -195,6 +196,8 @@ def main() -> None:
         "calls_development_answered": _calls(_rows(DEV_CALLS), blind=False, answered=True),
         "risk_world_development": evaluate_risk(WORLD / "risk_cases.jsonl"),
         "calls_world_development": _calls(_rows(WORLD / "calls.jsonl"), blind=True),
+        "risk_world2_development": evaluate_risk(WORLD2 / "risk_cases.jsonl"),
+        "calls_world2_development": _calls(_rows(WORLD2 / "calls.jsonl"), blind=True),
     }
     if not args.development_only:
         result["risk_blind"] = evaluate_risk(BLIND / "risk_cases.jsonl")
@@ -225,11 +228,11 @@ def main() -> None:
 def _print_misses() -> None:
     """The development cases the rules get wrong, to work on (the blind sets are never shown)."""
     policy, rules = load_policy(), load_rules()
-    for case in _rows(WORLD / "risk_cases.jsonl"):
+    for case in [*_rows(WORLD / "risk_cases.jsonl"), *_rows(WORLD2 / "risk_cases.jsonl")]:
         got = suggest(policy, *_risk_request(case, Counter())).grade.value
         if got not in case["acceptable"]:
             print(f"RISK {case['id']}: got {got}, accepts {case['acceptable']}: {case['summary']}")
-    for row in _rows(WORLD / "calls.jsonl"):
+    for row in [*_rows(WORLD / "calls.jsonl"), *_rows(WORLD2 / "calls.jsonl")]:
         caller = CallerType(row["caller_type"]) if row.get("caller_type") else None
         got = triage(rules, row["narrative"], caller, TriageAnswers(**row.get("answers", {})))
         if got.outcome.value not in row["acceptable"]:

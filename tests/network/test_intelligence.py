@@ -146,3 +146,37 @@ def test_a_phone_too_long_to_be_one_is_refused_with_a_message(
     assert client.post(here, data=form | {"phone": "07700 900123"}).status_code == 303
     saved = session.scalars(select(Association.object_phone)).all()
     assert saved == ["+447700900123"]
+
+
+def test_a_vehicle_typed_with_spaces_is_the_vehicle_the_import_holds(session: Session) -> None:
+    from harbour.network import intelligence
+    from harbour.network.schemas import IntelligenceInput
+    from harbour.people.models import Vehicle
+    from tests.factories import actor_of
+
+    investigator = make_user(session, Role.exploitation_investigator)
+    child = make_person(session, investigator, given_name="Lily", family_name="Ward")
+    imported = Vehicle(registration="AB12CDE", organisation_id=investigator.organisation_id)
+    session.add(imported)
+    session.flush()
+    link = intelligence.record(
+        session,
+        actor_of(investigator),
+        child,
+        IntelligenceInput(
+            type="in_vehicle", registration="ab12 cde", intel_source="2",
+            intel_assessment="B", intel_handling="P", source_text="Seen getting into it",
+        ),
+    )  # fmt: skip
+    assert link.object_vehicle_id == imported.id
+    other = intelligence.record(
+        session,
+        actor_of(investigator),
+        child,
+        IntelligenceInput(
+            type="in_vehicle", registration="xy99  zzz", intel_source="2",
+            intel_assessment="B", intel_handling="P", source_text="Seen in another",
+        ),
+    )  # fmt: skip
+    new = session.get_one(Vehicle, other.object_vehicle_id)
+    assert new.registration == "XY99ZZZ"  # stored as the importer stores it

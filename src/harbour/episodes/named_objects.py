@@ -33,6 +33,8 @@ from harbour.people.models import (
     Vehicle,
     is_phone,
     normalise_phone,
+    normalise_registration,
+    registration_forms,
 )
 from harbour.validation import LARGEST_ID, Input, needed, one_of
 
@@ -246,12 +248,11 @@ def name_vehicle_on_return(
     registration, or a new one. A make or colour the record lacks is added to it; one that
     differs from the record is kept with the link, as what was said."""
     check_found(actor, episode, data.version)
-    plate = "".join(data.registration.split()).upper()
+    plate = normalise_registration(data.registration)
     vehicle = session.scalar(
         select(Vehicle)
         .where(
-            # Stored without spaces; intelligence entered by hand has kept the spaces typed.
-            Vehicle.registration.in_({plate, " ".join(data.registration.upper().split())}),
+            Vehicle.registration.in_(registration_forms(data.registration)),
             Vehicle.organisation_id == episode.organisation_id,
             access.visible(actor, Vehicle),
         )

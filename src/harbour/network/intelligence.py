@@ -23,6 +23,8 @@ from harbour.people.models import (
     Vehicle,
     is_phone,
     normalise_phone,
+    normalise_registration,
+    registration_forms,
 )
 from harbour.validation import record_number
 
@@ -185,13 +187,13 @@ def _object(
             raise refuse(f"Enter a phone number with {PHONE_RULE}")
         link.object_phone = normalise_phone(value)
     else:
-        plate = " ".join(value.upper().split())
+        plate = normalise_registration(value)
         # The person's organisation's own record of the vehicle: another organisation's record of
         # the same registration is theirs, and linking to it would join their network to ours.
         vehicle = session.scalar(
             select(Vehicle)
             .where(
-                Vehicle.registration == plate,
+                Vehicle.registration.in_(registration_forms(value)),
                 Vehicle.organisation_id == person.organisation_id,
                 access.visible(actor, Vehicle),
             )

@@ -211,6 +211,17 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+def normalise_registration(value: str) -> str:
+    """A vehicle registration in one form, as the importer stores it: 'ab12 cde' is 'AB12CDE'."""
+    return "".join(value.split()).upper()
+
+
+def registration_forms(value: str) -> set[str]:
+    """The forms a registration may be stored in: as the importer stores it, and as links
+    entered by hand kept it before they were stored the same way ('AB12 CDE')."""
+    return {normalise_registration(value), " ".join(value.upper().split())}
+
+
 PHONE_RULE = "6 to 15 digits, counting a country code"
 
 

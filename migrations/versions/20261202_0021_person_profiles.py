@@ -35,7 +35,10 @@ depends_on = None
 # As harbour.people.profile_schemas.LEGACY_KEYS had them at this revision.
 _PLACES = ("places_frequented", "likely_destinations", "places_she_goes", "places_he_goes")
 UP = {
-    "philomena": {"part1_completed_at": "completed_on", **dict.fromkeys(_PLACES, "places_they_may_go")},
+    "philomena": {
+        "part1_completed_at": "completed_on",
+        **dict.fromkeys(_PLACES, "places_they_may_go"),
+    },
     "herbert": {"completed_at": "completed_on", **dict.fromkeys(_PLACES, "places_they_may_go")},
 }
 DOWN = {
@@ -103,7 +106,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person_address")),
     )
     with op.batch_alter_table("person_address", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_person_address_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_person_address_person_id"), ["person_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_person_address_place_id"), ["place_id"], unique=False)
 
     op.create_table(

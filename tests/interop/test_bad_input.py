@@ -44,6 +44,21 @@ BAD: list[tuple[str, bytes, str]] = [
         ).encode(),
         "outside the years 1 to 9999",
     ),
+    (
+        "time in year 1",
+        b'{"kind": "episode", "id": "x", "person": "p1", "reported_at": "0001-01-01T12:00Z"}',
+        "is before 1900",
+    ),
+    (
+        "local time the autumn change repeats",
+        b'{"kind": "episode", "id": "x", "person": "p1", "reported_at": "2025-10-26T01:30"}',
+        "happened twice in local time",
+    ),
+    (
+        "local time the spring change skipped",
+        b'{"kind": "episode", "id": "x", "person": "p1", "reported_at": "2025-03-30T01:30"}',
+        "did not happen in local time",
+    ),
     ("NaN", (PERSON % '{"score": NaN}').encode(), "NaN is not a JSON number"),
     ("Infinity", (PERSON % '{"score": -Infinity}').encode(), "-Infinity is not a JSON number"),
     ("float overflow", (PERSON % '{"score": 1e999}').encode(), "a number is out of range"),

@@ -51,14 +51,38 @@ def _to_utc(value: Any) -> Any:
     if parsed is None:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=get_settings().zone)
+        parsed = _local(parsed, value)
     try:
         parsed = parsed.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0, which Python has no room for
         raise ValueError(f"{value} is outside the years 1 to 9999") from None
+    if parsed.year < 1900:
+        raise ValueError(f"{value} is before 1900: no missing-person record is that old")
     if parsed > clock.now():
         raise ValueError(f"{value} is in the future")
     return parsed
+
+
+def _local(naive: datetime, value: object) -> datetime:
+    """A time without an offset is the force's local time; one the spring change skipped, or one
+    the autumn change repeats, is refused rather than guessed: the line must give its offset."""
+    zone = get_settings().zone
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    try:
+        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:
+        return first  # the years check reports it
+    if back != naive:
+        raise ValueError(
+            f"{value} did not happen in local time (the clocks went forward): give the offset, "
+            "for example +01:00, or the time in UTC with Z"
+        )
+    if first.utcoffset() != second.utcoffset():
+        raise ValueError(
+            f"{value} happened twice in local time (the clocks went back): give the offset, "
+            "+01:00 for the first or +00:00 for the second"
+        )
+    return first
 
 
 Time = Annotated[datetime, BeforeValidator(_to_utc)]

@@ -59,6 +59,12 @@ BAD: list[tuple[str, bytes, str]] = [
         b'{"kind": "episode", "id": "x", "person": "p1", "reported_at": "2025-03-30T01:30"}',
         "did not happen in local time",
     ),
+    (
+        "NUL in a name",
+        b'{"kind": "person", "id": "x", "given_name": "A\\u0000va"}',
+        "contains a NUL character",
+    ),
+    ("NUL in a profile", (PERSON % '{"note": "a\\u0000b"}').encode(), "contains a NUL"),
     ("NaN", (PERSON % '{"score": NaN}').encode(), "NaN is not a JSON number"),
     ("Infinity", (PERSON % '{"score": -Infinity}').encode(), "-Infinity is not a JSON number"),
     ("float overflow", (PERSON % '{"score": 1e999}').encode(), "a number is out of range"),

@@ -117,6 +117,10 @@ def _canonical(raw: dict[str, Any], text: str) -> str:
         canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except ValueError:  # inf from a float such as 1e999
         raise ValueError("a number is out of range (beyond ±1.8e308)") from None
+    if "\\u0000" in canonical:  # as the web's edge: no column of either database holds it
+        raise ValueError(
+            "the line contains a NUL character (\\u0000), which Harbour cannot store: remove it"
+        )
     if "\\u" in text:  # a surrogate escape can only come from one
         try:
             json.dumps(raw, ensure_ascii=False).encode("utf-8")

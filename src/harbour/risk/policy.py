@@ -287,7 +287,9 @@ def suggest(policy: Policy, age_years: int | None, answers: RiskAnswers) -> Sugg
             keys = [*rule.all_of, *(key for key, _ in rule.at_least)]
             apply(rule, "+".join(keys), f"{rule.label}: {_words(rule.grade)}")
     heavy = [
-        k for k, r in policy.factors.items() if ORDER.index(r.grade) >= 2 and _answer(answers, k)
+        k
+        for k, r in policy.factors.items()
+        if ORDER.index(r.grade) >= ORDER.index(RiskGrade.medium) and _answer(answers, k)
     ]
     together = policy.accumulation
     if together is not None and together.threshold and len(heavy) >= together.threshold:

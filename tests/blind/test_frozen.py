@@ -7,18 +7,26 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).parent
+# tests/blind2: a second blind calls set, written after the second call reader was built.
+FOLDERS = [HERE, HERE.parent / "blind2"]
 
 
-def test_the_blind_sets_are_as_they_were_frozen() -> None:
-    for line in (HERE / "FROZEN.sha256").read_text().splitlines():
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+def test_the_blind_sets_are_as_they_were_frozen(folder: Path) -> None:
+    for line in (folder / "FROZEN.sha256").read_text().splitlines():
         digest, name = line.split()
-        assert hashlib.sha256((HERE / name).read_bytes()).hexdigest() == digest, name
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
 
 
-def test_every_case_reads_as_json_with_its_acceptable_outcomes() -> None:
-    for name, key in (("calls.jsonl", "acceptable"), ("risk_cases.jsonl", "acceptable")):
-        rows = [json.loads(line) for line in (HERE / name).read_text().splitlines() if line]
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+def test_every_case_reads_as_json_with_its_acceptable_outcomes(folder: Path) -> None:
+    for name in ("calls.jsonl", "risk_cases.jsonl"):
+        if not (folder / name).exists():
+            continue
+        rows = [json.loads(line) for line in (folder / name).read_text().splitlines() if line]
         assert rows
-        assert all(row[key] for row in rows), name
+        assert all(row["acceptable"] for row in rows), name
         assert len({row["id"] for row in rows}) == len(rows), name

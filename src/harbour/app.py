@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from harbour.audit import routes as audit_routes
 from harbour.auth.routes import admin as admin_routes
 from harbour.auth.routes import pages as auth_routes
 from harbour.auth.routes import resolve
+from harbour.calls import second_reader
 from harbour.calls.routes import api as triage_routes
 from harbour.calls.routes import boards as call_boards
 from harbour.calls.routes import pages as call_pages
@@ -259,8 +261,11 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 def create_app() -> FastAPI:
     """Build the Harbour application."""
     configure_logging()
-    get_settings()  # refuse to start with unsafe production settings
+    settings = get_settings()  # refuse to start with unsafe production settings
     startup.start()
+    if settings.env != "test":
+        # Load the second call reader's model now (some seconds), not on the first call opened.
+        threading.Thread(target=second_reader.current_reader, daemon=True).start()
     web.set_actor_resolver(resolve.actor_from_request)
     web.add_context_hook(_navigation)
     web.add_context_hook(task_routes.unread_hook)

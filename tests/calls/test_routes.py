@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from harbour.actor import Role
+from harbour.calls import second_reader
 from harbour.calls.rules import current_rules
 from harbour.calls.schemas import NARRATIVE_MAX
 from harbour.cli import app
@@ -41,7 +42,9 @@ def test_the_api_suggests_with_reasons_and_highlights(client: TestClient, sessio
         "reasons",
         "highlights",
         "rules_version",
+        "reader_version",
     }
+    assert body["reader_version"] == second_reader.Weights.load().version
     assert (body["category"], body["outcome"], body["partner"]) == (
         "health_walkout",
         "refer_partner",

@@ -5,13 +5,14 @@ override the signals of the same name. The rules' tables then name the category 
 Three safety rules follow in code, so that no edit of the tables can turn them off: a missing
 person is always a missing-person report; a risk to life, a child at risk, or a child whose
 whereabouts are unknown always goes to police; and a call no rule settles goes to police.
+Last, the second reader (`second_reader`) may raise a hand-off to police, never lower anything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harbour.calls import reading
+from harbour.calls import reading, second_reader
 from harbour.calls.reading import Mention, Reading
 from harbour.calls.rules import Rule, Rules
 from harbour.calls.schemas import (
@@ -162,8 +163,13 @@ def suggest(
     narrative: str,
     caller_type: CallerType | None = None,
     answers: TriageAnswers | None = None,
+    *,
+    second: bool = True,
 ) -> TriageSuggestion:
-    """Suggest the category and RCRP outcome of a call, with every reason and highlight."""
+    """Suggest the category and RCRP outcome of a call, with every reason and highlight.
+
+    `second=False` leaves out the second reader: the phrase rules alone, for measuring them.
+    """
     mentions, evidence, signals, given = _read(rules, narrative, caller_type, answers)
     reasons = [_question(narrative, key, signals, given, mentions) for key in QUESTIONS]
     reasons += _facts(narrative, signals, given, evidence, caller_type)
@@ -199,6 +205,11 @@ def suggest(
         reasons.append(f"Outcome: {OUTCOME_WORDS[outcome]}{to} \u2014 {rule.label} ({rule.source})")
 
     outcome, partner = _safety(category, outcome, partner, signals, reasons, given)
+    reader_version = None
+    if second:
+        reader = second_reader.current_reader()
+        reader_version = reader.weights.version
+        outcome, partner = _second_reading(reader, narrative, outcome, partner, reasons, given)
     concepts = {m.concept.id for m in mentions if m.concept is not None and m.signals}
     child = "child" in signals
     if child and "abduction" in concepts:
@@ -219,7 +230,32 @@ def suggest(
         reasons=reasons,
         highlights=_highlights(narrative, mentions, rules.child_age),
         rules_version=rules.version,
+        reader_version=reader_version,
     )
+
+
+def _second_reading(
+    reader: second_reader.SecondReader,
+    narrative: str,
+    outcome: Outcome,
+    partner: str | None,
+    reasons: list[str],
+    given: dict[str, bool],
+) -> tuple[Outcome, str | None]:
+    """Raise a hand-off the handler has not settled when a sentence reads like a police call."""
+    if outcome in POLICE_OUTCOMES or all(given.get(q) is False for q in QUESTIONS):
+        return outcome, partner
+    found = reader.raises(narrative)
+    if found is None:
+        return outcome, partner
+    sentence = narrative[found.start : found.end]
+    reasons.append(
+        f"Second reader: \u201c{sentence}\u201d reads like the calls that needed police "
+        f"(score {found.score:.2f}, threshold {reader.weights.threshold:.2f}), although no "
+        "rule's phrase was found in it; police attend until you have answered both RCRP "
+        "questions (unknown is never no)"
+    )
+    return Outcome.police_attend, None
 
 
 def _yes(value: bool) -> str:

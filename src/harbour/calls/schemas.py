@@ -119,6 +119,9 @@ class TriageSuggestion(BaseModel):
     reasons: list[str]
     highlights: list[Highlight]
     rules_version: str
+    reader_version: str | None = Field(
+        default=None, description="The second reader's weights, when it read the call"
+    )
 
 
 # -- what the call pages send -----------------------------------------------------------------

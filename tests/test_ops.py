@@ -158,6 +158,18 @@ def test_nul_characters_are_refused_everywhere(client: TestClient, session: Sess
     assert "NUL character" in listed.json()["detail"]
     created = client.post("/api/v1/people", json={"given_name": "A\x00"}, headers=headers)
     assert created.status_code == 422
+    # An escaped NUL in JSON is a NUL; the text backslash-u0000 (an escaped backslash) is not.
+    escaped = b'{"given_name": "A\\\\\\u0000"}'  # \\ then \u0000: a backslash, then NUL
+    refused = client.post(
+        "/api/v1/people", content=escaped, headers={**headers, "Content-Type": "application/json"}
+    )
+    assert refused.status_code == 422
+    text = client.post(
+        "/api/v1/people",
+        json={"given_name": "Ann", "family_name": "^[^\\u0000]*$"},
+        headers=headers,
+    )
+    assert text.status_code == 201, text.text
     sign_in(client, user.username)
     page = client.get("/people", params={"q": "\x00"})
     assert page.status_code == 422

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
@@ -295,6 +296,9 @@ def page_number(value: str | int | None) -> int:
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# JSON's escape for NUL, "\u0000", but not the text "\\u0000" (an escaped backslash, then
+# "u0000"): the escape is preceded by an even number of backslashes.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 async def refuse_nul_characters(request: Request) -> None:
@@ -306,7 +310,7 @@ async def refuse_nul_characters(request: Request) -> None:
             found = any(isinstance(v, str) and "\x00" in v for v in form.values())
         else:
             body = await request.body()
-            found = b"\x00" in body or b"\\u0000" in body.lower()
+            found = b"\x00" in body or _JSON_NUL.search(body) is not None
     if found:
         raise ValidationFailed(
             "The request contains a NUL character (code 0), which Harbour cannot store. "

@@ -1,7 +1,8 @@
 """New intelligence while someone is still missing prompts a regrade (issue 14): an intelligence
-link, a screening that finds concerns, a referral to the NRM, and a network alert touching the
-child each open a review of the supervising rank, once, and tell the owner; nothing is prompted
-for a child already found, for a screening with no concerns, or in another organisation."""
+link, a screening that finds concerns, a referral to the NRM, a network alert touching the child
+and a flag added to the record each open a review of the supervising rank, once, and tell the
+owner; nothing is prompted for a child already found, for a screening with no concerns, or in
+another organisation."""
 
 from __future__ import annotations
 
@@ -188,3 +189,54 @@ def test_the_supervisor_doing_the_review_ends_the_prompt_and_a_new_item_prompts_
     assert waiting == [], "the reminder ends with the review"
     _link(session, investigator, child, make_person(session, hub))
     assert len([r for r in _prompts(session, episode) if r.done_at is None]) == 1
+
+
+def _mark(session: Session, user: User, person: Person, *codes: str) -> None:
+    from datetime import timedelta
+
+    from harbour.people import service as people
+    from harbour.people.schemas import MarkersUpdate
+
+    review = clock.now().date() + timedelta(days=90)
+    data = MarkersUpdate.of(version=person.version, markers=dict.fromkeys(codes, review))
+    people.update_markers(session, actor_of(user), person.id, data, "safeguarding")
+    session.flush()
+    session.refresh(person)
+
+
+def test_a_flag_added_to_the_record_while_missing_prompts_a_regrade(
+    session: Session, hub: User
+) -> None:
+    episode = make_episode(session, hub, grade=RiskGrade.medium)
+    child = session.get_one(Person, episode.person_id)
+
+    _mark(session, hub, child, "cce_risk")
+    (review,) = _prompts(session, episode)
+    assert review.done_at is None
+    (text,) = _told(session, hub)
+    assert "a flag added to the record: risk of child criminal exploitation" in text
+
+    _mark(session, hub, child, "cce_risk", "county_lines")  # one regrade owed already
+    _mark(session, hub, child, "county_lines")  # a flag taken away adds nothing
+    assert len(_prompts(session, episode)) == 1
+
+
+def test_the_same_flags_saved_again_or_a_found_child_prompt_nothing(
+    session: Session, hub: User
+) -> None:
+    episode = make_episode(session, hub, grade=RiskGrade.medium)
+    child = session.get_one(Person, episode.person_id)
+    _mark(session, hub, child)  # no flags: nothing added
+    assert _prompts(session, episode) == []
+
+    found = make_episode(session, hub, grade=RiskGrade.medium)
+    other = session.get_one(Person, found.person_id)
+    episodes.record_found(
+        session, actor_of(hub), found,
+        episodes.FoundInput(
+            found_at=clock.now(), found_text="A park", found_by="PC 1", outcome="found_safe",
+            version=found.version,
+        ),
+    )  # fmt: skip
+    _mark(session, hub, other, "cse_risk")
+    assert _prompts(session, found) == []

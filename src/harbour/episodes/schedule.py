@@ -28,6 +28,7 @@ from harbour.episodes.records import (
     reviews,
 )
 from harbour.episodes.triggers import absence_triggers, check_triggers
+from harbour.people.models import FLAGS, Person
 from harbour.risk.grades import RiskGrade
 from harbour.settings import get_settings
 from harbour.tasks import service as tasks
@@ -289,3 +290,11 @@ def new_intelligence(
         )
         made += 1
     return made
+
+
+def flags_added(session: Session, actor: Actor, person: Person, added: list[str]) -> None:
+    """A flag added to the record of someone still missing is new intelligence (wired by
+    `harbour.startup` as a listener of `people.record`)."""
+    labels = ", ".join(FLAGS.get(code, code).lower() for code in added)
+    what = f"a flag added to the record: {labels}"
+    new_intelligence(session, actor, person.organisation_id, {person.id}, what)

@@ -186,23 +186,42 @@ def _set_phones(session: Session, person: Person, held: list[str], numbers: list
             session.add(PersonPhone(person_id=person.id, number=number))
 
 
+# Told of the flags a change added to a record, in the same unit of work: `harbour.startup`
+# wires the episodes' regrade prompt (people sits below episodes, so it cannot call them).
+FlagsAdded = Callable[[Session, Actor, Person, list[str]], None]
+_flags_added: list[FlagsAdded] = []
+
+
+def on_flags_added(listener: FlagsAdded) -> None:
+    """Call `listener` whenever a change adds flags to a record (idempotent)."""
+    if listener not in _flags_added:
+        _flags_added.append(listener)
+
+
 def update_markers(
     session: Session, actor: Actor, person_id: int, data: MarkersUpdate, justification: str | None
 ) -> Person:
-    """Set the warning markers and flags on a record, each with the date it is next reviewed."""
+    """Set the warning markers and flags on a record, each with the date it is next reviewed.
+    A flag added is new intelligence: the listeners are told (a regrade while missing)."""
     problems = data.rules(data.model_dump())
     if problems:
         raise ValidationFailed(data.summary, field_errors=problems)
+    added: list[str] = []
 
     def change(person: Person) -> None:
         chosen = [code for code in FLAGS if code in data.markers]
+        added.extend(code for code in chosen if code not in (person.flags or []))
         person.flags = chosen or None
         reviews = {code: review.isoformat() for code, review in data.markers.items() if review}
         person.flag_reviews = reviews or None
 
-    return save_change(
+    person = save_change(
         session, actor, person_id, data.version, "update_markers", markers, change, justification
     )
+    if added:
+        for listener in _flags_added:
+            listener(session, actor, person, added)
+    return person
 
 
 def update_care(

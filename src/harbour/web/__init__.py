@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 import anyio
+import structlog
 from anyio.lowlevel import RunVar
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi import Path as PathParam
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.requests import ClientDisconnect
 
 from harbour import clock, db, timefmt
 from harbour.actor import Actor
@@ -79,6 +81,7 @@ def _finish(request: Request, *, commit: bool) -> None:
         request.state.db = None
 
 
+_log = structlog.get_logger("harbour.web")
 _units_of_work: RunVar[anyio.CapacityLimiter] = RunVar("harbour_units_of_work")
 
 
@@ -92,6 +95,20 @@ def _units_of_work_limiter() -> anyio.CapacityLimiter:
         return limiter
 
 
+# What a request whose client has gone is answered with (nobody reads it): nginx's 499.
+CLIENT_GONE = 499
+
+
+async def client_gone(request: Request) -> bool:
+    """Whether the client has closed the connection. The body is read first (and kept for the
+    handler), so that asking never takes a message the handler needs."""
+    try:
+        await request.body()
+    except ClientDisconnect:
+        return True
+    return await request.is_disconnected()
+
+
 class UnitOfWorkRoute(APIRoute):
     """A route whose database work commits once, after the handler returns, before responding.
 
@@ -99,7 +116,8 @@ class UnitOfWorkRoute(APIRoute):
     holding neither a thread nor a connection. Without the bound, more requests than pooled
     connections froze the process: their threads (AnyIO lends 40) waited for a connection while
     the requests holding the connections waited for a thread, until the pool's 30-second timeout
-    failed them all (issue 16, finding 20).
+    failed them all (issue 16, finding 20). A request whose client has gone while it waited is
+    dropped before its unit of work starts: under a burst, the work nobody will read is not done.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -107,6 +125,9 @@ class UnitOfWorkRoute(APIRoute):
 
         async def run(request: Request) -> Response:
             async with _units_of_work_limiter():
+                if await client_gone(request):
+                    _log.info("client_gone", method=request.method, path=request.url.path)
+                    return Response(status_code=CLIENT_GONE)
                 try:
                     response = await handler(request)
                 except BaseException:

@@ -13,7 +13,7 @@ and its audit event. Three kinds, each run for the same time with the same write
 Writers are separate processes, each with its own connection. After each audited run the whole
 chain is verified and must hold every event. Prints the machine, the load average before and
 after, and a table: transactions/s, p50 and p95 latency, and the ratio to plain inserts.
-Usage: python benchmarks/audit_appends.py [--seconds S] [--writers 1 4 16] [--think-ms MS]
+Usage: python benchmarks/audit/appends.py [--seconds S] [--writers 1 4 16] [--think-ms MS]
        [--postgres URL (a scratch database: dropped and made again)] [--no-sqlite]
 """
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-# tests/blind2: a second blind calls set, written after the second call reader was built.
-FOLDERS = [HERE, HERE.parent / "blind2"]
+# tests/blind2: a second blind calls set, written after the second call reader was built;
+# tests/blind3: a third, written for judging the reader once it had been trained on tests/world3.
+FOLDERS = [HERE, HERE.parent / "blind2", HERE.parent / "blind3"]
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)

@@ -74,7 +74,12 @@ def serving(app: FastAPI) -> Iterator[str]:
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    # Keep-alive longer than any pause in a test: with uvicorn's 5 s, a connection a busy machine
+    # left idle was closed by the server just as the test sent a save on it (a reset, in CI).
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="critical", timeout_keep_alive=300
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"

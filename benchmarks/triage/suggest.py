@@ -99,9 +99,7 @@ def in_process(rows: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
     started = time.perf_counter()
     rules = load_rules()
     load_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    second_reader.current_reader()
-    reader_seconds = time.perf_counter() - started
+    reader = second_reader.current_reader()
     calls = [
         (r["narrative"], CallerType(r["caller_type"]) if r.get("caller_type") else None)
         for r in rows
@@ -117,20 +115,23 @@ def in_process(rows: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
         return first, repeat
 
     alone_first, alone_repeat = passes(second=False)
+    reader.forget()
     reader_first, reader_repeat = passes(second=True)  # the first pass: sentences not yet seen
     joined = " ".join(r["narrative"] for r in rows)
     by_length = {}
     for size in (500, 2_000, 5_000, 20_000):  # 20,000: the longest narrative the API takes
         text = (joined * (size // len(joined) + 1))[:size]
         times = []
+        first = time.perf_counter()
+        suggest(rules, text, None)  # its sentences not yet seen by the second reader
+        first = time.perf_counter() - first
         for _ in range(20):
             t0 = time.perf_counter()
             suggest(rules, text, None)
             times.append(time.perf_counter() - t0)
-        by_length[str(size)] = _ms(times)
+        by_length[str(size)] = _ms(times) | {"first_ms": round(first * 1000, 1)}
     return {
         "load_rules_ms": round(load_seconds * 1000, 1),
-        "load_second_reader_s": round(reader_seconds, 2),
         "per_call_rules_alone": _ms(alone_first + alone_repeat),
         "per_call_with_reader_first_pass": _ms(reader_first),
         "per_call_with_reader_cached": _ms(reader_repeat),
@@ -252,8 +253,13 @@ def main() -> None:
     os.environ.setdefault("HARBOUR_LOG_LEVEL", "WARNING")  # one log line a request is not measured
     rows = _rows()
     load = round(os.getloadavg()[0], 2)
+    from harbour.calls import second_reader
+
+    started = time.perf_counter()
+    second_reader.current_reader()  # the model, loaded once a process
+    reader_seconds = round(time.perf_counter() - started, 2)
     print(f"{platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()}")
-    result: dict[str, Any] = {"quality": quality(rows)}
+    result: dict[str, Any] = {"load_second_reader_s": reader_seconds, "quality": quality(rows)}
     q = result["quality"]
     print(f"agreement {q['outcome_agreement']}; deflected {q['deflected']} of "
           f"{q['risk_or_missing_child_calls']}")  # fmt: skip

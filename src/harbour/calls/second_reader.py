@@ -150,6 +150,11 @@ class SecondReader:
                 )
             return [self._scores[p] for p in parts]
 
+    def forget(self) -> None:
+        """Drop the cached scores (for measuring the cost of sentences not seen before)."""
+        with self._lock:
+            self._scores.clear()
+
     def score(self, sentence: str) -> float:
         return self.scores([sentence])[0]
 

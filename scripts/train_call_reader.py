@@ -5,7 +5,8 @@
 Each development call's whole narrative is embedded (all-MiniLM-L6-v2, offline) and a logistic
 model learns which needed police. The reader then scores each sentence of a new call on its own
 (`harbour.calls.second_reader`). Only the development sets are read: the vignettes of
-`tests/calls/` and the outside-written sets of `tests/world/` and `tests/world2/`. The frozen
+`tests/calls/` and the outside-written sets of `tests/world/`, `tests/world2/` and
+`tests/world3/`. The frozen
 blind sets (`tests/blind*/`) are never read here.
 
 Before the final fit, each set is held out in turn and the reader trained on the others is
@@ -33,6 +34,7 @@ SETS = {
     "vignettes": ROOT / "tests" / "calls" / "vignettes.jsonl",
     "world": ROOT / "tests" / "world" / "calls.jsonl",
     "world2": ROOT / "tests" / "world2" / "calls.jsonl",
+    "world3": ROOT / "tests" / "world3" / "calls.jsonl",
 }
 POLICE = {"police_attend", "missing_person_report"}
 C = 4.0  # inverse regularisation strength; chosen once, on the held-out development sets

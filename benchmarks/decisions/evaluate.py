@@ -37,13 +37,16 @@ from harbour.risk.schemas import RiskAnswers
 
 ROOT = Path(__file__).resolve().parents[2]
 BLIND = ROOT / "tests" / "blind"
-# The second blind calls set, written after the second reader was built, to judge it.
+# The second blind calls set, written after the second reader was built, to judge it; the third,
+# written while the reader was retrained on tests/world3, to judge that.
 BLIND2 = ROOT / "tests" / "blind2"
+BLIND3 = ROOT / "tests" / "blind3"
 DEV_CALLS = ROOT / "tests" / "calls" / "vignettes.jsonl"
 # The second development set, written from published material by helpers who had not read the
 # rules (as the blind sets were), in the blind sets' format: the one rules may be tuned on.
 WORLD = ROOT / "tests" / "world"
 WORLD2 = ROOT / "tests" / "world2"  # the third set, written the same way by other hands
+WORLD3 = ROOT / "tests" / "world3"  # the fourth (calls only)
 # The flags on a person's record that the grading screen has always pre-filled as answers.
 SCREEN_FLAGS = {
     "dementia": "dementia",
@@ -213,14 +216,15 @@ def main() -> None:
         "calls_world2_development": _calls(
             _rows(WORLD2 / "calls.jsonl"), blind=True, second=second
         ),
+        "calls_world3_development": _calls(
+            _rows(WORLD3 / "calls.jsonl"), blind=True, second=second
+        ),
     }
     if not args.development_only:
         result["risk_blind"] = evaluate_risk(BLIND / "risk_cases.jsonl")
         result["calls_blind"] = _calls(_rows(BLIND / "calls.jsonl"), blind=True, second=second)
-        if (BLIND2 / "calls.jsonl").exists():
-            result["calls_blind2"] = _calls(
-                _rows(BLIND2 / "calls.jsonl"), blind=True, second=second
-            )
+        for name, folder in (("calls_blind2", BLIND2), ("calls_blind3", BLIND3)):
+            result[name] = _calls(_rows(folder / "calls.jsonl"), blind=True, second=second)
     if args.misses:
         _print_misses(second=second)
     text = json.dumps(result, indent=2)
@@ -251,7 +255,7 @@ def _print_misses(*, second: bool) -> None:
         got = suggest(policy, *_risk_request(case, Counter())).grade.value
         if got not in case["acceptable"]:
             print(f"RISK {case['id']}: got {got}, accepts {case['acceptable']}: {case['summary']}")
-    for row in [*_rows(WORLD / "calls.jsonl"), *_rows(WORLD2 / "calls.jsonl")]:
+    for row in [*(r for w in (WORLD, WORLD2, WORLD3) for r in _rows(w / "calls.jsonl"))]:
         caller = CallerType(row["caller_type"]) if row.get("caller_type") else None
         answers = TriageAnswers(**row.get("answers", {}))
         got = triage(rules, row["narrative"], caller, answers, second=second)

@@ -361,7 +361,10 @@ def _safety(
             "missing-person report, never deflected"
         )
         return Outcome.missing_person_report, None
-    if "s136" in signals and category not in (Category.s136_handover, Category.transport):
+    in_police_hands = "s136_live" in signals  # roadside, in the van, no place of safety
+    if "s136" in signals and (
+        in_police_hands or category not in (Category.s136_handover, Category.transport)
+    ):
         reasons.append(
             "Safety rule: a person detained under s136 is in police custody until handed over at "
             "a place of safety (R4): police stay with them"

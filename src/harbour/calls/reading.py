@@ -31,6 +31,8 @@ for _tens, _value in _TENS.items():
     for _unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"):
         NUMBER_WORDS[f"{_tens}-{_unit}"] = _value + NUMBER_WORDS[_unit]
         NUMBER_WORDS[f"{_tens} {_unit}"] = _value + NUMBER_WORDS[_unit]
+# "In his thirties", "in her late twenties": the decade's first year (the youngest they can be).
+DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60}
 _NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 _RELATIONS = (
     "son|daughter|brother|sister|husband|wife|partner|mum|mother|dad|father|friend|nephew|"
@@ -42,11 +44,18 @@ AGE = re.compile(
             rf"(?<!\w){_NUMBER}[\s-]*(?:years?|yrs?)[\s-]*old(?!\w)",
             rf"(?<!\w)aged?\s+{_NUMBER}(?!\w)(?![\s-]*(?:minutes|hours|days|weeks|months))",
             rf"(?<!\w){_NUMBER}\s*(?:yo|y/o)(?!\w)",
-            rf"(?<!\w)(?:(?:he|she|who|{_RELATIONS})\s+is|he's|she's|who's|they're)\s+{_NUMBER}"
+            rf"(?<!\w)(?:(?:he|she|who|{_RELATIONS})\s+is|he's|she's|who's|they're|i'm|i am)"
+            rf"\s+{_NUMBER}"
             r"(?=\s*(?:[,.;)]|$|and\b|but\b|so\b|now\b|or\b))",
             rf"(?<!\w)(?:{_RELATIONS}),\s*{_NUMBER}(?=\s*,)",
             rf"(?<!\w)(?:{_RELATIONS})'s\s+{_NUMBER}"
             r"(?=\s*(?:[,.;)]|$|and\b|but\b|so\b|now\b|or\b))",
+            # "a woman of about thirty", "a man of around 40", "a bloke maybe 25"
+            rf"(?<!\w)(?:{_RELATIONS}|bloke|guy|fella|lad|male|female)\s+(?:of\s+|aged\s+)?"
+            rf"(?:about|around|roughly|maybe|approximately)\s+{_NUMBER}(?!\w)"
+            r"(?![\s-]*(?:minutes|hours|days|weeks|months|years? ago))",
+            r"(?<!\w)in\s+(?:his|her|their)\s+(?:early\s+|mid\s*-?\s*|late\s+)?"
+            r"(?:twenties|thirties|forties|fifties|sixties)(?!\w)",
         ]
     ),
     re.IGNORECASE,
@@ -97,6 +106,10 @@ def normalise(text: str) -> str:
 def _ages(text: str, child_age: int) -> list[Mention]:
     found = []
     for match in AGE.finditer(text):
+        decade = next((v for k, v in DECADES.items() if k in match.group(0).lower()), None)
+        if decade is not None:
+            found.append(Mention(match.start(), match.end(), None, age=decade, adult=True))
+            continue
         number = _AGE_NUMBER.findall(match.group(0))[-1].lower()
         years = NUMBER_WORDS.get(number) or int(number)
         if years < child_age:

@@ -36,8 +36,10 @@ class Settings(BaseSettings):
     # The most requests that work on the database at once in one process, and so the size of its
     # connection pool (each holds one connection until it commits); more requests wait their turn
     # without holding a thread or a connection, rather than time out. Ten more connections, for
-    # error pages and the readiness probe, are opened only when needed.
-    database_pool_size: int = Field(default=20, ge=1, le=200)
+    # error pages and the readiness probe, are opened only when needed. Eight, not twenty: page
+    # work is Python on the CPU, and more at once only fight over the GIL (docs/performance.md:
+    # the episode page at 50 connections, 37 pages/s with 20, 112 with 8).
+    database_pool_size: int = Field(default=8, ge=1, le=200)
     secret_key: str = DEVELOPMENT_SECRET_KEY
     timezone: str = "Europe/London"
 

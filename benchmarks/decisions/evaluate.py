@@ -255,7 +255,7 @@ def _print_misses(*, second: bool) -> None:
         got = suggest(policy, *_risk_request(case, Counter())).grade.value
         if got not in case["acceptable"]:
             print(f"RISK {case['id']}: got {got}, accepts {case['acceptable']}: {case['summary']}")
-    for row in [*(r for w in (WORLD, WORLD2, WORLD3) for r in _rows(w / "calls.jsonl"))]:
+    for row in (r for w in (WORLD, WORLD2, WORLD3) for r in _rows(w / "calls.jsonl")):
         caller = CallerType(row["caller_type"]) if row.get("caller_type") else None
         answers = TriageAnswers(**row.get("answers", {}))
         got = triage(rules, row["narrative"], caller, answers, second=second)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -149,11 +148,3 @@ def test_knowing_where_an_exploited_child_is_never_makes_it_advice_only(
     got = suggest(RULES, " ".join([child, *cues, known]), caller)
     assert got.outcome is not Outcome.advice_only, got.reasons
     assert got.outcome in POLICE_OUTCOMES, got.reasons
-
-
-def test_the_weights_file_is_what_the_training_script_writes() -> None:
-    data = json.loads(second_reader.WEIGHTS.read_text(encoding="utf-8"))
-    assert set(data) == {
-        "version", "threshold", "model", "model_sha256", "trained_on", "intercept",
-        "coefficients",
-    }  # fmt: skip

@@ -107,9 +107,9 @@ def test_the_other_person_of_a_link_is_prompted_when_they_are_the_one_missing(
     assert len(_prompts(session, episode)) == 1
 
 
-def test_no_prompt_once_found_or_in_another_organisation(session: Session, hub: User) -> None:
+def _found(session: Session, hub: User) -> Episode:
+    """An episode whose child has been found."""
     found = make_episode(session, hub, grade=RiskGrade.medium)
-    child = session.get_one(Person, found.person_id)
     episodes.record_found(
         session, actor_of(hub), found,
         episodes.FoundInput(
@@ -117,6 +117,12 @@ def test_no_prompt_once_found_or_in_another_organisation(session: Session, hub: 
             version=found.version,
         ),
     )  # fmt: skip
+    return found
+
+
+def test_no_prompt_once_found_or_in_another_organisation(session: Session, hub: User) -> None:
+    found = _found(session, hub)
+    child = session.get_one(Person, found.person_id)
     adult = make_person(session, hub)
     _link(session, _investigator(session, hub), child, adult)
     assert _prompts(session, found) == []
@@ -229,14 +235,6 @@ def test_the_same_flags_saved_again_or_a_found_child_prompt_nothing(
     _mark(session, hub, child)  # no flags: nothing added
     assert _prompts(session, episode) == []
 
-    found = make_episode(session, hub, grade=RiskGrade.medium)
-    other = session.get_one(Person, found.person_id)
-    episodes.record_found(
-        session, actor_of(hub), found,
-        episodes.FoundInput(
-            found_at=clock.now(), found_text="A park", found_by="PC 1", outcome="found_safe",
-            version=found.version,
-        ),
-    )  # fmt: skip
-    _mark(session, hub, other, "cse_risk")
+    found = _found(session, hub)
+    _mark(session, hub, session.get_one(Person, found.person_id), "cse_risk")
     assert _prompts(session, found) == []

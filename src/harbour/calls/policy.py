@@ -186,8 +186,7 @@ def suggest(
         )
 
     rule = _first(rules.outcomes, signals, category)
-    answered_no = all(given.get(q) is False for q in QUESTIONS)
-    if (rule is None or rule.outcome is None) and answered_no and not CONCERNS & signals:
+    if (rule is None or rule.outcome is None) and _answered_no(given) and not CONCERNS & signals:
         outcome, partner = Outcome.advice_only, None
         reasons.append(
             "Outcome: advice only — you answered no to both RCRP questions and nothing in "
@@ -207,9 +206,8 @@ def suggest(
     outcome, partner = _safety(category, outcome, partner, signals, reasons, given)
     reader_version = None
     if second:
-        reader = second_reader.current_reader()
-        reader_version = reader.weights.version
-        outcome, partner = _second_reading(reader, narrative, outcome, partner, reasons, given)
+        reader_version = second_reader.weights().version
+        outcome, partner = _second_reading(narrative, outcome, partner, reasons, given)
     concepts = {m.concept.id for m in mentions if m.concept is not None and m.signals}
     child = "child" in signals
     if child and "abduction" in concepts:
@@ -234,17 +232,23 @@ def suggest(
     )
 
 
+def _answered_no(given: dict[str, bool]) -> bool:
+    """Whether the handler has answered both RCRP questions no."""
+    return all(given.get(q) is False for q in QUESTIONS)
+
+
 def _second_reading(
-    reader: second_reader.SecondReader,
     narrative: str,
     outcome: Outcome,
     partner: str | None,
     reasons: list[str],
     given: dict[str, bool],
 ) -> tuple[Outcome, str | None]:
-    """Raise a hand-off the handler has not settled when a sentence reads like a police call."""
-    if outcome in POLICE_OUTCOMES or all(given.get(q) is False for q in QUESTIONS):
+    """Raise a hand-off the handler has not settled when a sentence reads like a police call.
+    The model is loaded only here, the first time a call needs it."""
+    if outcome in POLICE_OUTCOMES or _answered_no(given):
         return outcome, partner
+    reader = second_reader.current_reader()
     found = reader.raises(narrative)
     if found is None:
         return outcome, partner
@@ -352,8 +356,7 @@ def _safety(
     unknown_whereabouts = "missing" in signals and not {"whereabouts_known", "returned"} & signals
     # A voluntary patient with capacity who leaves is health's to follow up (R3), once the
     # handler has answered both RCRP questions no; unanswered, they are missing until found.
-    answered_no = all(given.get(q) is False for q in QUESTIONS)
-    health_to_follow = "voluntary" in signals and answered_no
+    health_to_follow = "voluntary" in signals and _answered_no(given)
     if unknown_whereabouts and not health_to_follow:
         who = "a child" if "child" in signals else "anyone"
         reasons.append(

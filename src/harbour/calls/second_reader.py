@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 WEIGHTS = Path(__file__).with_name("reader.json")
 # A sentence ends at . ! ? ; or a line break, followed by space; what is left is read whole.
 _SENTENCE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
@@ -128,11 +130,10 @@ class SecondReader:
         self._encoder = encoder
         self._lock = threading.Lock()
         self._scores: dict[str, float] = {}
+        self._coefficients = np.asarray(weights.coefficients, dtype=np.float32)
 
     def _logistic(self, vector: Any) -> float:
-        z = self.weights.intercept + sum(
-            c * float(v) for c, v in zip(self.weights.coefficients, vector, strict=True)
-        )
+        z = self.weights.intercept + float(np.dot(self._coefficients, vector))
         return 1.0 / (1.0 + math.exp(-z))
 
     def scores(self, parts: list[str]) -> list[float]:
@@ -155,9 +156,6 @@ class SecondReader:
         with self._lock:
             self._scores.clear()
 
-    def score(self, sentence: str) -> float:
-        return self.scores([sentence])[0]
-
     def strongest(self, text: str) -> Finding | None:
         """The sentence that scores highest, or None for a text with no words."""
         spans = [(s, min(e, s + self.LETTERS)) for s, e in sentences(text)[: self.SENTENCES]]
@@ -176,6 +174,12 @@ class SecondReader:
 
 
 @cache
+def weights() -> Weights:
+    """The weights in force (read once; cheap, unlike the model)."""
+    return Weights.load()
+
+
+@cache
 def current_reader() -> SecondReader:
-    weights = Weights.load()
-    return SecondReader(weights, load_encoder(weights.model_sha256))
+    """The reader with its model loaded (some seconds, once a process)."""
+    return SecondReader(weights(), load_encoder(weights().model_sha256))

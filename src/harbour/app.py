@@ -36,6 +36,7 @@ from harbour.errors import HarbourError, JustificationNeeded, NotAuthenticated
 from harbour.exploitation import routes as screening_routes
 from harbour.home import pages as home_pages
 from harbour.identity import routes as identity_routes
+from harbour.measures import routes as measure_routes
 from harbour.network import routes as network_routes
 from harbour.people import routes as people_routes
 from harbour.risk import routes as risk_routes
@@ -51,10 +52,12 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Calls", "/calls", "call.record"),
     ("Reviews", "/reviews", "risk.review"),
     ("Unowned work", "/casework/unowned", "casework.unowned"),
+    ("Workload", "/casework/workload", "casework.workload"),
     ("Tasks", "/tasks", "task.update"),
     ("People", "/people", "person.view"),
     ("Duplicates", "/identity/review", "person.merge"),
     ("Alerts", "/network/alerts", "network.view"),
+    ("Measures", "/measures", "measures.view"),
     ("Audit", "/audit", "audit.view"),
     ("Users", "/admin/users", "user.manage"),
     ("Your account", "/account", None),
@@ -75,6 +78,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     network_routes.pages,
     call_boards.pages,  # before the call pages: /calls/decided is not a call's id
     call_pages.pages,
+    measure_routes.pages,
     people_routes.api,
     audit_routes.pages,
     audit_routes.api,

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     }
     # The period the RCRP outcomes board shows until a supervisor chooses another, in days.
     call_outcomes_days: int = Field(default=28, ge=1, le=366)
+    # The inspection measures: a group in a breakdown with fewer than this many counted (from
+    # 1) has its figure withheld, as published statistics do; 0 shows every figure.
+    measures_suppress_below: int = Field(default=5, ge=0)
     # Identity resolution (docs/operations.md). Two records join one cluster when the model's
     # match probability is at least this: 0.95 is Splink's tutorial default, a match weight of
     # about +4.2, so a pair needs clearly more agreement than chance would give.

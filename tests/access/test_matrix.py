@@ -429,6 +429,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/calls/new"): Case(R.call_handler, wrong=R.analyst),
     ("POST", "/calls/new"): Case(R.call_handler, wrong=R.analyst, form=_call_form),
     ("GET", "/calls/decided"): Case(R.sergeant, wrong=R.call_handler),
+    ("GET", "/casework/workload"): Case(R.hub_officer, wrong=R.officer),
+    # The inspection measures: figures for supervisors and analysts, not for the front line.
+    ("GET", "/measures"): Case(R.inspector, wrong=R.officer),
+    ("GET", "/measures/figures.csv"): Case(R.analyst, wrong=R.call_handler),
+    ("GET", "/measures/trend.csv"): Case(R.sergeant, wrong=R.hub_officer),
+    ("GET", "/measures/breakdown.csv"): Case(R.superintendent, wrong=R.partner_practitioner),
+    ("GET", "/measures/disproportionality.csv"): Case(R.inspector, wrong=R.auditor),
+    ("GET", "/measures/quality.csv"): Case(R.analyst, wrong=R.exploitation_investigator),
     ("GET", "/calls/{call_id}"): Case(
         R.call_handler, wrong=R.administrator, wrong_status=404, scoped=True
     ),

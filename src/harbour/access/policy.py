@@ -134,6 +134,12 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
     "call.outcomes": dict.fromkeys(_SUPERVISORS, S.organisation),
+    # The inspection measures (harbour.measures): figures, never records, counted over the
+    # records in this scope. The command line's operator (an administrator) counts the whole.
+    "measures.view": {
+        **dict.fromkeys((*_SUPERVISORS, R.analyst), S.organisation),
+        R.administrator: S.all,
+    },
     # Loading historical records (`harbour import`) and generating synthetic data.
     "data.import": {R.administrator: S.all},
     # Accounts.
@@ -167,6 +173,11 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
     "casework.reassign": dict.fromkeys(_SUPERVISORS, S.organisation),
+    # The workload of officers and teams (counts of open casework, tasks and reviews owed).
+    "casework.workload": {
+        R.hub_officer: S.organisation,
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
     "network.alerted": {R.exploitation_investigator: S.organisation},
 }
 

@@ -16,6 +16,7 @@ from harbour.cli import (
     db,
     demo,
     identity,
+    measures,
     network,
     orgs,
     reviews,
@@ -53,6 +54,7 @@ app.add_typer(demo.demo_app, name="demo")
 app.command("import")(data.import_records)
 app.command("simulate")(data.simulate_command)
 app.command("serve")(serve.serve)
+app.command("measures")(measures.measures_command)
 
 
 def main() -> None:

@@ -114,6 +114,7 @@ def _save_grading(
         below_reason=data.below_reason if below else None,
         override_reason=data.override_reason,
         cra_decision=data.cra_decision,
+        force_data_shown=data.force_data_shown,
         graded_by_id=actor.id,
         graded_by_name=actor.display_name,
         graded_at=now,

@@ -133,6 +133,9 @@ class Grading(Base):
     # Why the grader set aside something the force holds (a flag, an alert): the reviewing
     # supervisor sees it.
     override_reason: Mapped[str | None] = mapped_column(Text)
+    # Whether the grade was given on the page that shows what the force holds (the force-data
+    # panel: flags, earlier episodes, alerts) beside the questions; None where not known.
+    force_data_shown: Mapped[bool | None]
     cra_decision: Mapped[str | None] = mapped_column(Text)
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     graded_by_name: Mapped[str] = mapped_column(String(200))

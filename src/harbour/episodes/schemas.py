@@ -76,6 +76,9 @@ class GradingInput(Input):
     below_reason: Text = None
     override_reason: Text = None
     cra_decision: Text = None
+    # Given on the grading page, beside the force-data panel (the measure of gradings made with
+    # what the force holds in view).
+    force_data_shown: bool = False
     version: int
 
 

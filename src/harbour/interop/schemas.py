@@ -212,6 +212,7 @@ class Interview(BaseModel):
     text: Text | None = None
     disclosures: list[Short] = Field(default_factory=list)
     held_at: Time | None = None
+    face_to_face: bool | None = None  # the safe-and-well check seen in person
 
 
 class ReturnInterview(BaseModel):

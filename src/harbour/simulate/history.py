@@ -188,10 +188,14 @@ def _episode(
                 if exploited_trip and r.random() < 0.5
                 else names.DISCLOSURES_OTHER
             )
+            # One check in ten by phone, drawn from the time so the random stream is unchanged.
+            seen = int(interview_at.timestamp()) % 10 != 0
             record["prevention_interview"] = {
-                "text": "Safe and well check completed face to face.",
+                "text": "Safe and well check completed "
+                + ("face to face." if seen else "by phone."),
                 "disclosures": r.sample(pool, r.randint(0, 2)),
                 "held_at": iso(interview_at),
+                "face_to_face": seen,
             }
         offered = found + timedelta(hours=r.uniform(4, 90))
         if offered <= gen.end and r.random() < 0.85:

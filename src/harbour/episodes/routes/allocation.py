@@ -1,4 +1,4 @@
-"""The board of unowned work, and moving a leaver's casework."""
+"""The board of unowned work, moving a leaver's casework, and the workload of officers and teams."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from harbour.access import service as access
 from harbour.actor import Actor
-from harbour.episodes import allocation
+from harbour.episodes import allocation, workload
 from harbour.errors import HarbourError
 from harbour.tasks import service as tasks
 from harbour.web import ActorDep, FormDep, SessionDep, form_failure, page_router, render
@@ -75,3 +75,19 @@ def reassign(request: Request, session: SessionDep, actor: ActorDep, form: FormD
         )
     moved = f"{result.episodes}-{result.tasks}"
     return RedirectResponse(f"/casework/unowned?moved={moved}", status_code=303)
+
+
+@pages.get("/casework/workload")
+def workload_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """Open casework by officer and by team, the next shift's work, and each team's demand."""
+    work = workload.workload(session, actor)
+    return render(
+        request,
+        "episodes/workload.html",
+        {
+            "work": work,
+            "grades": workload.GRADES,
+            "shift_hours": workload.SHIFT_HOURS,
+            "may_reassign": access.can(actor, "casework.reassign"),
+        },
+    )

@@ -180,6 +180,7 @@ def save_grading(
                 "override_reason", "Why you set aside what the force holds", limit=10_000
             ),
             cra_decision=fields.text("cra_decision", "The Child Rescue Alert decision", limit=2000),
+            force_data_shown=form.get("force_data_shown") == "yes",
             version=form_version(form),
         )
         grading = service.grade(session, actor, episode, person, data)

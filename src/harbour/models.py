@@ -19,6 +19,7 @@ from harbour.episodes.models import (
 )
 from harbour.exploitation.models import Cawn, NrmReferral, Screening
 from harbour.identity.models import CandidatePair, PersonMerge
+from harbour.measures.models import EpisodeFactRow, QaReview
 from harbour.network.models import AlertMember, AlertNote, NetworkAlert, PlaceBaseline
 from harbour.people.models import (
     Association,
@@ -48,6 +49,7 @@ __all__ = [
     "Episode",
     "EpisodeAction",
     "EpisodeCompanion",
+    "EpisodeFactRow",
     "EpisodeInformation",
     "EpisodePhoto",
     "Grading",
@@ -64,6 +66,7 @@ __all__ = [
     "PersonPhoto",
     "Place",
     "PlaceBaseline",
+    "QaReview",
     "Review",
     "Screening",
     "Task",

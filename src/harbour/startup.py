@@ -15,6 +15,7 @@ from harbour import models
 from harbour.audit import chain as audit_chain
 from harbour.episodes import force_data, schedule
 from harbour.exploitation import service as exploitation
+from harbour.measures import store as measure_store
 from harbour.network import alerts, incremental
 from harbour.people import record
 from harbour.tasks import mail
@@ -25,6 +26,7 @@ def start() -> None:
     assert models.metadata.tables  # every model module is imported by harbour.models
     incremental.listen()
     mail.listen()
+    measure_store.listen()  # the measures' facts rewritten in the transaction that changes them
     audit_chain.listen()  # after the network check: it links the events the check records
     # What the floors above episodes hold about a person, put in front of the grader.
     force_data.add_source(alerts.force_facts)

@@ -25,6 +25,7 @@ from harbour.episodes import service
 from harbour.exploitation import notices, referrals
 from harbour.identity import merging
 from harbour.identity.models import CandidatePair
+from harbour.measures.models import QaReview
 from harbour.network.models import NetworkAlert
 from harbour.people import addresses, photos
 from harbour.people.models import Person
@@ -437,6 +438,19 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/measures/breakdown.csv"): Case(R.superintendent, wrong=R.partner_practitioner),
     ("GET", "/measures/disproportionality.csv"): Case(R.inspector, wrong=R.auditor),
     ("GET", "/measures/quality.csv"): Case(R.analyst, wrong=R.exploitation_investigator),
+    ("GET", "/measures/qa"): Case(R.sergeant, wrong=R.analyst),
+    ("POST", "/measures/qa/draw"): Case(
+        R.inspector,
+        wrong=R.analyst,
+        form=lambda _: {"from": "2026-01-01", "to": "2026-01-31", "size": "5"},
+    ),
+    ("POST", "/measures/qa/{qa_id}"): Case(
+        R.sergeant,
+        wrong=R.analyst,
+        wrong_status=404,
+        scoped=True,
+        form=lambda ids: {"verdict": "right", "version": "1"},
+    ),
     ("GET", "/calls/{call_id}"): Case(
         R.call_handler, wrong=R.administrator, wrong_status=404, scoped=True
     ),
@@ -760,6 +774,19 @@ def _build_world(session: Session) -> World:
     other_record = _record(session, other_owner, other_person.id)
     records = _screening(session, owner, episode.person_id)
     other_records = _screening(session, other_owner, other_episode.person_id)
+    qa_review, other_qa_review = (
+        QaReview(
+            organisation_id=e.organisation_id,
+            kind="low_grade",
+            episode_id=e.id,
+            decided="medium (suggested high)",
+            decided_at=e.reported_at,
+            sampled_at=e.reported_at,
+        )
+        for e in (episode, other_episode)
+    )
+    session.add_all([qa_review, other_qa_review])
+    session.flush()
     session.commit()
     return World(
         team=team,
@@ -778,6 +805,7 @@ def _build_world(session: Session) -> World:
             "task_version": task.version,
             "call_id": call.id,
             "call_version": call.version,
+            "qa_id": qa_review.id,
             **identity,
             **records,
             **record,
@@ -795,6 +823,7 @@ def _build_world(session: Session) -> World:
             "task_version": other_task.version,
             "call_id": other_call.id,
             "call_version": other_call.version,
+            "qa_id": other_qa_review.id,
             **other_identity,
             **other_records,
             **other_record,

@@ -27,7 +27,8 @@ def _run(*args: str) -> Any:
         return runner.invoke(app, ["measures", *PERIOD, *args])
 
 
-def test_the_command_prints_every_measure_as_json(connection: Any, world: Any) -> None:
+def test_the_command_prints_every_measure_as_json(session: Session, world: Any) -> None:
+    session.commit()  # the command reads in a session of its own
     result = _run()
     assert result.exit_code == 0, result.output
     rows = {r["measure"]: r for r in json.loads(result.output)}
@@ -42,7 +43,8 @@ def test_the_command_prints_every_measure_as_json(connection: Any, world: Any) -
     assert rows["return_interviews_on_time"]["value"] == 0.25
 
 
-def test_the_command_breaks_down_suppresses_and_writes_csv(connection: Any, world: Any) -> None:
+def test_the_command_breaks_down_suppresses_and_writes_csv(session: Session, world: Any) -> None:
+    session.commit()
     result = _run("--by", "borough", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))

@@ -140,6 +140,9 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys((*_SUPERVISORS, R.analyst), S.organisation),
         R.administrator: S.all,
     },
+    # Decision quality: supervisors draw a sample of children graded low and calls not sent to
+    # police, and record whether each decision was right.
+    "measures.qa": dict.fromkeys(_SUPERVISORS, S.organisation),
     # Loading historical records (`harbour import`) and generating synthetic data.
     "data.import": {R.administrator: S.all},
     # Accounts.

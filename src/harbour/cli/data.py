@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -58,6 +59,7 @@ def import_records(
 
             if bulk:
                 summary = interop.run_bulk_import(path, _actor(), organisation_id=org_id)
+                _refresh_measures(advance)
             else:
                 summary = interop.run_import(
                     path, _actor(), organisation_id=org_id, on_progress=advance
@@ -87,6 +89,14 @@ def import_records(
             )
         raise typer.Exit(code=3)
     console.print("[green]Every line loaded.[/]")
+
+
+def _refresh_measures(advance: Callable[[str, int, int], None]) -> None:
+    """After a bulk import (COPY, which no session listener sees): the measures' facts."""
+    from harbour.measures import store
+
+    with db.unit_of_work() as session:
+        store.refresh_all(session, lambda done, total: advance("measures", done, total))
 
 
 def simulate_command(

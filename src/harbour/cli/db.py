@@ -30,6 +30,29 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
 
     command.upgrade(_alembic_config(), revision)
     console.print(f"Database is at revision [bold]{revision}[/].")
+    if revision == "head":
+        from harbour import db
+        from harbour.measures import store
+
+        with db.unit_of_work() as session:
+            filled = store.fill_if_empty(session)
+        if filled:
+            console.print(f"The measures' facts were worked out for {filled:,} episodes.")
+
+
+@db_app.command("refresh-measures")
+def db_refresh_measures() -> None:
+    """Work out the measures' facts about every episode again (docs/measures.md).
+
+    Harbour keeps them in step as records change; this rewrites them all, as `harbour import
+    --bulk` does when it ends (the bulk path writes with COPY, which no listener sees).
+    """
+    from harbour import db
+    from harbour.measures import store
+
+    with db.unit_of_work() as session:
+        written = store.refresh_all(session)
+    console.print(f"The measures' facts were worked out for {written:,} episodes.")
 
 
 @db_app.command("current")

@@ -50,7 +50,9 @@ class Measure:
     counts: str  # which records count
     basis: str  # the time each item is counted at
     source: str
-    items: Callable[[Facts], Iterable[Item]]
+    # Counted in Python from the facts; None for the episode measures, counted in SQL over
+    # measure_episode (measures.episode_sql).
+    items: Callable[[Facts], Iterable[Item]] | None
     unit: str = "%"  # how the value reads: %, minutes, a count
 
 
@@ -89,7 +91,7 @@ MEASURES: tuple[Measure, ...] = (
         "and still inside the target counts in neither",
         "The time of the report",
         HMICFRS + ": the first cause of concern, risk to missing children not identified",
-        items.graded_within_target,
+        None,
     ),
     Measure(
         "first_grading_minutes_median",
@@ -101,7 +103,7 @@ MEASURES: tuple[Measure, ...] = (
         "Live episodes with a grading",
         "The time of the report",
         HMICFRS,
-        items.minutes_to_grading,
+        None,
         unit="minutes",
     ),
     Measure(
@@ -116,7 +118,7 @@ MEASURES: tuple[Measure, ...] = (
         "and counts as not in view",
         "The time of the report",
         HMICFRS + ": graders did not use what the force already knew",
-        items.graded_with_force_data,
+        None,
     ),
     Measure(
         "reviews_on_time",
@@ -144,7 +146,7 @@ MEASURES: tuple[Measure, ...] = (
         _CHILD + "; a check whose manner was not recorded is not counted as in person",
         "The time of the report",
         HMICFRS + "; " + APP + ": the prevention interview",
-        items.seen_in_person,
+        None,
     ),
     Measure(
         "return_interviews_on_time",
@@ -157,7 +159,7 @@ MEASURES: tuple[Measure, ...] = (
         _CHILD + "; one declined counts in the denominator, not the numerator",
         "The time of the report",
         DFE,
-        items.rhi_on_time,
+        None,
     ),
     Measure(
         "repeat_missing_children",
@@ -167,10 +169,10 @@ MEASURES: tuple[Measure, ...] = (
         "Children with an episode in the period that was their third or later within 90 days "
         "(HARBOUR_REPEAT_TRIGGER_COUNT and _DAYS; earlier episodes before the period count)",
         "Children with an episode reported in the period",
-        _CHILD + "; grouped by the child's latest episode in the period",
+        _CHILD + "; in a breakdown a child counts once in each group they had an episode in",
         "The time of the report",
         APP + ": repeat missing",
-        items.repeat_children,
+        None,
     ),
     Measure(
         "top_6pc_share",
@@ -183,7 +185,7 @@ MEASURES: tuple[Measure, ...] = (
         "The time of the report",
         "Published finding: in one force 6% of children accounted for 33% of incidents "
         "(The Police Journal, 2021, doi:10.1177/0032258X211052900)",
-        items.child_episodes_by_person,
+        None,
     ),
     Measure(
         "found_harmed",
@@ -195,7 +197,7 @@ MEASURES: tuple[Measure, ...] = (
         "Every episode, children and adults, live and imported",
         "The time of the report",
         "Published finding: 3.3% of missing people found harmed (figures of 20 forces, 2014/15)",
-        items.outcome_is("found_harmed"),
+        None,
     ),
     Measure(
         "found_dead",
@@ -207,7 +209,7 @@ MEASURES: tuple[Measure, ...] = (
         "Every episode, children and adults",
         "The time of the report",
         "Published finding: 0.4% found dead (figures of 20 forces, 2014/15)",
-        items.outcome_is("found_dead"),
+        None,
     ),
     Measure(
         "children_reported_missing",
@@ -219,7 +221,7 @@ MEASURES: tuple[Measure, ...] = (
         _CHILD,
         "The time of the report",
         APP,
-        items.children_missing,
+        None,
         unit="children",
     ),
     Measure(
@@ -232,7 +234,7 @@ MEASURES: tuple[Measure, ...] = (
         _CHILD,
         "The time of the report",
         APP,
-        items.child_episodes,
+        None,
         unit="episodes",
     ),
     Measure(
@@ -246,7 +248,7 @@ MEASURES: tuple[Measure, ...] = (
         _CHILD,
         "The time of the report",
         HMICFRS + ": the second cause of concern, exploitation not investigated",
-        items.flagged_children,
+        None,
     ),
     Measure(
         "screenings",
@@ -339,7 +341,7 @@ MEASURES += (
         "some children are graded down more often than others (adultification)",
         "The time of the report",
         HMICFRS + ": black children treated as older than they are",
-        items.graded_below,
+        None,
     ),
     Measure(
         "gradings_with_challenged_language",
@@ -354,7 +356,7 @@ MEASURES += (
         "The time of the report",
         "The Children's Society, Appropriate language: child sexual and/or criminal "
         "exploitation (2022); HMICFRS",
-        items.challenged_language,
+        None,
     ),
     Measure(
         "missing_again_within_14_days",
@@ -366,7 +368,7 @@ MEASURES += (
         _CHILD,
         "The time of the report",
         APP + ": repeat missing as a sign that the causes were not addressed",
-        items.missing_again,
+        None,
     ),
     Measure(
         "later_exploitation_concern",
@@ -379,7 +381,7 @@ MEASURES += (
         _CHILD + "; read beside the grade given, it shows exploitation the grading missed",
         "The time of the report",
         HMICFRS + ": exploitation not identified",
-        items.concern_after,
+        None,
     ),
 )
 

@@ -40,9 +40,18 @@ every figure with the same code.
   large enough that its own error is left out). Population: {source} ({shares}).
 - **Trends** count each record in the week (from Monday) or month of its time basis; a period
   with nothing counted shows no value rather than zero.
-- **How the figures stay right as records change:** nothing is stored. Every figure is counted
-  from the records when it is asked for, so a grading, a review or a merge is in the next
-  figure shown.
+- **How the figures stay right as records change.** The episode measures are counted in the
+  database from `measure_episode`, one row per episode with what the measures need (its person's
+  groups on the day of the report, the first grading, the return, repeats, harm). The
+  transaction that changes an episode, a grading, a person's record, a home's borough or an
+  exploitation concern rewrites the rows of every episode of the people it touched, before it
+  commits, so a figure never lags the records and a rolled-back change leaves nothing behind.
+  The bulk importer (COPY, which no listener sees) ends by rewriting them all, as does
+  `harbour db refresh-measures`. Reviews, calls, screenings, NRM referrals and warning notices
+  are few (only live records have them) and are counted from their own tables.
+- **Children in a breakdown.** A measure of children counts each child once in the whole; in a
+  breakdown a child counts once in each group they had an episode in (a child who turned 15
+  during the period is in both 12-14 and 15-17).
 """
 
 

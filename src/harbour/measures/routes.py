@@ -15,18 +15,28 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from harbour import clock, timefmt
+from harbour.access import service as access
 from harbour.actor import Actor
-from harbour.errors import ValidationFailed
-from harbour.measures import population, service
+from harbour.errors import HarbourError, ValidationFailed
+from harbour.measures import episode_sql, population, qa, service
 from harbour.measures.definitions import BY_NAME, MEASURES, SECTIONS, Measure
 from harbour.measures.facts import Facts
 from harbour.measures.groups import DIMENSIONS, UNKNOWN, label
 from harbour.measures.service import Figure, Interval, Point, Ratio
-from harbour.web import ActorDep, SessionDep, page_router, render
+from harbour.web import (
+    ActorDep,
+    FormDep,
+    RecordId,
+    SessionDep,
+    form_failure,
+    page_router,
+    render,
+)
+from harbour.web.forms import form_number, form_version
 
 pages = page_router()
 
@@ -208,8 +218,8 @@ def _ratio_rows(ratios: list[Ratio]) -> list[dict[str, Any]]:
 
 
 def _boroughs(facts: Facts) -> list[str]:
-    found = {e.who.borough for e in facts.episodes} | {c.who.borough for c in facts.calls}
-    return sorted(b for b in found if b != UNKNOWN)
+    calls = {c.who.borough for c in facts.calls} - {UNKNOWN}
+    return sorted(set(episode_sql.boroughs(facts.episodes)) | calls)
 
 
 def _tables(facts: Facts, chosen: Filters) -> dict[str, Any]:
@@ -217,11 +227,10 @@ def _tables(facts: Facts, chosen: Filters) -> dict[str, Any]:
     headline = _figure_rows(service.figures(facts, where=where), None)
     measure = BY_NAME[chosen.measure]
     trends = []
+    points = service.trends(facts, CHARTED, chosen.interval, where=where)
     for name in CHARTED:
         charted = BY_NAME[name]
-        rows = _trend_rows(
-            charted, service.trend(facts, name, chosen.interval, where=where), chosen.interval
-        )
+        rows = _trend_rows(charted, points[name], chosen.interval)
         trends.append(
             {
                 "measure": charted,
@@ -272,6 +281,7 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
             "intervals": INTERVALS,
             "measure_options": {m.name: m.title for m in MEASURES},
             "population_source": population.SOURCE,
+            "may_qa": access.can(actor, qa.ACTION),
             **_tables(facts, chosen),
         },
         status_code=422 if chosen.errors else 200,
@@ -367,3 +377,81 @@ def disproportionality_csv(request: Request, session: SessionDep, actor: ActorDe
 def quality_csv(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """Grader against policy against outcome, by grade, as CSV."""
     return _download(request, "quality", session, actor)
+
+
+def _qa_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    drawn: str | None = None,
+    status: int = 200,
+) -> Response:
+    today = timefmt.local(clock.now()).date()
+    return render(
+        request,
+        "measures/qa.html",
+        {
+            "listed": qa.listed(session, actor),
+            "kinds": qa.KINDS,
+            "verdicts": qa.VERDICTS,
+            "errors": errors or {},
+            "values": values or {},
+            "drawn": drawn,
+            "default_from": (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat(),
+            "default_to": today.isoformat(),
+        },
+        status_code=status,
+    )
+
+
+@pages.get("/measures/qa")
+def qa_page(
+    request: Request, session: SessionDep, actor: ActorDep, drawn: str | None = None
+) -> Response:
+    """The sample of decisions waiting for a supervisor's verdict, and the verdicts so far."""
+    return _qa_page(request, session, actor, drawn=drawn)
+
+
+@pages.post("/measures/qa/draw")
+def qa_draw(request: Request, session: SessionDep, actor: ActorDep, form: FormDep) -> Response:
+    """Draw a new sample of the period's children graded low and calls not sent to police."""
+    start, end = _day(form.get("from")), _day(form.get("to"))
+    size = form_number(form.get("size")) or 0
+    try:
+        if start is None or end is None:
+            raise ValidationFailed(
+                "Check the sample", field_errors={"from": "Enter the period as two real dates"}
+            )
+        added = qa.draw(session, actor, start, end, size=size)
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        return _qa_page(
+            request, session, actor, errors=errors, values=dict(form), status=exc.status_code
+        )
+    drawn = f"{added[qa.LOW_GRADE]}-{added[qa.DEFLECTION]}"
+    return RedirectResponse(f"/measures/qa?drawn={drawn}", status_code=303)
+
+
+@pages.post("/measures/qa/{qa_id}")
+def qa_verdict(
+    request: Request, qa_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Record a verdict on one sampled decision."""
+    try:
+        qa.record_verdict(
+            session,
+            actor,
+            qa_id,
+            form.get("verdict", ""),
+            form.get("notes", "")[:5000],
+            form_version(form),
+        )
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        return _qa_page(
+            request, session, actor, errors=errors, values=dict(form), status=exc.status_code
+        )
+    return RedirectResponse(f"/measures/qa#done-{qa_id}", status_code=303)

@@ -23,12 +23,13 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.errors import ValidationFailed
+from harbour.measures import episode_sql, population
 from harbour.measures import facts as reading
-from harbour.measures import population
 from harbour.measures.definitions import BY_NAME, MEASURES, Measure
-from harbour.measures.facts import REMISSING, Facts
+from harbour.measures.facts import Facts
 from harbour.measures.groups import ALL, DIMENSIONS, UNKNOWN, Who
-from harbour.measures.items import below, reduce
+from harbour.measures.items import TOP_SHARE, reduce
+from harbour.measures.models import EpisodeFactRow
 from harbour.risk.policy import ORDER
 from harbour.settings import get_settings
 
@@ -109,11 +110,60 @@ def _matches(who: Who, where: Mapping[str, str]) -> bool:
 def _items(
     measure: Measure, facts: Facts, where: Mapping[str, str]
 ) -> Iterable[tuple[Who, datetime, Any]]:
+    assert measure.items is not None
     return (item for item in measure.items(facts) if _matches(item[0], where))
 
 
 def _order(by: str | None, groups: Iterable[str]) -> list[str]:
     return sorted(groups, key=lambda g: (g == UNKNOWN, g))
+
+
+Triple = tuple[float | None, int | None, float | None]
+
+
+def _top(per_child: list[int]) -> Triple:
+    ranked = sorted(per_child, reverse=True)
+    episodes = sum(ranked)
+    numerator = sum(ranked[: math.ceil(len(ranked) * TOP_SHARE)])
+    return numerator, episodes, numerator / episodes if episodes else None
+
+
+def _sql(
+    facts: Facts, measures: list[Measure], column: Any, where: Mapping[str, str]
+) -> dict[str, dict[Any, Triple]]:
+    """The episode measures by the values of `column` (None: the whole), from measure_episode."""
+    period = facts.episodes
+    out: dict[str, dict[Any, Triple]] = {}
+    counted = episode_sql.counts(period, column, [m.name for m in measures], where)
+    for m in measures:
+        if m.name == episode_sql.MEDIAN:
+            found = episode_sql.medians(period, column, where)
+            out[m.name] = {k: (None, len(v), episode_sql.median(v)) for k, v in found.items()}
+        elif m.name == episode_sql.TOP_SHARE:
+            found_top = episode_sql.top_share(period, column, where)
+            out[m.name] = {k: _top(v) for k, v in found_top.items()}
+        elif m.kind == "count":
+            out[m.name] = {k: (v[m.name][0], None, float(v[m.name][0])) for k, v in counted.items()}
+        else:
+            out[m.name] = {
+                k: (num, den, num / den if den else None)
+                for k, (den, num) in ((k, v[m.name]) for k, v in counted.items())
+            }
+    return out
+
+
+def _python(
+    measure: Measure, facts: Facts, key: Any, where: Mapping[str, str]
+) -> dict[Any, Triple]:
+    """A measure counted from the facts in Python, grouped by `key(who, when)`."""
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for who, at, x in _items(measure, facts, where):
+        grouped[key(who, at)].append(x)
+    return {k: reduce(measure.kind, xs) for k, xs in grouped.items()}
+
+
+def _empty(kind: str) -> Triple:
+    return reduce(kind, [])  # type: ignore[arg-type]
 
 
 def figures(
@@ -135,19 +185,23 @@ def figures(
     check_where(where)
     small = get_settings().measures_suppress_below if suppress_below is None else suppress_below
     chosen = [BY_NAME[n] for n in names] if names is not None else list(MEASURES)
+    in_sql = [m for m in chosen if m.items is None]
+    column = getattr(EpisodeFactRow, by) if by else None
+    counted = _sql(facts, in_sql, column, where) if in_sql else {}
     out: list[Figure] = []
     for measure in chosen:
-        grouped: dict[str, list[Any]] = defaultdict(list)
-        for who, _, x in _items(measure, facts, where):
-            grouped[who.group(by)].append(x)
+        if measure.items is None:
+            grouped = {(ALL if k is None else k): v for k, v in counted[measure.name].items()}
+        else:
+            grouped = _python(measure, facts, lambda who, _: who.group(by), where)
         if by is None:
-            grouped.setdefault(ALL, [])
+            grouped.setdefault(ALL, _empty(measure.kind))
         for group in _order(by, grouped):
-            numerator, denominator, value = reduce(measure.kind, grouped[group])
+            numerator, denominator, value = grouped[group]
             size = denominator if denominator is not None else int(numerator or 0)
             if by is not None and 0 < size < small:
                 out.append(Figure(measure.name, group, None, denominator, None, True))
-            else:
+            elif size or by is None:
                 out.append(Figure(measure.name, group, numerator, denominator, value))
     return out
 
@@ -172,22 +226,43 @@ def _next(day: date, interval: Interval) -> date:
     return day + timedelta(days=7)
 
 
+def trends(
+    facts: Facts,
+    names: Iterable[str],
+    interval: Interval,
+    *,
+    where: Mapping[str, str] | None = None,
+) -> dict[str, list[Point]]:
+    """Measures week by week (from Monday) or month by month, every period shown; the episode
+    measures in one query."""
+    where = where or {}
+    chosen = [BY_NAME[n] for n in names]
+    column = EpisodeFactRow.report_month if interval == "month" else EpisodeFactRow.report_week
+    in_sql = [m for m in chosen if m.items is None]
+    counted = _sql(facts, in_sql, column, where) if in_sql else {}
+    first = _bucket(timefmt.local(facts.start).date(), interval)
+    last = timefmt.local(facts.end - timedelta(microseconds=1)).date()
+    out: dict[str, list[Point]] = {}
+    for measure in chosen:
+        if measure.items is None:
+            buckets = counted[measure.name]
+        else:
+            buckets = _python(
+                measure, facts, lambda _, at: _bucket(timefmt.local(at).date(), interval), where
+            )
+        points, day = [], first
+        while day <= last:
+            points.append(Point(day, *buckets.get(day, _empty(measure.kind))))
+            day = _next(day, interval)
+        out[measure.name] = points
+    return out
+
+
 def trend(
     facts: Facts, name: str, interval: Interval, *, where: Mapping[str, str] | None = None
 ) -> list[Point]:
-    """One measure week by week (from Monday) or month by month, every period shown."""
-    measure = BY_NAME[name]
-    buckets: dict[date, list[Any]] = defaultdict(list)
-    for _, at, x in _items(measure, facts, where or {}):
-        buckets[_bucket(timefmt.local(at).date(), interval)].append(x)
-    first = _bucket(timefmt.local(facts.start).date(), interval)
-    last = timefmt.local(facts.end - timedelta(microseconds=1)).date()
-    points = []
-    day = first
-    while day <= last:
-        points.append(Point(day, *reduce(measure.kind, buckets.get(day, []))))
-        day = _next(day, interval)
-    return points
+    """One measure week by week or month by month (`trends` of one)."""
+    return trends(facts, [name], interval, where=where)[name]
 
 
 @dataclass(frozen=True)
@@ -214,9 +289,8 @@ def disproportionality(
     that its own error is left out). Groups with fewer items than `suppress_below` are
     suppressed, and so is any ratio whose reference is."""
     small = get_settings().measures_suppress_below if suppress_below is None else suppress_below
-    counts: dict[str, int] = defaultdict(int)
-    for who, _, _ in _items(BY_NAME[name], facts, where or {}):
-        counts[who.ethnic_group] += 1
+    found = _sql(facts, [BY_NAME[name]], EpisodeFactRow.ethnic_group, where or {})[name]
+    counts = {group: int(numerator or 0) for group, (numerator, _, _) in found.items()}
     ref = counts.get(population.REFERENCE_GROUP, 0)
     ref_people = population.residents(population.REFERENCE_GROUP) or 1.0
     ref_ok = ref >= max(small, 1)
@@ -252,19 +326,8 @@ def decision_quality(facts: Facts, *, where: Mapping[str, str] | None = None) ->
     """Grader against policy against outcome: the live child episodes of the period by their
     first grade, with those graded below the suggestion, found harmed, missing again within 14
     days of the return, and with an exploitation concern recorded after the report."""
-    rows: dict[str, list[int]] = {g.value: [0, 0, 0, 0, 0] for g in reversed(ORDER)}
-    for e in facts.episodes:
-        if not (e.child and e.live and e.first_grade) or not _matches(e.who, where or {}):
-            continue
-        row = rows[e.first_grade]
-        back, again_at = e.found_at, e.missing_again_at
-        again = back is not None and again_at is not None and again_at <= back + REMISSING
-        for i, hit in enumerate(
-            (True, below(e.first_grade, e.first_suggested), e.outcome == "found_harmed",
-             again, e.concern_after)
-        ):  # fmt: skip
-            row[i] += int(hit)
-    return [Quality(grade, *counts) for grade, counts in rows.items()]
+    found = episode_sql.quality(facts.episodes, where or {})
+    return [Quality(g.value, *found.get(g.value, (0, 0, 0, 0, 0))) for g in reversed(ORDER)]
 
 
 def measures(

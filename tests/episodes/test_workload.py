@@ -94,6 +94,15 @@ def test_open_casework_by_officer_and_team_matches_a_count_by_hand(session: Sess
     assert work.weeks[-1].isoformat() == "2026-06-29"
     assert work.demand["East"][-1] == 2 and work.demand["West"][-2] == 1
     assert work.demand["East"][-3] == 1  # 21 June is a Sunday: the week of 15 June
+    # The next shift (12 hours): the overdue review and task, the task due in 3 hours and the
+    # review due in 4; not the task due in 3 days, the done ones or the closed episode's.
+    assert [(d.what, d.due_at - NOW) for d in work.handover] == [
+        ("task", timedelta(hours=-2)),
+        ("review", timedelta(minutes=-30)),
+        ("task", timedelta(hours=3)),
+        ("review", timedelta(hours=4)),
+    ]
+    assert work.handover[1].grade == "high" and work.handover[1].owner == "Test Hub officer"
 
 
 def test_workload_is_for_the_hub_and_supervisors(session: Session) -> None:

@@ -24,6 +24,7 @@ from harbour.tasks.models import Task
 # The next shift: work due within this many hours is what the incoming shift must pick up.
 SHIFT_HOURS = 12
 DEMAND_WEEKS = 8
+HANDOVER_MOST = 100
 GRADES = ("high", "medium", "low", "very_low", "ungraded")
 NOBODY = "Nobody yet (the hub's queue)"
 
@@ -50,6 +51,18 @@ class Load:
         return (self.reviews_overdue + self.tasks_overdue, self.grades["high"], self.episodes)
 
 
+@dataclass(frozen=True)
+class Due:
+    """One thing the next shift must pick up: a review or a task, due or overdue."""
+
+    what: str  # "review" or "task"
+    label: str
+    episode_id: int | None
+    due_at: datetime
+    owner: str
+    grade: str
+
+
 @dataclass
 class Workload:
     officers: list[Load]
@@ -57,6 +70,7 @@ class Workload:
     weeks: list[date]  # the Mondays of the demand table, oldest first
     demand: dict[str, list[int]]  # team name: episodes reported each week
     now: datetime
+    handover: list[Due] = field(default_factory=list)  # overdue or due within the next shift
 
 
 def _grade(value: RiskGrade | None) -> str:
@@ -139,6 +153,43 @@ def _demand(
     return weeks, dict(sorted(demand.items()))
 
 
+def _handover(
+    session: Session, actor: Actor, people: dict[int, tuple[str, str]], now: datetime
+) -> list[Due]:
+    """Reviews and tasks overdue or due within the next shift, the soonest first."""
+    soon = now + timedelta(hours=SHIFT_HOURS)
+    visible = access.visible(actor, Episode)
+    due: list[Due] = []
+    for review, episode in session.execute(
+        select(Review, Episode)
+        .join(Episode, Episode.id == Review.episode_id)
+        .where(
+            visible,
+            Episode.status != EpisodeStatus.closed,
+            Review.done_at.is_(None),
+            Review.cancelled_at.is_(None),
+            Review.due_at < soon,
+        )
+        .order_by(Review.due_at)
+        .limit(HANDOVER_MOST)
+    ):
+        owner = people.get(episode.owner_id, (NOBODY, ""))[0] if episode.owner_id else NOBODY
+        label = f"{review.kind.replace('_', ' ').capitalize()} review by a {review.rank}"
+        due.append(
+            Due("review", label, episode.id, review.due_at, owner, _grade(episode.risk_grade))
+        )
+    for task in session.scalars(
+        select(Task)
+        .where(access.visible(actor, Task), Task.done_at.is_(None), Task.due_at < soon)
+        .order_by(Task.due_at)
+        .limit(HANDOVER_MOST)
+    ):
+        owner = people.get(task.owner_id, (NOBODY, ""))[0] if task.owner_id else NOBODY
+        assert task.due_at is not None
+        due.append(Due("task", task.title, task.episode_id, task.due_at, owner, ""))
+    return sorted(due, key=lambda d: d.due_at)[:HANDOVER_MOST]
+
+
 def workload(session: Session, actor: Actor) -> Workload:
     """The organisation's open casework by officer and by team, and each team's weekly demand."""
     access.require(actor, "casework.workload")
@@ -154,7 +205,14 @@ def workload(session: Session, actor: Actor) -> Workload:
     officers = _loads(session, actor, True, people, now)
     by_team = _loads(session, actor, False, teams, now)
     weeks, demand = _demand(session, actor, teams, now)
+    handover = _handover(session, actor, people, now)
     audit.record(
-        session, actor, "view", "workload", None, justification="Workload of officers and teams"
+        session,
+        actor,
+        "view",
+        "workload",
+        None,
+        after={"handover_episodes": sorted({d.episode_id for d in handover if d.episode_id})},
+        justification="Workload of officers and teams, and the next shift's work",
     )
-    return Workload(officers, by_team, weeks, demand, now)
+    return Workload(officers, by_team, weeks, demand, now, handover)

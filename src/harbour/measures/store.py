@@ -54,19 +54,23 @@ def _row(fact: EpisodeFact) -> dict[str, Any]:
     }
 
 
-def refresh(session: Session, person_ids: Iterable[int]) -> int:
-    """Rewrite the facts of every episode of these people; return how many were written."""
+def refresh(session: Session, person_ids: Iterable[int], *, empty: bool = False) -> int:
+    """Rewrite the facts of every episode of these people; return how many were written.
+    `empty`: the table holds none of their rows (a rewrite of all), so nothing is deleted."""
     ids = sorted(set(person_ids))
     written = 0
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
         facts = episode_facts.for_people(session, chunk)
-        session.execute(delete(EpisodeFactRow).where(EpisodeFactRow.person_id.in_(chunk)))
         episodes = [f.id for f in facts]
-        for j in range(0, len(episodes), CHUNK):
-            session.execute(
-                delete(EpisodeFactRow).where(EpisodeFactRow.episode_id.in_(episodes[j : j + CHUNK]))
-            )
+        if not empty:
+            session.execute(delete(EpisodeFactRow).where(EpisodeFactRow.person_id.in_(chunk)))
+            for j in range(0, len(episodes), CHUNK):
+                session.execute(
+                    delete(EpisodeFactRow).where(
+                        EpisodeFactRow.episode_id.in_(episodes[j : j + CHUNK])
+                    )
+                )
         if facts:
             session.execute(insert(EpisodeFactRow), [_row(f) for f in facts])
         written += len(facts)
@@ -74,13 +78,15 @@ def refresh(session: Session, person_ids: Iterable[int]) -> int:
 
 
 def refresh_all(session: Session, on_progress: Callable[[int, int], None] | None = None) -> int:
-    """Rewrite every episode's facts (after a bulk import, or by `harbour measures refresh`)."""
+    """Rewrite every episode's facts (after a bulk import, or `harbour db refresh-measures`).
+    The table is emptied first, so no row is looked up while it fills: inside one transaction
+    its statistics say it is empty, and a delete by person would read every row written so far."""
     session.execute(delete(EpisodeFactRow))
     people = sorted(set(session.scalars(select(Episode.person_id).distinct())))
     written = 0
     step = CHUNK * 10
     for i in range(0, len(people), step):
-        written += refresh(session, people[i : i + step])
+        written += refresh(session, people[i : i + step], empty=True)
         if on_progress:
             on_progress(min(i + step, len(people)), len(people))
     return written

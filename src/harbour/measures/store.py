@@ -12,7 +12,6 @@ with COPY and no session events, so `harbour import --bulk` ends with `refresh_a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +42,7 @@ def _row(fact: EpisodeFact) -> dict[str, Any]:
     minutes = _hours(fact.reported_at, fact.first_graded_at)
     return {
         **values,
-        **asdict(fact.who),
+        **vars(fact.who),  # asdict copies deeply: a quarter of the rewrite's time
         "episode_id": fact.id,
         "report_week": day.fromordinal(day.toordinal() - day.weekday()),
         "report_month": day.replace(day=1),

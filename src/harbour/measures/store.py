@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import delete, event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from harbour import timefmt
@@ -88,6 +88,8 @@ def refresh_all(session: Session, on_progress: Callable[[int, int], None] | None
         written += refresh(session, people[i : i + step], empty=True)
         if on_progress:
             on_progress(min(i + step, len(people)), len(people))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE measure_episode"))  # the planner's figures for the new rows
     return written
 
 

@@ -153,6 +153,10 @@ def _demand(
     return weeks, dict(sorted(demand.items()))
 
 
+def _name(people: dict[int, tuple[str, str]], user_id: int | None) -> str:
+    return people[user_id][0] if user_id in people else NOBODY
+
+
 def _handover(
     session: Session, actor: Actor, people: dict[int, tuple[str, str]], now: datetime
 ) -> list[Due]:
@@ -173,7 +177,7 @@ def _handover(
         .order_by(Review.due_at)
         .limit(HANDOVER_MOST)
     ):
-        owner = people.get(episode.owner_id, (NOBODY, ""))[0] if episode.owner_id else NOBODY
+        owner = _name(people, episode.owner_id)
         label = f"{review.kind.replace('_', ' ').capitalize()} review by a {review.rank}"
         due.append(
             Due("review", label, episode.id, review.due_at, owner, _grade(episode.risk_grade))
@@ -184,7 +188,7 @@ def _handover(
         .order_by(Task.due_at)
         .limit(HANDOVER_MOST)
     ):
-        owner = people.get(task.owner_id, (NOBODY, ""))[0] if task.owner_id else NOBODY
+        owner = _name(people, task.owner_id)
         assert task.due_at is not None
         due.append(Due("task", task.title, task.episode_id, task.due_at, owner, ""))
     return sorted(due, key=lambda d: d.due_at)[:HANDOVER_MOST]

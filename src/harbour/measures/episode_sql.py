@@ -8,6 +8,7 @@ now (an interview not yet due counts in neither) take it as a parameter.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -135,10 +136,10 @@ def counts(
 ) -> dict[Any, dict[str, tuple[int, int]]]:
     """For each value of `group` (a column, or None for the whole), each named measure's
     (denominator, numerator)."""
-    chosen = [n for n in names if n in specs(period.now)]
+    table = specs(period.now)
+    chosen = [n for n in names if n in table]
     if not chosen:
         return {}
-    table = specs(period.now)
     columns = [c for n in chosen for c in _counts(table[n])]
     keys = [group] if group is not None else []
     query = select(*keys, *columns).where(*period.where(where))
@@ -181,6 +182,17 @@ def top_share(period: Period, group: Any, where: Mapping[str, str]) -> dict[Any,
 
 def median(values: list[float]) -> float | None:
     return float(statistics.median(values)) if values else None
+
+
+TOP_FRACTION = 0.06  # the published finding: 6% of children account for a third of episodes
+
+
+def top(per_child: list[int]) -> tuple[int, int, float | None]:
+    """The episodes of the 6% of children (rounded up) with the most, of all their episodes."""
+    ranked = sorted(per_child, reverse=True)
+    episodes = sum(ranked)
+    numerator = sum(ranked[: math.ceil(len(ranked) * TOP_FRACTION)])
+    return numerator, episodes, numerator / episodes if episodes else None
 
 
 def quality(period: Period, where: Mapping[str, str]) -> dict[str, tuple[int, ...]]:

@@ -60,7 +60,7 @@ class Facts:
     start: datetime
     end: datetime
     now: datetime
-    episodes: Period  # the episode measures are counted in SQL (measures.episode_sql)
+    period: Period  # the episode measures are counted in SQL over it (measures.episode_sql)
     reviews: list[ReviewFact] = field(default_factory=list)
     calls: list[CallFact] = field(default_factory=list)
     screenings: list[tuple[Who, datetime]] = field(default_factory=list)

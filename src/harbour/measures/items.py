@@ -3,9 +3,6 @@ the reducers that turn one group's items into numerator, denominator and value."
 
 from __future__ import annotations
 
-import math
-import statistics
-from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Literal
@@ -54,19 +51,22 @@ def calls_against(facts: Facts) -> Iterator[Item]:
 # -- reducing items to a figure ---------------------------------------------------------------
 
 
-def reduce(kind: Kind, xs: list[Any]) -> tuple[float | None, int | None, float | None]:
-    """(numerator, denominator, value) of one group's items."""
+Triple = tuple[float | None, int | None, float | None]
+
+
+def reduce(kind: Kind, xs: list[Any]) -> Triple:
+    """(numerator, denominator, value) of one group's items (the measures counted in Python
+    are shares and counts; the median and top-6% share are episode measures, in SQL)."""
     if kind == "count":
         return len(xs), None, float(len(xs))
-    if kind == "median":
-        return None, len(xs), float(statistics.median(xs)) if xs else None
-    if kind == "top_share":
-        per_person = sorted(Counter(xs).values(), reverse=True)
-        top = math.ceil(len(per_person) * TOP_SHARE)
-        numerator = sum(per_person[:top])
-        return numerator, len(xs), numerator / len(xs) if xs else None
     numerator = sum(1 for x in xs if x)
     return numerator, len(xs), numerator / len(xs) if xs else None
 
 
-TOP_SHARE = 0.06  # the published finding: 6% of children account for a third of episodes
+def empty(kind: Kind) -> Triple:
+    """The figure of a group with nothing counted."""
+    if kind == "count":
+        return 0, None, 0.0
+    if kind == "median":
+        return None, 0, None
+    return 0, 0, None

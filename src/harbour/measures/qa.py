@@ -24,7 +24,7 @@ from harbour.errors import Conflict
 from harbour.measures import service, store
 from harbour.measures.models import EpisodeFactRow as F
 from harbour.measures.models import QaReview
-from harbour.risk.policy import current_policy
+from harbour.risk.policy import ORDER, current_policy
 from harbour.validation import Problems
 
 ACTION = "measures.qa"
@@ -56,8 +56,8 @@ def _words(grade: str | None) -> str:
 
 def _low_grades(session: Session, actor: Actor, start_day: date, end_day: date) -> list[QaReview]:
     start, end = service.bounds(start_day, end_day)
-    minimum = current_policy().child_minimum.value
-    low = ["medium", "low", "very_low"] if minimum == "medium" else ["low", "very_low"]
+    # The child minimum and the grades below it (a child cannot be graded lower).
+    low = [g.value for g in ORDER[: ORDER.index(current_policy().child_minimum) + 1]]
     sampled = select(QaReview.episode_id).where(QaReview.episode_id.is_not(None))
     rows = session.execute(
         select(F.episode_id, F.organisation_id, F.first_grade, F.first_suggested, F.first_graded_at)

@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -69,8 +70,6 @@ class Filters:
         return {"borough": self.borough} if self.borough else {}
 
     def query(self, **extra: str) -> str:
-        from urllib.parse import urlencode
-
         values = {
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
@@ -219,7 +218,7 @@ def _ratio_rows(ratios: list[Ratio]) -> list[dict[str, Any]]:
 
 def _boroughs(facts: Facts) -> list[str]:
     calls = {c.who.borough for c in facts.calls} - {UNKNOWN}
-    return sorted(set(episode_sql.boroughs(facts.episodes)) | calls)
+    return sorted(set(episode_sql.boroughs(facts.period)) | calls)
 
 
 def _tables(facts: Facts, chosen: Filters) -> dict[str, Any]:

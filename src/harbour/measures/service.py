@@ -28,7 +28,7 @@ from harbour.measures import facts as reading
 from harbour.measures.definitions import BY_NAME, MEASURES, Measure
 from harbour.measures.facts import Facts
 from harbour.measures.groups import ALL, DIMENSIONS, UNKNOWN, Who
-from harbour.measures.items import TOP_SHARE, reduce
+from harbour.measures.items import Triple, empty, reduce
 from harbour.measures.models import EpisodeFactRow
 from harbour.risk.policy import ORDER
 from harbour.settings import get_settings
@@ -114,25 +114,15 @@ def _items(
     return (item for item in measure.items(facts) if _matches(item[0], where))
 
 
-def _order(by: str | None, groups: Iterable[str]) -> list[str]:
+def _order(groups: Iterable[str]) -> list[str]:
     return sorted(groups, key=lambda g: (g == UNKNOWN, g))
-
-
-Triple = tuple[float | None, int | None, float | None]
-
-
-def _top(per_child: list[int]) -> Triple:
-    ranked = sorted(per_child, reverse=True)
-    episodes = sum(ranked)
-    numerator = sum(ranked[: math.ceil(len(ranked) * TOP_SHARE)])
-    return numerator, episodes, numerator / episodes if episodes else None
 
 
 def _sql(
     facts: Facts, measures: list[Measure], column: Any, where: Mapping[str, str]
 ) -> dict[str, dict[Any, Triple]]:
     """The episode measures by the values of `column` (None: the whole), from measure_episode."""
-    period = facts.episodes
+    period = facts.period
     out: dict[str, dict[Any, Triple]] = {}
     counted = episode_sql.counts(period, column, [m.name for m in measures], where)
     for m in measures:
@@ -141,7 +131,7 @@ def _sql(
             out[m.name] = {k: (None, len(v), episode_sql.median(v)) for k, v in found.items()}
         elif m.name == episode_sql.TOP_SHARE:
             found_top = episode_sql.top_share(period, column, where)
-            out[m.name] = {k: _top(v) for k, v in found_top.items()}
+            out[m.name] = {k: episode_sql.top(v) for k, v in found_top.items()}
         elif m.kind == "count":
             out[m.name] = {k: (v[m.name][0], None, float(v[m.name][0])) for k, v in counted.items()}
         else:
@@ -160,10 +150,6 @@ def _python(
     for who, at, x in _items(measure, facts, where):
         grouped[key(who, at)].append(x)
     return {k: reduce(measure.kind, xs) for k, xs in grouped.items()}
-
-
-def _empty(kind: str) -> Triple:
-    return reduce(kind, [])  # type: ignore[arg-type]
 
 
 def figures(
@@ -195,8 +181,8 @@ def figures(
         else:
             grouped = _python(measure, facts, lambda who, _: who.group(by), where)
         if by is None:
-            grouped.setdefault(ALL, _empty(measure.kind))
-        for group in _order(by, grouped):
+            grouped.setdefault(ALL, empty(measure.kind))
+        for group in _order(grouped):
             numerator, denominator, value = grouped[group]
             size = denominator if denominator is not None else int(numerator or 0)
             if by is not None and 0 < size < small:
@@ -252,7 +238,7 @@ def trends(
             )
         points, day = [], first
         while day <= last:
-            points.append(Point(day, *buckets.get(day, _empty(measure.kind))))
+            points.append(Point(day, *buckets.get(day, empty(measure.kind))))
             day = _next(day, interval)
         out[measure.name] = points
     return out
@@ -326,7 +312,7 @@ def decision_quality(facts: Facts, *, where: Mapping[str, str] | None = None) ->
     """Grader against policy against outcome: the live child episodes of the period by their
     first grade, with those graded below the suggestion, found harmed, missing again within 14
     days of the return, and with an exploitation concern recorded after the report."""
-    found = episode_sql.quality(facts.episodes, where or {})
+    found = episode_sql.quality(facts.period, where or {})
     return [Quality(g.value, *found.get(g.value, (0, 0, 0, 0, 0))) for g in reversed(ORDER)]
 
 

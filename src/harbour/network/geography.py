@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from harbour.access import service as access
 from harbour.actor import Actor
+from harbour.network import words
 from harbour.network.models import AlertStatus, NetworkAlert
 from harbour.people.models import Person, Place
 
@@ -122,6 +123,10 @@ def build(session: Session, actor: Actor) -> Map:
             route = _route(alert, located, homes, projection)
             if route is not None:
                 out.routes.append(route)
+    # A hotspot is named by its place in words (name, address), in the viewer's scope.
+    named = words.subjects(session, actor, [a for a in alerts if a.kind == "hotspot"])
+    for mark in out.hotspots:
+        mark.label = named.get(mark.alert_id, mark.label)
     out.hotspots.sort(key=lambda m: -m.score)
     out.routes.sort(key=lambda r: -r.score)
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -15,7 +15,7 @@ from harbour.actor import Actor
 from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.errors import Forbidden, HarbourError, ValidationFailed
-from harbour.network import alerts, geography, intelligence, telling, view
+from harbour.network import alerts, geography, intelligence, paths, telling, view, words
 from harbour.network.models import NetworkAlert
 from harbour.network.schemas import TYPES, IntelligenceInput
 from harbour.people.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION, Person
@@ -56,6 +56,7 @@ def inbox(
             "per_page": PER_PAGE,
             "show": show,
             "labels": telling.KIND_LABELS,
+            "subjects": words.subjects(session, actor, rows),
         },
     )
 
@@ -150,6 +151,10 @@ def _alert_page(
             "alert": alert,
             "labels": telling.KIND_LABELS,
             "children": alerts.children(session, actor, alert),
+            "subject": words.subjects(session, actor, [alert])[alert.id],
+            "subject_key": words.subject_key(alert),
+            "evidence": words.grouped(session, actor, alert),
+            "day": words.day,
             "notes": alerts.notes(session, alert),
             "colleagues": alerts.colleagues(session, actor),
             "can_work": access.can(actor, "network.work", alert),
@@ -267,3 +272,55 @@ def graph(
 
 def _alert_centres(alert: NetworkAlert) -> set[str]:
     return {f"person:{pid}" for pid in alert.child_ids} | set(alert.member_keys)
+
+
+@pages.get("/network/path")
+def path_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    alert: Annotated[int | None, Query(ge=1, le=LARGEST_ID)] = None,
+    person: Annotated[int | None, Query(ge=1, le=LARGEST_ID)] = None,
+    start: Annotated[str, Query(alias="from", max_length=60)] = "",
+    end: Annotated[str, Query(alias="to", max_length=60)] = "",
+    steps: Annotated[int, Query(ge=1, le=paths.MAX_STEPS)] = paths.DEFAULT_STEPS,
+) -> Response:
+    """How two records are connected: the shortest path between them, each step in words.
+
+    Opened from an alert or a person's record, with the justification given for it in this
+    sign-in, as the network view is; every record on the path is in the viewer's scope.
+    """
+    alerts.check_can_view(actor)
+    if (alert is None) == (person is None):
+        raise ValidationFailed("Open the path finder from an alert or from a person's record")
+    if alert is not None:
+        alerts.find(session, actor, alert)
+        subject, subject_id = alerts.SUBJECT, alert
+    else:
+        assert person is not None
+        access.fetch(session, actor, Person, person, "person.view")
+        subject, subject_id = "person", person
+    reason = audit.require_justification(session, actor, subject, subject_id, "")
+    context = {"alert": alert, "person": person, "from": start, "to": end, "steps": steps}
+    page: dict[str, Any] = {
+        "context": context,
+        "errors": {},
+        "path": None,
+        "searched": False,
+        "reason": reason,
+    }
+    if not start and not end:
+        return render(request, "network/path.html", page)
+    found, errors, status = paths.search(session, actor, subject, subject_id, start, end, steps)
+    if not errors:
+        audit.record(
+            session,
+            actor,
+            "view",
+            "network",
+            f"{subject}:{subject_id}",
+            after={"path": [start, end], "persons": found.persons if found else []},
+            justification=reason,
+        )
+    page |= {"path": found, "errors": errors, "searched": not errors}
+    return render(request, "network/path.html", page, status_code=status)

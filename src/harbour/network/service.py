@@ -99,11 +99,17 @@ class Analysis:
         source = f"{link.record} {record or link.record_id}"
         if link.record == "association" and link.record_id in self.g.grading:
             source += f", intelligence graded {self.g.grading[link.record_id]}"
+        # Beside the summary (as imported), the Harbour ids of both ends, the link and its record:
+        # the alert page names them in words at display time, through the viewer's scope.
         return {
             "record": link.record,
             "external_id": record,
             "observed_at": link.observed_at.isoformat() if link.observed_at else None,
             "summary": f"{a.kind} {self.name(a)} {words} {b.kind} {self.name(b)}{when} ({source})",
+            "link": link.type,
+            "from": f"{a.kind}:{a.key}",
+            "to": f"{b.kind}:{b.key}",
+            "record_id": link.record_id,
         }
 
     def describe(self, alert: Alert) -> dict[str, Any]:
@@ -116,7 +122,11 @@ class Analysis:
                 evidence.append(self._evidence(link))
         return {
             "kind": alert.kind,
-            "subject": {"type": alert.subject.kind, "external_id": self.name(alert.subject)},
+            "subject": {
+                "type": alert.subject.kind,
+                "external_id": self.name(alert.subject),
+                "key": str(alert.subject.key),
+            },
             "score": alert.score,
             "reason": alert.reason,
             "children": [self.name(self.g.nodes[v]) for v in alert.children],

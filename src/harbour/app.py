@@ -33,6 +33,7 @@ from harbour.calls.routes import pages as call_pages
 from harbour.casefile import routes as casefile_routes
 from harbour.episodes import routes as episode_routes
 from harbour.errors import HarbourError, JustificationNeeded, NotAuthenticated
+from harbour.exploitation import ledger_routes
 from harbour.exploitation import routes as screening_routes
 from harbour.home import pages as home_pages
 from harbour.identity import routes as identity_routes
@@ -73,6 +74,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     casefile_routes.pages,  # after the people pages: /people/new is not a person's id
     *episode_routes.routers,
     screening_routes.pages,
+    ledger_routes.pages,
     task_routes.pages,
     identity_routes.pages,
     network_routes.pages,

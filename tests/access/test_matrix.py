@@ -22,7 +22,8 @@ from harbour.app import route_table
 from harbour.auth import credentials
 from harbour.auth.models import Team, User
 from harbour.episodes import service
-from harbour.exploitation import notices, referrals
+from harbour.exploitation import disruptions, notices, referrals
+from harbour.exploitation.schemas import DisruptionInput
 from harbour.identity import merging
 from harbour.identity.models import CandidatePair
 from harbour.measures.models import QaReview
@@ -130,6 +131,16 @@ def _referral_form(ids: dict[str, int]) -> dict[str, str]:
 
 def _cawn_form(ids: dict[str, int]) -> dict[str, str]:
     return {"version": str(ids["cawn_version"])}
+
+
+def _disruption_form(ids: dict[str, int]) -> dict[str, str]:
+    return {
+        "kind": "arrest",
+        "starts_on_day": "1",
+        "starts_on_month": "12",
+        "starts_on_year": "2026",
+        "child_ids": str(ids["disruption_child_id"]),
+    }
 
 
 def _philomena_form(ids: dict[str, int]) -> dict[str, str]:
@@ -537,6 +548,26 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/cawns/{cawn_id}/shared"): Case(
         R.exploitation_investigator, wrong=R.partner_practitioner, scoped=True, form=_cawn_form
     ),
+    # The disruption ledger of an adult (the CAWN's adult): investigators, the hub and supervisors
+    # record disruptions, analysts read them. A permitted role that has not given this sign-in's
+    # reason for the adult gets the justification page; the notice form without a child goes
+    # back to the ledger.
+    ("GET", "/people/{adult_id}/disruption"): Case(R.analyst, wrong=R.officer, scoped=True),
+    ("POST", "/people/{adult_id}/disruption"): Case(
+        R.exploitation_investigator, wrong=R.analyst, scoped=True, form=_disruption_form
+    ),
+    ("GET", "/people/{adult_id}/disruption/cawn"): Case(
+        R.hub_officer, wrong=R.call_handler, scoped=True
+    ),
+    ("GET", "/disruptions/{disruption_id}"): Case(
+        R.sergeant, wrong=R.officer, wrong_status=404, scoped=True
+    ),
+    ("POST", "/disruptions/{disruption_id}"): Case(
+        R.hub_officer,
+        wrong=R.analyst,
+        scoped=True,
+        form=lambda ids: _disruption_form(ids) | {"version": str(ids["disruption_version"])},
+    ),
     # Exploitation network alerts: investigators, analysts and supervisors work them; hub officers
     # read them. The graph needs an alert or a person (422 without), after the role check.
     ("GET", "/network/alerts"): Case(R.exploitation_investigator, wrong=R.officer),
@@ -624,6 +655,22 @@ def _screening(session: Session, owner: User, child_id: int) -> dict[str, int]:
         "referral_version": referral.version,
         "cawn_id": notice.id,
         "cawn_version": notice.version,
+        **_disruption(session, owner, adult, child),
+    }
+
+
+def _disruption(session: Session, owner: User, adult: Person, child: Person) -> dict[str, int]:
+    """An arrest of the adult, protecting the child."""
+    arrest = disruptions.record_disruption(
+        session,
+        actor_of(owner),
+        adult,
+        DisruptionInput(kind="arrest", starts_on=date(2026, 12, 1), child_ids=[child.id]),
+    )
+    return {
+        "disruption_id": arrest.id,
+        "disruption_version": arrest.version,
+        "disruption_child_id": child.id,
     }
 
 

@@ -123,6 +123,17 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     "screening.record": dict.fromkeys(_EXPLOITATION_WORKERS, S.organisation),
     "nrm.refer": dict.fromkeys(_EXPLOITATION_WORKERS, S.organisation),
     "cawn.issue": dict.fromkeys(_EXPLOITATION_WORKERS, S.organisation),
+    # The disruption ledger of an adult of concern: orders, arrests, ANPR markers, hotel and
+    # taxi-licensing interventions, with the children they protect. Investigators, the hub and
+    # supervisors record them; analysts read them; partners and call handlers do not see them.
+    "disruption.view": {
+        **dict.fromkeys((R.hub_officer, R.exploitation_investigator, R.analyst), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "disruption.record": {
+        **dict.fromkeys((R.hub_officer, R.exploitation_investigator), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
     # Calls for service: record a call, decide it (RCRP, THRIVE, NDM). Viewing one is
     # person.view, as for an episode; supervisors audit the RCRP outcomes.
     "call.record": {

@@ -26,6 +26,10 @@ pages = page_router()
 EPISODE_PAGE = re.compile(r"/episodes/\d{1,10}(/[a-z-]{1,30}(/\d{1,10})?)?")
 # So do the review queue's side-by-side pages and a person's merges.
 IDENTITY_PAGE = re.compile(r"/identity/pairs/\d{1,10}|/people/\d{1,10}/(merges|intelligence)")
+# So do an adult's disruption ledger, one disruption, and a warning notice issued from the ledger.
+DISRUPTION_PAGE = re.compile(
+    r"/people/\d{1,10}/disruption(/cawn\?child=\d{1,10})?|/disruptions/\d{1,10}"
+)
 
 
 @pages.get("/people/{person_id}")
@@ -73,7 +77,11 @@ def justify(
     people.find_for_view(session, actor, person_id)
     home = f"/people/{person_id}"
     allowed = next in {home + page for page in people.RECORD_PAGES} | {f"/episodes/new/{person_id}"}
-    known = EPISODE_PAGE.fullmatch(next) or IDENTITY_PAGE.fullmatch(next)
+    known = (
+        EPISODE_PAGE.fullmatch(next)
+        or IDENTITY_PAGE.fullmatch(next)
+        or DISRUPTION_PAGE.fullmatch(next)
+    )
     target = next if allowed or known else home
     try:
         text = audit.compose_reason(reason, details)

@@ -115,5 +115,6 @@ def test_an_investigator_records_a_cawn_and_an_order_in_the_adult_s_ledger(
     expect(orders).to_have_count(1)
     expect(orders.get_by_role("link", name=child_name, exact=True)).to_be_visible()
     expect(orders).to_contain_text("In force")
+    expect(timeline.locator(".moj-timeline__item").first).to_contain_text("Sexual Risk Order")
     assert serious_violations(page) == []
     context.close()

@@ -107,6 +107,8 @@ def test_the_page_reads_what_was_typed_and_says_what_is_wrong(
     text = _text(found.text)
     assert "3 steps from COLE, Ben" in text and "to vehicle AB12CDE (Grey Ford)" in text
     assert f"/people/{w.dean.id}" in found.text
+    linked = _path(client, w, "phone:+447700900123", f"person:{w.dean.id}")  # as pages link
+    assert linked.status_code == 200 and "1 step from phone 07700 900123" in _text(linked.text)
     via_phone = _path(client, w, "07700 900123", f"place {w.hotel.id}")
     assert via_phone.status_code == 200 and HOTEL in _text(via_phone.text)
 

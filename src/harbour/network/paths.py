@@ -123,6 +123,8 @@ def parse_end(text: str, field_name: str, what: str) -> tuple[str, str]:
         raise ValidationFailed(f"Enter {what}", field_errors={field_name: f"Enter {what}"})
     if m := _RECORD.fullmatch(value):
         return m.group(1).lower(), str(int(m.group(2)))
+    if value.lower().startswith("phone"):  # "phone:+447700900123", as the alert page links
+        value = value[5:].lstrip(" :")
     digits = value.replace(" ", "").lstrip("+")
     if digits.isdigit():
         if is_phone(value):

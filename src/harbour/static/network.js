@@ -22,7 +22,8 @@ const STYLE = [
   { selector: 'node[kind = "phone"]', style: { shape: 'diamond' } },
   { selector: 'node[kind = "vehicle"]', style: { shape: 'hexagon' } },
   { selector: 'node[?centre]', style: { 'border-width': 4, 'border-color': '#0b0c0c', width: 26, height: 26 } },
-  { selector: 'edge', style: { width: 1.5, 'line-color': '#b1b4b6', 'font-size': 8, 'curve-style': 'bezier' } },
+  // Straight lines: the many links between one pair (an episode each) draw as one.
+  { selector: 'edge', style: { width: 1.5, 'line-color': '#b1b4b6', 'font-size': 8, 'curve-style': 'haystack', 'haystack-radius': 0 } },
   { selector: 'edge[type = "found_with"], edge[type = "associate"]', style: { 'line-style': 'dashed', 'line-color': '#942514', width: 2 } },
   { selector: 'edge:selected, node:selected', style: { label: 'data(label)', 'line-color': '#ffdd00', 'border-color': '#ffdd00', 'z-index': 10 } }
 ]
@@ -42,7 +43,7 @@ const FCOSE = typeof cytoscape === 'function' && typeof cytoscape('layout', 'fco
 
 function layout (cy, fresh) {
   const options = FCOSE
-    ? { name: 'fcose', quality: 'default', animate: false, randomize: fresh, nodeRepulsion: 8000, idealEdgeLength: 70, nodeSeparation: 80, packComponents: true }
+    ? { name: 'fcose', quality: 'default', animate: false, randomize: fresh, nodeRepulsion: 30000, idealEdgeLength: 110, edgeElasticity: 0.2, nodeSeparation: 90, packComponents: true }
     : { name: 'cose', animate: false, nodeRepulsion: 9000, randomize: fresh }
   cy.layout(options).run()
   box.dataset.layout = options.name

@@ -165,9 +165,9 @@ class Settings(BaseSettings):
     # A kind of place is busy when its median place sees this many unrelated children found or
     # last seen there (schools, stations): it does not join people into links or clusters.
     network_busy_place_children: float = Field(default=2, gt=0)
-    # The least base rate a hotspot is weighed against, so that rare kinds of place need more than
-    # one or two children.
-    network_base_rate_floor: float = Field(default=0.5, gt=0)
+    # The least number of returning (or accompanied) children a hotspot is weighed against, so
+    # that a kind of place whose median place sees none still needs three to score 0.5.
+    network_base_rate_floor: float = Field(default=0.25, gt=0)
     # Alerts below this score are not listed unless asked (--min-score).
     network_alert_min_score: float = Field(default=0.5, ge=0, le=1)
     # The address users reach Harbour at, to make absolute links in emails.

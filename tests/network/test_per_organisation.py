@@ -175,8 +175,10 @@ def test_a_shared_place_is_a_hotspot_only_of_its_own_organisation_with_its_own_c
             PlaceBaseline.organisation_id.in_([a.org.id, b.org.id])
         )
     ).all()
-    assert sorted(kept) == sorted([(a.org.id, "home"), (b.org.id, "home")])
-    assert alerts.baseline(session, a.org.id) == {"home": 0.0}
+    figures = ("home", "home:share", "home:strong")
+    assert sorted(kept) == sorted((org.id, kind) for org in (a.org, b.org) for kind in figures)
+    kept_a = alerts.baseline(session, a.org.id)
+    assert kept_a is not None and kept_a["home"] == 0.0 and kept_a["home:strong"] == 0.0
 
 
 def test_each_organisations_list_and_pages_show_only_its_own_alerts(

@@ -1,14 +1,20 @@
 """Detection on the entity network: pure functions from a graph and thresholds to scored alerts.
 
 Every score is in 0..1 and comes with the links that produced it, so that a supervisor can check
-it record by record:
+it record by record. Before anything is counted, `structure` reads who lives where and who looks
+after whom from the network's shape (placements, their staff, households, hosts and
+chaperones), so that a link typed "associate" between a care worker and a resident counts as
+care (decision 22).
 
 - common associate: an adult linked to several children who are not their family, carers or
   professionals, by links from when they were an adult themselves; direct links count 1, links
-  through a shared phone or vehicle and through a quiet place count less (settings);
-- hotspot: a place where several unrelated children were found or last seen, weighed against the
-  median place of its kind (a school is busy, a flat is not); children who live there, or who
-  went there with or to a known friend who lives there, are explained and not counted;
+  through a shared phone, or a vehicle they were in with the child, and through a quiet place
+  count less (settings);
+- hotspot: a place where several unrelated children came back, said they had been, or were
+  found with an adult not theirs, weighed against the usual place of its kind: at a quiet kind
+  (a home, a hotel) against how many such children its median place sees, at a busy kind (a
+  school, a station) against the share of its visitors who are such children; residents, and
+  visits to a known friend's or relative's home, are explained and not counted;
 - shared phone / vehicle: used by several children;
 - network: a connected cluster of children, adults, phones, vehicles and hotspot places once
   family, carer and professional links and busy places are taken out; scored by its alerts;
@@ -21,11 +27,18 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import igraph as ig
 
+from harbour.network import structure
 from harbour.network.graph import PROTECTIVE, VISITS, EntityGraph, Link, Node, age
-from harbour.settings import Settings
+from harbour.network.structure import Structure
+from harbour.settings import Settings, get_settings
+
+MIN_PLACES = 5  # of a kind with visitors, for the kind's own share of returning visitors
+TOGETHER = timedelta(hours=3)
+PRIVATE = "home"  # a dwelling: a child found at one where nobody they know lives is telling
 
 
 @dataclass
@@ -51,51 +64,108 @@ class _Context:
     around: dict[int, list[Link]]
     visits: dict[int, dict[int, list[Link]]]  # place -> unexplained child -> links
     base: dict[str, float]  # place type -> median unexplained children per place
+    st: Structure
+    strong: dict[int, int]  # place -> children there repeatedly or with an adult not theirs
+
+    def cared_for(self, adult: int, child: int) -> bool:
+        return self.st.cares(self.g, adult, child)
 
     def busy(self, place: int) -> bool:
         kind = self.g.place_type.get(place, "")
         return self.base.get(kind, 0.0) >= self.s.network_busy_place_children
 
 
-def _visits(g: EntityGraph) -> dict[int, dict[int, list[Link]]]:
-    residents = g.residents()
+def _visits(g: EntityGraph, st: Structure) -> dict[int, dict[int, list[Link]]]:
+    """Place -> each child at it on a missing episode whom nobody living there explains."""
     companions: dict[int, set[int]] = defaultdict(set)
-    known: dict[int, set[int]] = defaultdict(set)  # person -> people they are known to be with
     for link in g.links:
         if link.type == "found_with":
             companions[link.record_id].add(link.b)
-        if link.type == "associate" or link.type in PROTECTIVE:
-            known[link.a].add(link.b)
-            known[link.b].add(link.a)
     out: dict[int, dict[int, list[Link]]] = defaultdict(lambda: defaultdict(list))
     for link in g.links:
         if link.type not in VISITS or link.a not in g.children:
             continue
-        living = residents.get(link.b, set())
-        if link.a in living or g.home.get(link.a) == link.b:
-            continue
         with_them = companions.get(link.record_id, set()) if link.record == "episode" else set()
-        if living & (known[link.a] | with_them):
-            continue  # at a known friend's or relative's home
+        if structure.explains(g, st, link, with_them):
+            continue  # they live there, or are at a known friend's or relative's home
         out[link.b][link.a].append(link)
     return out
 
 
-def baseline(
-    g: EntityGraph, visits: dict[int, dict[int, list[Link]]] | None = None
+def _strong(g: EntityGraph, st: Structure, child: int, links: list[Link]) -> bool:
+    """A child at a place more than once, by their own account on return (a return interview),
+    or found there with an adult not caring for them."""
+    if len({(link.record, link.record_id) for link in links}) > 1:
+        return True
+    for link in links:
+        if link.record == "association" and link.record_id in g.accounts:
+            return True
+        if link.type == "found_at" and link.record == "episode":
+            for other in st.companions.get(link.record_id, ()):
+                if other in g.adults and not st.cares(g, other, child):
+                    return True
+    return False
+
+
+def _strong_counts(
+    g: EntityGraph, st: Structure, visits: dict[int, dict[int, list[Link]]]
+) -> dict[int, int]:
+    out = {}
+    for place, seen in visits.items():
+        if g.place_type.get(place) == PRIVATE:
+            out[place] = len(seen)  # nobody they know lives there: every visit tells
+        else:
+            out[place] = sum(_strong(g, st, child, links) for child, links in seen.items())
+    return out
+
+
+def _baseline(
+    g: EntityGraph,
+    visits: dict[int, dict[int, list[Link]]],
+    strong: dict[int, int],
 ) -> dict[str, float]:
-    """How many unexplained children the median place of each kind sees (a school is busy)."""
-    visits = _visits(g) if visits is None else visits
+    """For each kind of place: how many unexplained children its median place sees (`kind`), how
+    many of them strongly (`kind:strong`), and the median share of its visitors who are strong
+    (`kind:share`, over its places with three visitors or more)."""
     per_type: dict[str, list[int]] = defaultdict(list)
+    per_type_strong: dict[str, list[int]] = defaultdict(list)
+    shares: dict[str, list[float]] = defaultdict(list)
     for place, kind in g.place_type.items():
-        per_type[kind].append(len(visits.get(place, {})))
-    return {kind: float(statistics.median(counts)) for kind, counts in per_type.items()}
+        seen = len(visits.get(place, {}))
+        per_type[kind].append(seen)
+        per_type_strong[kind].append(strong.get(place, 0))
+        if seen >= 3:
+            shares[kind].append(strong.get(place, 0) / seen)
+    everywhere = [x for values in shares.values() for x in values]
+    out: dict[str, float] = {}
+    for kind, counts in per_type.items():
+        out[kind] = float(statistics.median(counts))
+        out[f"{kind}:strong"] = float(statistics.median(per_type_strong[kind]))
+        # Few places of a kind say little of the kind: pool them with every place.
+        pool = shares[kind] if len(shares[kind]) >= MIN_PLACES else everywhere
+        out[f"{kind}:share"] = float(statistics.median(pool)) if pool else 0.0
+    return out
+
+
+def baseline(g: EntityGraph) -> dict[str, float]:
+    """The place baselines a full rebuild keeps for later partial checks (see `_baseline`)."""
+    return _context(g, get_settings(), None).base
 
 
 def _context(g: EntityGraph, s: Settings, base: dict[str, float] | None) -> _Context:
     """What detection needs; `base` comes from the last full rebuild when `g` is a part."""
-    visits = _visits(g)
-    return _Context(g, s, g.by_vertex(), visits, base if base is not None else baseline(g, visits))
+    st = structure.read(g, s.network_peer_age_years)
+    visits = _visits(g, st)
+    strong = _strong_counts(g, st, visits)
+    base = base if base is not None else _baseline(g, visits, strong)
+    return _Context(g, s, g.by_vertex(), visits, base, st, strong)
+
+
+def _together(one: Link, two: Link) -> bool:
+    """Two links to one vehicle seen at about the same time: the two people were in it together."""
+    if one.observed_at is None or two.observed_at is None:
+        return False
+    return abs(one.observed_at - two.observed_at) <= TOGETHER
 
 
 def _other(link: Link, v: int) -> int:
@@ -112,7 +182,7 @@ def _children_of(c: _Context, adult: int) -> tuple[dict[int, float], dict[int, l
     def count(child: int, w: float, links: list[Link]) -> None:
         if child == adult or child not in g.children:
             return
-        if frozenset((adult, child)) in g.protective:
+        if c.cared_for(adult, child):
             return
         theirs = g.born.get(child)
         if born and theirs and abs((theirs - born).days) < s.network_peer_age_years * 365.25:
@@ -123,15 +193,23 @@ def _children_of(c: _Context, adult: int) -> tuple[dict[int, float], dict[int, l
     for link in c.around.get(adult, []):
         if link.type in PROTECTIVE:
             continue
+        if link.type == "found_with" and (adult, link.record_id) in c.st.hosts:
+            continue  # at home when their child's friends were found there
         if born and link.observed_at and age(born, link.observed_at.date()) < 18:
             continue  # a child themselves then (found with friends, say): not an older associate
         other = _other(link, adult)
         kind = g.nodes[other].kind
         if kind == "person":
             count(other, 1.0, [link])
-        elif kind in ("phone", "vehicle"):
+        elif kind == "phone":
             for second in c.around.get(other, []):
                 count(_other(second, other), s.network_object_weight, [link, second])
+        elif kind == "vehicle":
+            # Seen in the car with the child. Its keeper alone, when a child was once in it, is
+            # for the vehicle's own alert, which names them.
+            for second in c.around.get(other, []):
+                if _together(link, second):
+                    count(_other(second, other), s.network_object_weight, [link, second])
         elif kind == "place" and not c.busy(other):
             for child, links in c.visits.get(other, {}).items():
                 count(child, s.network_place_weight, [link, *links])
@@ -160,20 +238,35 @@ def common_associates(c: _Context) -> list[Alert]:
 
 
 def hotspots(c: _Context) -> list[Alert]:
+    """Places where unexplained children keep coming back, or are found with adults not theirs,
+    or private homes where children are found whom nobody living there explains.
+
+    At a quiet kind of place (a home, a hotel) such children are weighed against how many the
+    median place of that kind sees; at a busy kind (a school, a station), against the share of
+    its visitors who come back there, since anyone may pass through one.
+    """
     g, s = c.g, c.s
     alerts = []
     for place, seen in c.visits.items():
         if len(seen) < s.network_min_children:
             continue
         kind = g.place_type.get(place, "place")
-        base = max(c.base.get(kind, 0.0), s.network_base_rate_floor)
-        specific = max(0.0, 1 - base / len(seen)) ** 2  # twice the usual: a quarter
+        strong = c.strong.get(place, 0)
+        if not strong:
+            continue
+        if c.busy(place):
+            usual = c.base.get(f"{kind}:share", 0.0) * len(seen)
+        else:
+            usual = c.base.get(f"{kind}:strong", 0.0)
+        expected = max(usual, s.network_base_rate_floor)
+        specific = max(0.0, 1 - expected / strong) ** 2  # twice the usual: a quarter
         alerts.append(
             Alert(
-                "hotspot", g.nodes[place], round(_strength(len(seen)) * specific, 3),
+                "hotspot", g.nodes[place], round(_strength(strong) * specific, 3),
                 sorted(seen), [], [link for child in sorted(seen) for link in seen[child]],
-                f"{len(seen)} unrelated children found or last seen here; a {kind} usually sees "
-                f"{c.base.get(kind, 0.0):g}",
+                f"{len(seen)} unrelated children found or last seen here, {strong} of them "
+                f"more than once, by their own account or with an adult not theirs; a "
+                f"{kind.replace('_', ' ')} usually sees {usual:.2g} such",
             )
         )  # fmt: skip
     return alerts
@@ -191,8 +284,7 @@ def shared_objects(c: _Context) -> list[Alert]:
             {
                 link.a
                 for link in links
-                if link.a in g.children
-                and not any(frozenset((link.a, a)) in g.protective for a in adults)
+                if link.a in g.children and not any(c.cared_for(a, link.a) for a in adults)
             }
         )
         if len(children) < s.network_min_shared_children:
@@ -214,6 +306,8 @@ def networks(c: _Context, found: list[Alert]) -> list[Alert]:
     keep = []
     for link in g.links:
         if link.type in PROTECTIVE or link.type == "lives_at":
+            continue
+        if frozenset((link.a, link.b)) in c.st.care or (link.b, link.record_id) in c.st.hosts:
             continue
         if g.nodes[link.b].kind == "place" and (
             link.b not in flagged or c.busy(link.b) or flagged[link.b].kind != "hotspot"
@@ -293,7 +387,16 @@ def county_lines(c: _Context) -> list[Alert]:
 
 def detect(g: EntityGraph, s: Settings, base: dict[str, float] | None = None) -> list[Alert]:
     """Every alert, highest score first (hotspots weighed by `base` if given)."""
-    c = _context(g, s, base)
+    return _detect(_context(g, s, base))
+
+
+def detect_with_baseline(g: EntityGraph, s: Settings) -> tuple[list[Alert], dict[str, float]]:
+    """A full rebuild's alerts and the baselines it keeps for later partial checks."""
+    c = _context(g, s, None)
+    return _detect(c), c.base
+
+
+def _detect(c: _Context) -> list[Alert]:
     found = common_associates(c) + hotspots(c) + shared_objects(c)
     found += networks(c, found)
     found += county_lines(c)

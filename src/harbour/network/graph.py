@@ -67,6 +67,9 @@ class EntityGraph:
     grading: dict[int, str] = field(default_factory=dict)  # association id -> 3x5x2, e.g. "2BP"
     home: dict[int, int] = field(default_factory=dict)  # person vertex -> home place vertex
     protective: set[frozenset[int]] = field(default_factory=set)  # family/carer pairs
+    # Association ids of places a missing person was learnt to have been at from their own
+    # episode (a return interview, a safe-and-well check): their account, not a passer-by's.
+    accounts: set[int] = field(default_factory=set)
     graph: ig.Graph = field(default_factory=ig.Graph)
 
     def vertex(self, kind: str, key: str | int) -> int:
@@ -335,6 +338,8 @@ class _Reader:
                 if kind in ("found_at", "last_seen_at") and (source_episode, object_place) in said:
                     continue  # the episode itself says so: one find, not two
                 other = place(object_place)
+                if source_episode is not None:
+                    g.accounts.add(aid)
             elif object_vehicle is not None:
                 other = g.vertex("vehicle", object_vehicle)
             else:

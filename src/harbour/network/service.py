@@ -209,8 +209,7 @@ def analyse_organisation(
 ) -> Analysis:
     """Rebuild one organisation's network from its own records and detect its alerts."""
     g = entity.build(session, as_of or clock.now(), organisation=organisation)
-    base = detection.baseline(g)
-    found = detection.detect(g, get_settings(), base)
+    found, base = detection.detect_with_baseline(g, get_settings())
     return Analysis(session, g, found, base, organisation=organisation)
 
 

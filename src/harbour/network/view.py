@@ -91,9 +91,11 @@ def busy_types(
         query = select(PlaceBaseline.place_type, PlaceBaseline.median_children)
         if organisation is not None:
             query = query.where(PlaceBaseline.organisation_id == organisation)
-        busy = {kind for kind, median in session.execute(query) if median >= floor}
+        rows: list[tuple[str, float]] = [(k, m) for k, m in session.execute(query)]
     else:
-        busy = {kind for kind, median in medians.items() if median >= floor}
+        rows = list(medians.items())
+    # The baselines also hold "kind:strong" and "kind:share" figures: only the bare kinds count.
+    busy = {kind for kind, median in rows if ":" not in kind and median >= floor}
     return tuple(sorted({*BUSY, *busy}))
 
 

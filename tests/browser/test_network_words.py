@@ -1,6 +1,7 @@
 """In Chromium: an investigator opens an alert, reads its evidence by child in words, expands
-the network two steps with the keyboard in the table view, and finds the path from a child to an
-adult."""
+the network two steps with the keyboard in the table view, finds the path from a child to an
+adult, and records a warning notice in the disruption ledger of the adult the alert is about
+(issue 19's acceptance, end to end)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 
 from harbour import db
 from harbour.people.models import Association, AssociationType, Place, PlaceType
-from tests.browser.conftest import serious_violations, server_in_thread
+from tests.browser.conftest import justify, serious_violations, server_in_thread
 from tests.factories import PASSWORD, make_person
 from tests.network.worlds import HOTEL, HOTEL_ADDRESS, make_world
 
@@ -44,6 +45,7 @@ def live(engine: Engine) -> Iterator[tuple[str, dict[str, object]]]:
         ids: dict[str, object] = {
             "user": w.investigator.username, "alert": w.alert.id, "amy": w.amy.id,
             "cara": w.cara.id, "finn": finn.id, "episode": w.episodes[0],
+            "amy_name": w.amy.display_name,
         }  # fmt: skip
     finally:
         session.close()
@@ -114,4 +116,22 @@ def test_an_investigator_reads_the_evidence_expands_the_network_and_finds_a_path
     page.get_by_label("From").fill("12")
     page.get_by_role("button", name="Find the connection").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Say what 12 is")
+
+    # Back on the alert: the adult it is about gets a warning notice, kept in their ledger.
+    page.goto(f"/network/alerts/{ids['alert']}")
+    page.get_by_test_id("disruption-link").get_by_role("link").click()
+    justify(page)
+    expect(page.get_by_role("heading", name="Disruption ledger", exact=True)).to_be_visible()
+    amy = str(ids["amy_name"])
+    page.get_by_role("link", name=f"Issue a warning notice about {amy}").click()
+    justify(page)
+    page.get_by_label("Why the notice is needed").fill(
+        "Found with him at the hotel on three episodes; he drives the car she was seen in"
+    )
+    page.get_by_role("button", name="Issue the notice").click()
+    expect(page.get_by_text("Child Abduction Warning Notice issued.")).to_be_visible()
+    entry = page.get_by_test_id("ledger-timeline").locator(".moj-timeline__item").first
+    expect(entry).to_contain_text("Child Abduction Warning Notice")
+    expect(entry.get_by_role("link", name=amy, exact=True)).to_be_visible()
+    assert serious_violations(page) == []
     context.close()

@@ -14,6 +14,7 @@ from harbour.actor import Role
 from harbour.auth.models import Organisation
 from harbour.episodes import service
 from harbour.episodes.models import Episode, EpisodeStatus
+from harbour.network.models import NetworkAlert
 from harbour.risk.grades import RiskGrade
 from harbour.risk.policy import current_policy
 from harbour.risk.schemas import RiskAnswers
@@ -656,3 +657,27 @@ def test_the_live_suggestion_needs_the_justification_and_is_audited(
     session.expire_all()
     after = session.scalar(text("SELECT count(*) FROM audit_event WHERE action = 'view'"))
     assert after == (views or 0) + 1
+
+
+def test_the_briefing_sheet_names_open_exploitation_alerts_about_the_child(
+    client: TestClient, session: Session
+) -> None:
+    """Searching officers see what the grader sees: an open network alert touching the child."""
+    hub = make_user(session, Role.hub_officer)
+    episode = make_episode(session, hub, grade=RiskGrade.high, last_seen_text="Bus station")
+    adult = make_person(session, hub, given_name="Dean", family_name="Marsh")
+    alert = NetworkAlert(
+        kind="common_associate", subject_type="person", subject_key=str(adult.id),
+        subject_person_id=adult.id, score=0.91, reason="Linked to 4 children",
+        described={"evidence": []}, evidence_count=4, organisation_id=hub.organisation_id,
+    )  # fmt: skip
+    alert.child_ids = [episode.person_id]
+    alert.member_keys = [f"person:{adult.id}"]
+    session.add(alert)
+    session.commit()
+    sign_in(client, hub.username)
+    url = f"/episodes/{episode.id}"
+    justify(client, episode.person_id, url)
+    briefing = client.get(f"{url}/briefing").text
+    assert 'data-testid="briefing-exploitation"' in briefing
+    assert "Open network alert:" in briefing and "Common associate alert" in briefing

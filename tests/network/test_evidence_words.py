@@ -5,12 +5,13 @@ inbox and on the map; old alerts still shown by their summaries."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from harbour.actor import Role
-from harbour.network import words
+from harbour.network import timeline, words
 from harbour.network.models import NetworkAlert
 from harbour.people.models import Person
 from tests.factories import actor_of, csrf_from, make_person, make_user, sign_in
@@ -148,3 +149,27 @@ def test_an_alert_stored_before_the_ids_shows_its_summaries(
     assert old[0]["summary"] in page and 'data-testid="more-evidence"' not in page
     assert "MARSH, Dean" in page  # the subject is named from the alert's own columns
     assert session.get(Person, w.dean.id) is not None
+
+
+def test_the_timeline_counts_each_childs_dated_links_by_month(session: Session) -> None:
+    """Amy: found at the hotel on 4, 11 and 18 March 2026, an associate of Dean from 1 February
+    (the world's dates); the table ends at the latest link's month and counts undated links
+    apart."""
+    w = make_world(session)
+    table = timeline.timeline(session, actor_of(w.investigator), w.alert)
+    assert table is not None
+    assert table.months[-1] == date(2026, 3, 1) and len(table.months) == timeline.MONTHS
+    rows = {row.child.key: row for row in table.rows}
+    amy = rows[f"person:{w.amy.id}"]
+    assert amy.cells[-1] == 3 and amy.cells[-2] == 1 and sum(amy.cells) == 4
+    assert table.peak >= 3 and table.level(table.peak) == timeline.LEVELS
+    assert table.level(0) == 0
+
+
+def test_the_timeline_is_on_the_alert_page(client: TestClient, session: Session) -> None:
+    w = make_world(session)
+    session.commit()
+    sign_in(client, w.investigator.username)
+    page = _justified(client, w.alert)
+    assert 'data-testid="timeline"' in page and "When the links were made" in page
+    assert "Mar 26" in page

@@ -15,7 +15,7 @@ from harbour.actor import Actor
 from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.errors import Forbidden, HarbourError, ValidationFailed
-from harbour.network import alerts, geography, intelligence, paths, telling, view, words
+from harbour.network import alerts, geography, intelligence, paths, telling, timeline, view, words
 from harbour.network.models import NetworkAlert
 from harbour.network.schemas import TYPES, IntelligenceInput
 from harbour.people.models import HANDLING_CODE, INTELLIGENCE_ASSESSMENT, SOURCE_EVALUATION, Person
@@ -154,6 +154,7 @@ def _alert_page(
             "subject": words.subjects(session, actor, [alert])[alert.id],
             "subject_key": words.subject_key(alert),
             "evidence": words.grouped(session, actor, alert),
+            "timeline": timeline.timeline(session, actor, alert),
             "day": words.day,
             "notes": alerts.notes(session, alert),
             "colleagues": alerts.colleagues(session, actor),

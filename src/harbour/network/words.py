@@ -238,7 +238,7 @@ def _source(record: str, record_id: int, holder: str) -> Source:
     return Source(f"{record} {record_id}", None)
 
 
-def _when(item: dict[str, Any]) -> date | None:
+def observed_on(item: dict[str, Any]) -> date | None:
     text = item.get("observed_at")
     if not isinstance(text, str):
         return None
@@ -298,7 +298,7 @@ def line(
         named = namer.get(first)
         assert named is not None
         text = f"{named.text}: {words[0].lower()}{words[1:]} {other_named.text}"
-    dates = [d for e in said if (d := _when(e)) is not None]
+    dates = [d for e in said if (d := observed_on(e)) is not None]
     last = max(dates, default=None)
     records = {(str(e["record"]), int(str(e["record_id"]))) for e in said}
     noun = RECORD_WORDS.get(next(iter(records))[0], ("record", "records"))

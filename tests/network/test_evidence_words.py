@@ -156,13 +156,23 @@ def test_the_timeline_counts_each_childs_dated_links_by_month(session: Session) 
     (the world's dates); the table ends at the latest link's month and counts undated links
     apart."""
     w = make_world(session)
+    amy_key, hotel_key = f"person:{w.amy.id}", f"place:{w.hotel.id}"
+    extra = [
+        {"from": amy_key, "to": hotel_key, "link": "seen_at", "observed_at": None},
+        {"from": amy_key, "to": hotel_key, "link": "seen_at",
+         "observed_at": "2024-01-05T12:00:00+00:00"},
+    ]  # fmt: skip
+    w.alert.described = {**w.alert.described, "evidence": w.alert.described["evidence"] + extra}
     table = timeline.timeline(session, actor_of(w.investigator), w.alert)
     assert table is not None
-    assert table.months[-1] == date(2026, 3, 1) and len(table.months) == timeline.MONTHS
+    assert table.months[0] == date(2025, 4, 1) and table.months[-1] == date(2026, 3, 1)
+    assert len(table.months) == timeline.MONTHS
     rows = {row.child.key: row for row in table.rows}
-    amy = rows[f"person:{w.amy.id}"]
+    amy = rows[amy_key]
     assert amy.cells[-1] == 3 and amy.cells[-2] == 1 and sum(amy.cells) == 4
-    assert table.peak >= 3 and table.level(table.peak) == timeline.LEVELS
+    assert amy.undated == 1 and table.earlier == 1
+    assert table.rows[0].child.key == amy_key  # the most links first
+    assert table.peak == 3 and table.level(3) == timeline.LEVELS and table.level(1) == 2
     assert table.level(0) == 0
 
 

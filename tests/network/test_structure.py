@@ -166,6 +166,78 @@ def test_a_childs_own_account_of_a_flat_counts_like_a_find() -> None:
     assert flat in w.subjects("hotspot")
 
 
+def test_two_related_adults_with_unrelated_children_are_not_each_others_chaperones() -> None:
+    """A family link between two adults explains nothing about the children found with them."""
+    w = World()
+    hotel = w.place("hotel")
+    one, two = w.person(30), w.person(33)
+    w.link(one, two, "family")
+    for _ in range(4):
+        child = w.person(15, home=w.place("home"))
+        w.episode(child, w.g.home[child], hotel, with_=(one, two))
+    assert {one, two} <= w.subjects("common_associate")
+
+
+def test_a_flat_is_not_explained_by_a_relative_of_the_man_found_there() -> None:
+    w = World()
+    flat = w.place("home")
+    tenant, brother = w.person(35, home=flat), w.person(31)
+    w.link(tenant, brother, "family")
+    for _ in range(4):
+        child = w.person(14, home=w.place("home"))
+        w.episode(child, w.g.home[child], flat, with_=(tenant, brother))
+    assert flat in w.subjects("hotspot")
+    assert tenant in w.subjects("common_associate")
+
+
+def test_a_claimed_relative_of_one_resident_is_not_the_homes_staff() -> None:
+    """'Family' of one child at a care home, associate of others and found with them at a flat:
+    the pattern of men who target children's homes."""
+    w = World()
+    home, children = _care_home(w, 6)
+    man = w.person(29)
+    w.link(children[0], man, "family")
+    flat = w.place("home")
+    for child in children[1:4]:
+        w.link(child, man, "associate")
+        w.episode(child, home, flat, with_=(man, children[0]))
+    assert man in w.subjects("common_associate")
+
+
+def test_a_man_living_at_a_hostel_is_not_the_carer_of_children_found_there_with_him() -> None:
+    w = World()
+    hostel = w.place("hostel")
+    man = w.person(24, home=hostel)
+    for _ in range(4):
+        child = w.person(15, home=w.place("home"))
+        w.episode(child, hostel, hostel, with_=(man,))
+    assert man in w.subjects("common_associate")
+    assert hostel in w.subjects("hotspot")
+
+
+def test_a_child_registered_at_a_flat_does_not_cover_for_it() -> None:
+    """A 15-year-old recorded at a man's flat; four others of that age found there with him."""
+    w = World()
+    flat = w.place("home")
+    man = w.person(26, home=flat)
+    w.person(15, home=flat)
+    for _ in range(4):
+        child = w.person(15, home=w.place("home"))
+        w.episode(child, w.g.home[child], flat, with_=(man,))
+    assert man in w.subjects("common_associate")
+    assert flat in w.subjects("hotspot")
+
+
+def test_graded_intelligence_keeps_an_adult_from_reading_as_staff() -> None:
+    w = World()
+    _, children = _care_home(w, 4)
+    man = w.person(27)
+    for child in children[:3]:
+        w.link(child, man, "associate")
+        w.g.grading[w.records] = "2BP"
+    assert man in w.subjects("common_associate")
+
+
 # --- properties: what the structure reads only ever explains a link away ------------------------
 
 

@@ -68,7 +68,7 @@ class _Context:
     strong: dict[int, int]  # place -> children there repeatedly or with an adult not theirs
 
     def cared_for(self, adult: int, child: int) -> bool:
-        return self.st.cares(self.g, adult, child)
+        return self.st.cares(adult, child)
 
     def busy(self, place: int) -> bool:
         kind = self.g.place_type.get(place, "")
@@ -102,7 +102,7 @@ def _strong(g: EntityGraph, st: Structure, child: int, links: list[Link]) -> boo
             return True
         if link.type == "found_at" and link.record == "episode":
             for other in st.companions.get(link.record_id, ()):
-                if other in g.adults and not st.cares(g, other, child):
+                if other in g.adults and not st.cares(other, child):
                     return True
     return False
 
@@ -260,13 +260,22 @@ def hotspots(c: _Context) -> list[Alert]:
             usual = c.base.get(f"{kind}:strong", 0.0)
         expected = max(usual, s.network_base_rate_floor)
         specific = max(0.0, 1 - expected / strong) ** 2  # twice the usual: a quarter
+        if kind == PRIVATE:
+            reason = (
+                f"{len(seen)} unrelated children found or last seen at this home, where nobody "
+                f"they know lives; a home usually sees {usual:.2g}"
+            )
+        else:
+            reason = (
+                f"{len(seen)} unrelated children found or last seen here, {strong} of them more "
+                f"than once, by their own account or with an adult not theirs; a "
+                f"{kind.replace('_', ' ')} usually sees {usual:.2g} such"
+            )
         alerts.append(
             Alert(
                 "hotspot", g.nodes[place], round(_strength(strong) * specific, 3),
                 sorted(seen), [], [link for child in sorted(seen) for link in seen[child]],
-                f"{len(seen)} unrelated children found or last seen here, {strong} of them "
-                f"more than once, by their own account or with an adult not theirs; a "
-                f"{kind.replace('_', ' ')} usually sees {usual:.2g} such",
+                reason,
             )
         )  # fmt: skip
     return alerts
@@ -307,7 +316,9 @@ def networks(c: _Context, found: list[Alert]) -> list[Alert]:
     for link in g.links:
         if link.type in PROTECTIVE or link.type == "lives_at":
             continue
-        if frozenset((link.a, link.b)) in c.st.care or (link.b, link.record_id) in c.st.hosts:
+        if c.st.cares(link.a, link.b):
+            continue
+        if link.type == "found_with" and (link.b, link.record_id) in c.st.hosts:
             continue
         if g.nodes[link.b].kind == "place" and (
             link.b not in flagged or c.busy(link.b) or flagged[link.b].kind != "hotspot"

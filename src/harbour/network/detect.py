@@ -77,15 +77,12 @@ class _Context:
 
 def _visits(g: EntityGraph, st: Structure) -> dict[int, dict[int, list[Link]]]:
     """Place -> each child at it on a missing episode whom nobody living there explains."""
-    companions: dict[int, set[int]] = defaultdict(set)
-    for link in g.links:
-        if link.type == "found_with":
-            companions[link.record_id].add(link.b)
+    companions, none = st.companions, set[int]()
     out: dict[int, dict[int, list[Link]]] = defaultdict(lambda: defaultdict(list))
     for link in g.links:
         if link.type not in VISITS or link.a not in g.children:
             continue
-        with_them = companions.get(link.record_id, set()) if link.record == "episode" else set()
+        with_them = companions.get(link.record_id, none) if link.record == "episode" else none
         if structure.explains(g, st, link, with_them):
             continue  # they live there, or are at a known friend's or relative's home
         out[link.b][link.a].append(link)

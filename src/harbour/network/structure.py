@@ -42,6 +42,8 @@ STAFF_SHARE = 0.5  # of a placement's children an adult must be linked to, to re
 STAFF_PLACEMENT = 3  # the fewest children placed somewhere for that reading
 HOUSEHOLD = 12  # more people at one address than this are not read as one household
 PERSON_LINKS = frozenset({"associate", "found_with"})
+OBJECT_LINKS = frozenset({"owns_phone", "uses_phone", "in_vehicle"})
+STAFF_LINKS = PROTECTIVE | PERSON_LINKS | OBJECT_LINKS
 
 
 @dataclass
@@ -129,8 +131,10 @@ def _visit_explained(
 ) -> bool:
     """At a home where someone lives whom the child knows as family, carer or friend, or who
     came with a child whose family lives there."""
+    living = s.residents.get(place)
+    if not living:
+        return False  # nobody lives there (a school, a station): most visits end here
     friends = [other for other in with_them if other not in g.adults]
-    living = s.residents.get(place, set())
     hosted = any(other in g.adults and other in living for other in with_them)
     for resident in living:
         if resident == child or s.cares(resident, child):
@@ -167,6 +171,8 @@ def _staff(
     graded: set[int] = set()  # adults named in graded intelligence
     objects: dict[int, set[int]] = defaultdict(set)  # phone/vehicle -> people linked
     for link in g.links:
+        if link.type not in STAFF_LINKS:
+            continue  # visits, addresses, frequented places: not how staff are seen
         kind = g.nodes[link.b].kind
         if kind in ("phone", "vehicle"):
             objects[link.b].add(link.a)
@@ -214,19 +220,21 @@ def _staff(
     return pairs
 
 
-def _households(g: EntityGraph) -> set[frozenset[int]]:
+def _households(
+    g: EntityGraph, residents: dict[int, set[int]], partners: dict[int, set[int]]
+) -> None:
     """An adult and a child recorded at the same home live together."""
-    at: dict[int, list[int]] = defaultdict(list)
-    for person, place in g.home.items():
-        if g.place_type.get(place) == "home":
-            at[place].append(person)
-    pairs: set[frozenset[int]] = set()
-    for people in at.values():
+    for child in g.children:
+        place = g.home.get(child)
+        if place is None or g.place_type.get(place) != "home":
+            continue
+        people = residents[place]
         if len(people) > HOUSEHOLD:
             continue  # a placeholder address, or a block recorded as one: not a household
-        adults = [p for p in people if p in g.adults]
-        pairs.update(frozenset((a, c)) for a in adults for c in people if c in g.children)
-    return pairs
+        for adult in people:
+            if adult in g.adults and g.home.get(adult) == place:
+                partners[adult].add(child)
+                partners[child].add(adult)
 
 
 def read(g: EntityGraph, peer_years: float) -> Structure:
@@ -239,11 +247,13 @@ def read(g: EntityGraph, peer_years: float) -> Structure:
     for person, place in placement.items():
         residents[place].add(person)
     partners: dict[int, set[int]] = defaultdict(set)
-    for pair in g.protective | _staff(g, placement, found_place) | _households(g):
-        if len(pair) == 2:
-            one, other = pair
-            partners[one].add(other)
-            partners[other].add(one)
+    for pairs in (g.protective, _staff(g, placement, found_place)):
+        for pair in pairs:
+            if len(pair) == 2:
+                one, other = pair
+                partners[one].add(other)
+                partners[other].add(one)
+    _households(g, residents, partners)
     s = Structure(
         placement,
         residents,

@@ -410,7 +410,6 @@ def grade(page: Page, camera: Camera) -> None:
     """The hub officer answers the risk questions beside the force's data and grades."""
     page.get_by_role("link", name="Grade the risk").click()
     expect(page.get_by_test_id("force-data")).to_contain_text("before this one")
-    _radio(page, "associating_with_adults_of_concern", "yes")
     _radio(page, "out_of_character", "no")
     page.get_by_label("Older or controlling associates").check()
     page.get_by_label("Goes missing often").check()

@@ -34,7 +34,7 @@ import igraph as ig
 from harbour.network import structure
 from harbour.network.graph import PROTECTIVE, VISITS, EntityGraph, Link, Node, age
 from harbour.network.structure import Structure
-from harbour.settings import Settings, get_settings
+from harbour.settings import Settings
 
 MIN_PLACES = 5  # of a kind with visitors, for the kind's own share of returning visitors
 TOGETHER = timedelta(hours=3)
@@ -142,11 +142,6 @@ def _baseline(
         pool = shares[kind] if len(shares[kind]) >= MIN_PLACES else everywhere
         out[f"{kind}:share"] = float(statistics.median(pool)) if pool else 0.0
     return out
-
-
-def baseline(g: EntityGraph) -> dict[str, float]:
-    """The place baselines a full rebuild keeps for later partial checks (see `_baseline`)."""
-    return _context(g, get_settings(), None).base
 
 
 def _context(g: EntityGraph, s: Settings, base: dict[str, float] | None) -> _Context:

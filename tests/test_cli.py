@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from harbour.access.agreements import Agreement
+from harbour.actor import Role
 from harbour.audit.models import AuditEvent
 from harbour.auth import credentials
 from harbour.auth.models import User
 from harbour.cli import app
-from harbour.demo import DEMO_PASSWORD, USERS
+from harbour.demo import AGREEMENTS, DEMO_PASSWORD, USERS
 
 runner = CliRunner()
 
@@ -80,15 +82,17 @@ def test_users_create_explains_bad_input(connection: Connection) -> None:
     assert bad_role.exit_code != 0
 
 
-def test_demo_setup_makes_one_user_per_role_and_can_run_twice(
+def test_demo_setup_makes_a_user_per_role_and_can_run_twice(
     connection: Connection, session: Session
 ) -> None:
     first = runner.invoke(app, ["demo", "setup"])
     assert first.exit_code == 0, first.output
     assert runner.invoke(app, ["demo", "setup"]).exit_code == 0
     roles = set(session.scalars(select(User.role)))
-    assert len(roles) == 11
-    assert len(USERS) == 11
+    assert roles == set(Role)
+    # One user per role, and a practitioner for each of the three partners with an agreement.
+    assert len(USERS) == len(Role) + 2
+    assert session.scalar(select(func.count()).select_from(Agreement)) == len(AGREEMENTS) == 3
     signed = credentials.sign_in(
         session, username="officer", password=DEMO_PASSWORD, ip="127.0.0.1"
     )

@@ -5,16 +5,20 @@ All names are invented. Demo accounts are refused when `HARBOUR_ENV=production`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from harbour.access import agreements
+from harbour.access.agreements import Agreement
 from harbour.actor import Actor, Role
 from harbour.auth import service as auth
-from harbour.auth.models import OrganisationKind, User
+from harbour.auth.models import Organisation, OrganisationKind, User
 from harbour.errors import Forbidden
+from harbour.partners import service as partners
+from harbour.partners.schemas import AgreementInput, NamedCaseInput
 from harbour.people import service as people
 from harbour.people.models import Person, Sex
 from harbour.people.schemas import PersonCreate
@@ -70,8 +74,56 @@ USERS: list[tuple[str, str, Role, str, str]] = [
         "Riverside Children's Services (demo)",
         "Front Door",
     ),
+    (
+        "health_practitioner",
+        "Hana Health",
+        Role.partner_practitioner,
+        "Northgate NHS Trust (demo)",
+        "Safeguarding",
+    ),
+    (
+        "charity_practitioner",
+        "Chris Charity",
+        Role.partner_practitioner,
+        "Safe Passage Charity (demo)",
+        "Return Interviews",
+    ),
     ("auditor", "Avery Auditor", Role.auditor, FORCE, "Information Management"),
     ("administrator", "Alex Administrator", Role.administrator, FORCE, "Information Management"),
+]
+
+# The information-sharing agreements of the demo: (reference, partner, title, purpose, area, who
+# it covers, what it shares). The areas are the demo scale's boroughs (`harbour simulate`), so
+# the agreements cover simulated children as soon as they are loaded.
+AGREEMENTS: list[tuple[str, str, str, str, str | None, list[str], list[str]]] = [
+    (
+        "ISA-DEMO-001",
+        "Riverside Children's Services (demo)",
+        "Missing and exploited children: Barnet children's social care",
+        "Return home interviews, strategy meetings and safeguarding of children who go missing",
+        "Barnet",
+        ["looked_after", "open_cases", "named_cases"],
+        ["identity", "address", "photo", "markers", "care", "philomena", "episodes"],
+    ),
+    (
+        "ISA-DEMO-002",
+        "Northgate NHS Trust (demo)",
+        "Vulnerable adults who go missing: Bexley residents",
+        "Herbert protocol, and mental-health walk-outs handed to the trust under Right Care Right "
+        "Person",
+        "Bexley",
+        ["residents"],
+        ["identity", "phones", "herbert", "episodes"],
+    ),
+    (
+        "ISA-DEMO-003",
+        "Safe Passage Charity (demo)",
+        "Independent return interviews: named children",
+        "Independent return home interviews commissioned by the local authority",
+        None,
+        ["named_cases"],
+        ["identity", "episodes"],
+    ),
 ]
 
 PEOPLE: list[tuple[str, str, date, Sex]] = [
@@ -128,4 +180,39 @@ def set_up(session: Session, actor: Actor) -> list[DemoUser]:
                     hub_actor,
                     PersonCreate(given_name=given, family_name=family, date_of_birth=born, sex=sex),
                 )
+    _agreements(session, actor, orgs)
     return made
+
+
+def _agreements(session: Session, actor: Actor, orgs: dict[str, Organisation]) -> None:
+    """The demo's agreements (kept if they exist), the charity's naming the first demo child."""
+    today = agreements.today()
+    for reference, partner, title, purpose, area, covers, fields in AGREEMENTS:
+        if session.scalar(select(Agreement.id).where(Agreement.reference == reference)):
+            continue
+        made = partners.create_agreement(
+            session,
+            replace(actor, organisation_id=orgs[FORCE].id),
+            AgreementInput(
+                reference=reference,
+                title=title,
+                partner_id=orgs[partner].id,
+                purpose=purpose,
+                condition="safeguarding",
+                area=area,
+                covers=covers,
+                fields=fields,
+                starts_on=today - timedelta(days=90),
+                review_on=today + timedelta(days=275),
+            ),
+        )
+        child = session.scalar(
+            select(Person.id).where(Person.family_name == PEOPLE[0][1]).order_by(Person.id)
+        )
+        if "named_cases" in covers and child is not None:
+            partners.name_case(
+                session,
+                actor,
+                made.id,
+                NamedCaseInput(person_id=child, reason="Demo: a child the partner works with"),
+            )

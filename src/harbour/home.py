@@ -19,6 +19,7 @@ from harbour.actor import Actor
 from harbour.calls import boards as call_boards
 from harbour.calls.routes.pages import labels as call_labels
 from harbour.episodes import service as episodes
+from harbour.partners import interviews
 from harbour.people import service as people
 from harbour.web import current_actor, get_session, page_router, render
 
@@ -36,7 +37,10 @@ _OPEN = Board("Open missing episodes", "No one you can see is missing at the mom
 _CALLS = Board("Calls awaiting a decision", "No calls are waiting for a decision.")
 _ALERTS = Board("Exploitation alerts", "No alerts need your attention.")
 _REFERRALS = Board("Referrals to your agency", "No referrals are waiting for your agency.")
-_RHI = Board("Return home interviews due", "No return home interviews are due.")
+_RHI = Board(
+    "Return home interviews due",
+    "No return home interviews are due. A child your agreements cover appears here when found.",
+)
 _AUDIT = Board("Audit checks", "Verify the audit log from the Audit page.")
 _ACCOUNTS = Board("Accounts", "Manage accounts from the Users page.")
 
@@ -66,6 +70,7 @@ def home(
     call_rows, call_total = (
         call_boards.awaiting(session, actor, per_page=10) if _CALLS in boards else ([], 0)
     )
+    interview_rows = interviews.interviews_due(session, actor) if _RHI in boards else []
     return render(
         request,
         "home.html",
@@ -77,6 +82,8 @@ def home(
             "review_board": _REVIEWS,
             "rows": review_rows,
             "total": review_total,
+            "interviews_board": _RHI,
+            "interview_rows": interview_rows,
             "calls_board": _CALLS,
             "call_rows": call_rows,
             "call_total": call_total,

@@ -4,6 +4,7 @@ Importing this module has no other effect: the session listeners are registered 
 `harbour.startup.start()`.
 """
 
+from harbour.access.agreements import Agreement, AgreementField, AgreementPerson
 from harbour.audit.models import AuditEvent, AuditHead, ViewJustification
 from harbour.auth.models import ApiToken, LoginAttempt, Organisation, Team, User, UserSession
 from harbour.calls.models import Call, CallDecision
@@ -36,6 +37,9 @@ from harbour.tasks.models import Notification, Task
 metadata = Base.metadata
 
 __all__ = [
+    "Agreement",
+    "AgreementField",
+    "AgreementPerson",
     "AlertMember",
     "AlertNote",
     "ApiToken",

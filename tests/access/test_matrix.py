@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -20,7 +20,7 @@ from harbour import clock, db, timefmt
 from harbour.actor import Role
 from harbour.app import route_table
 from harbour.auth import credentials
-from harbour.auth.models import Team, User
+from harbour.auth.models import OrganisationKind, Team, User
 from harbour.episodes import service
 from harbour.exploitation import disruptions, notices, referrals
 from harbour.exploitation.schemas import DisruptionInput
@@ -28,11 +28,14 @@ from harbour.identity import merging
 from harbour.identity.models import CandidatePair
 from harbour.measures.models import QaReview
 from harbour.network.models import NetworkAlert
+from harbour.partners import service as partners
+from harbour.partners.schemas import AgreementInput, NamedCaseInput
 from harbour.people import addresses, photos
 from harbour.people.models import Person
 from harbour.people.schemas import AddressAdd
 from harbour.risk.grades import RiskGrade
 from tests.factories import (
+    ADMIN,
     PASSWORD,
     actor_of,
     api_token,
@@ -175,6 +178,28 @@ def _password_form() -> dict[str, str]:
     return {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
 
 
+def _agreement_form(ids: dict[str, int]) -> dict[str, str]:
+    today = timefmt.local(clock.now()).date()
+    return {
+        "reference": f"ISA-M-{ids['partner_org_id']}-2",
+        "title": "Matrix agreement",
+        "partner_id": str(ids["partner_org_id"]),
+        "purpose": "Return home interviews",
+        "condition": "safeguarding",
+        "covers": "named_cases",
+        "starts_on_day": str(today.day),
+        "starts_on_month": str(today.month),
+        "starts_on_year": str(today.year),
+        "review_on_day": "1",
+        "review_on_month": "1",
+        "review_on_year": str(today.year + 1),
+    }
+
+
+def _change_form(what: str) -> Callable[[dict[str, int]], dict[str, str]]:
+    return lambda ids: {"version": str(ids["agreement_version"]), f"{what}_reason": "Matrix"}
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/sign-in"): Case(PUBLIC),
     ("POST", "/sign-in"): Case(PUBLIC),
@@ -191,6 +216,42 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/account/password"): Case(ANY, form=lambda _: _password_form()),
     ("POST", "/account/tokens/{token_id}/revoke"): Case(ANY, scoped=True),
     ("GET", "/admin/users"): Case(R.administrator, wrong=R.officer),
+    ("GET", "/agreements"): Case(R.administrator, wrong=R.officer),
+    ("GET", "/agreements/new"): Case(R.administrator, wrong=R.sergeant),
+    ("POST", "/agreements/new"): Case(R.administrator, wrong=R.sergeant, form=_agreement_form),
+    ("GET", "/agreements/{agreement_id}"): Case(R.sergeant, wrong=R.partner_practitioner),
+    ("POST", "/agreements/{agreement_id}/cases"): Case(
+        R.administrator,
+        wrong=R.sergeant,
+        form=lambda ids: {"person_id": str(ids["twin_id"]), "reason": "Matrix case"},
+    ),
+    ("POST", "/agreements/{agreement_id}/cases/{person_id}/remove"): Case(
+        R.administrator, wrong=R.inspector
+    ),
+    ("POST", "/agreements/{agreement_id}/suspend"): Case(
+        R.administrator, wrong=R.superintendent, form=_change_form("suspend")
+    ),
+    # An agreement in force cannot be resumed: the permitted role is told so (409).
+    ("POST", "/agreements/{agreement_id}/resume"): Case(
+        R.administrator, wrong=R.sergeant, form=_change_form("resume"), allowed_status=409
+    ),
+    ("POST", "/agreements/{agreement_id}/end"): Case(
+        R.administrator, wrong=R.sergeant, form=_change_form("end")
+    ),
+    # Only a partner shown the person by an agreement sharing photos gets the photo (tested in
+    # tests/partners); to everyone else the route does not exist.
+    # A partner whose agreement shares the child's return interviews records them (tested in
+    # tests/partners); the matrix's partner is of the episode's own team, so it is asked why it
+    # needs the child's record first (the justification page).
+    ("GET", "/shared/episodes/{episode_id}/interview"): Case(
+        R.partner_practitioner, wrong=R.hub_officer, scoped=True
+    ),
+    ("POST", "/shared/episodes/{episode_id}/interview"): Case(
+        R.partner_practitioner, wrong=R.hub_officer, scoped=True
+    ),
+    ("GET", "/shared/people/{person_id}/photo"): Case(
+        R.partner_practitioner, wrong=R.officer, wrong_status=404, allowed_status=404
+    ),
     ("GET", "/admin/users/{user_id}/active"): Case(
         R.administrator, wrong=R.sergeant, wrong_status=404
     ),
@@ -738,6 +799,35 @@ def _record(session: Session, owner: User, person_id: int) -> dict[str, int]:
     return {"person_photo_id": photo.id, "address_id": address.id}
 
 
+def _agreement(session: Session, person_id: int) -> dict[str, int]:
+    """A partner organisation and an agreement in force with it, naming the person."""
+    org = make_org(session, kind=OrganisationKind.childrens_services)
+    today = timefmt.local(clock.now()).date()
+    agreement = partners.create_agreement(
+        session,
+        ADMIN,
+        AgreementInput(
+            reference=f"ISA-M-{org.id}",
+            title="Matrix",
+            partner_id=org.id,
+            purpose="Matrix",
+            condition="safeguarding",
+            covers=["named_cases"],
+            starts_on=today,
+            review_on=today + timedelta(days=365),
+        ),
+    )
+    partners.name_case(
+        session, ADMIN, agreement.id, NamedCaseInput(person_id=person_id, reason="Matrix")
+    )
+    session.flush()
+    return {
+        "partner_org_id": org.id,
+        "agreement_id": agreement.id,
+        "agreement_version": agreement.version,
+    }
+
+
 @pytest.fixture(scope="module")
 def matrix_connection(engine: Engine) -> Iterator[Connection]:
     """One connection for the module: the shared records are made once inside its transaction,
@@ -837,6 +927,7 @@ def _build_world(session: Session) -> World:
     )
     session.add_all([qa_review, other_qa_review])
     session.flush()
+    sharing = _agreement(session, person.id)
     session.commit()
     return World(
         team=team,
@@ -859,6 +950,7 @@ def _build_world(session: Session) -> World:
             **identity,
             **records,
             **record,
+            **sharing,
         },
         other_ids={
             "person_id": other_person.id,
@@ -877,6 +969,7 @@ def _build_world(session: Session) -> World:
             **other_identity,
             **other_records,
             **other_record,
+            **sharing,
         },
     )
 

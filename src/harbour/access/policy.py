@@ -17,8 +17,13 @@ from harbour.actor import Role
 class Scope(enum.IntEnum):
     self = 1
     team = 2
-    organisation = 3
-    all = 4
+    # The actor's team's records, and records about the people an information-sharing agreement
+    # in force shares with the actor's organisation, limited to the fields it shares
+    # (`harbour.access.agreements`). Only pages that show a shared record by its field list ask
+    # for the shared part (`visible(..., shared=True)`); every other page sees the team's.
+    agreement = 3
+    organisation = 4
+    all = 5
 
 
 R = Role
@@ -38,11 +43,12 @@ _SUPERVISORS = (R.sergeant, R.inspector, R.superintendent)
 _EXPLOITATION_WORKERS = (R.officer, R.hub_officer, R.exploitation_investigator, *_SUPERVISORS)
 
 POLICY: Mapping[str, Mapping[Role, Scope]] = {
-    # People: the children and adults Harbour holds. Partners see only their own team's records
-    # until information-sharing agreements widen it; administrators manage accounts, not people.
+    # People: the children and adults Harbour holds. Partners see the people and fields that
+    # the information-sharing agreements of their organisation share (and their team's own
+    # records); administrators manage accounts, not people.
     "person.view": {
         **dict.fromkeys(_FORCE_READERS, S.organisation),
-        R.partner_practitioner: S.team,
+        R.partner_practitioner: S.agreement,
         R.auditor: S.all,
     },
     "person.create": {
@@ -161,6 +167,14 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
     "user.manage": {R.administrator: S.all},
     "token.manage": {role: S.self for role in Role},
     "password.change": {role: S.self for role in Role},  # your own; administrators reset others'
+    # Information-sharing agreements: drawn up, suspended and ended by the force's administrators
+    # (the data protection officer's decisions, recorded by them) and read by supervisors.
+    "agreement.view": {
+        R.administrator: S.all,
+        R.auditor: S.all,
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "agreement.manage": {R.administrator: S.all},
     # The audit log.
     "audit.view": {R.auditor: S.all},
     "audit.verify": {R.auditor: S.all, R.administrator: S.all},
@@ -193,7 +207,16 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
     "network.alerted": {R.exploitation_investigator: S.organisation},
+    # The local authority's return home interview, recorded by its own practitioner on a child
+    # its agreement shares for return interviews (the hub records one on its behalf with
+    # episode.update).
+    "interview.record": {R.partner_practitioner: S.agreement},
 }
+
+# An action taken at the `agreement` scope needs its agreement to share this field, rather than
+# the record type's own (`__shared_field__`): seeing a child's episodes is not recording their
+# return home interview.
+AGREEMENT_FIELDS: Mapping[str, str] = {"interview.record": "return_interviews"}
 
 # The ranks that review a missing episode's grade, lowest first, with the action that lets a
 # role review at that rank. An overdue review escalates one step up this ladder.

@@ -13,11 +13,13 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from harbour.access import service as access
 from harbour.audit import routes as audit_pages
 from harbour.audit import service as audit
 from harbour.casefile import service
 from harbour.errors import HarbourError
 from harbour.exploitation import service as exploitation
+from harbour.partners import service as partners
 from harbour.people import service as people
 from harbour.web import ActorDep, RecordId, SessionDep, page_router, render
 
@@ -30,6 +32,8 @@ IDENTITY_PAGE = re.compile(r"/identity/pairs/\d{1,10}|/people/\d{1,10}/(merges|i
 DISRUPTION_PAGE = re.compile(
     r"/people/\d{1,10}/disruption(/cawn\?child=\d{1,10})?|/disruptions/\d{1,10}"
 )
+# So does the return home interview a partner records.
+INTERVIEW_PAGE = re.compile(r"/shared/episodes/\d{1,10}/interview")
 
 
 @pages.get("/people/{person_id}")
@@ -40,10 +44,14 @@ def person_page(
     actor: ActorDep,
     saved: str | None = None,
 ) -> Response:
-    """The person's summary: facts, flags and the record's recent changes."""
-    people.find_for_view(session, actor, person_id)
+    """The person's summary: facts, flags and the record's recent changes; for a partner who
+    sees the person through an information-sharing agreement, what the agreement shares."""
+    person = people.find_for_view(session, actor, person_id, shared=True)
     here = f"/people/{person_id}"
     reason = audit.require_justification(session, actor, people.SUBJECT, person_id, here)
+    if access.shared_only(actor, person):
+        shared = partners.shared_record(session, actor, person, reason)
+        return render(request, "partners/shared_person.html", shared)
     context = service.summary(session, actor, person_id, reason)
     return render(request, "casefile/summary.html", context | {"saved": bool(saved)})
 
@@ -74,13 +82,14 @@ def justify(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     """Keep why this sign-in needs the record, then go on to the page that asked."""
-    people.find_for_view(session, actor, person_id)
+    people.find_for_view(session, actor, person_id, shared=True)
     home = f"/people/{person_id}"
     allowed = next in {home + page for page in people.RECORD_PAGES} | {f"/episodes/new/{person_id}"}
     known = (
         EPISODE_PAGE.fullmatch(next)
         or IDENTITY_PAGE.fullmatch(next)
         or DISRUPTION_PAGE.fullmatch(next)
+        or INTERVIEW_PAGE.fullmatch(next)
     )
     target = next if allowed or known else home
     try:

@@ -48,7 +48,13 @@ class Episode(Timestamps, Base):
 
     __tablename__ = "episode"
     __view_action__ = "person.view"
-    __scope_columns__ = {"organisation": "organisation_id", "team": "team_id"}
+    __scope_columns__ = {
+        "organisation": "organisation_id",
+        "team": "team_id",
+        "person": "person_id",
+    }
+    # An information-sharing agreement shares a person's episodes (their dates and grade) by this.
+    __shared_field__ = "episodes"
     __table_args__ = (
         Index("ix_episode_person_reported", "person_id", "reported_at"),
         Index("ix_episode_status", "status"),

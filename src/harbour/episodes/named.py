@@ -81,9 +81,15 @@ class Named:
         return self.record_id if self.kind == "person" else None
 
 
-def check_found(actor: Actor, episode: Episode, version: int) -> None:
-    """Refuse a name on return unless the actor may update the episode and it is found."""
-    access.require(actor, "episode.update", episode)
+# The force's own staff name people and places on return with this action; a partner's
+# practitioner names them at the return home interview they record (`interview.record`).
+UPDATE = "episode.update"
+
+
+def check_found(actor: Actor, episode: Episode, version: int, action: str = UPDATE) -> None:
+    """Refuse a name on return unless the actor may take `action` on the episode (updating it,
+    or a partner recording its return interview) and the person is found."""
+    access.require(actor, action, episode, shared=True)
     _check_version(episode, version)
     if episode.status is not EpisodeStatus.found:
         raise Conflict("Record that they were found before naming who or what they were with.")
@@ -136,12 +142,16 @@ def saved(
     )
 
 
-def name_on_return(session: Session, actor: Actor, episode: Episode, data: NamedInput) -> Person:
+def name_on_return(
+    session: Session, actor: Actor, episode: Episode, data: NamedInput, action: str = UPDATE
+) -> Person:
     """Link the person named to the child, with where it came from; a new name becomes a person
-    record. A person found with the child is also the episode's companion."""
-    check_found(actor, episode, data.version)
+    record (of the episode's organisation, when a partner names them). A person found with the
+    child is also the episode's companion."""
+    check_found(actor, episode, data.version, action)
     child = person_of(session, episode)
-    named = _person(session, actor, child, data)
+    owner = None if action == UPDATE else (episode.organisation_id, episode.team_id)
+    named = _person(session, actor, child, data, owner)
     label = STEPS[data.step]
     link = link_to_child(
         session,
@@ -181,7 +191,13 @@ def name_on_return(session: Session, actor: Actor, episode: Episode, data: Named
     return named
 
 
-def _person(session: Session, actor: Actor, child: Person, data: NamedInput) -> Person:
+def _person(
+    session: Session,
+    actor: Actor,
+    child: Person,
+    data: NamedInput,
+    owner: tuple[int, int | None] | None = None,
+) -> Person:
     problems: dict[str, str] = {}
     if data.phone and not is_phone(data.phone):
         problems["phone"] = f"Enter a phone number with {PHONE_RULE}"
@@ -205,7 +221,7 @@ def _person(session: Session, actor: Actor, child: Person, data: NamedInput) -> 
         problems["given_name"] = "Enter a record number, or the name they gave"
     if problems:
         raise ValidationFailed(NamedInput.summary, field_errors=problems)
-    return people.create_person(session, actor, new)
+    return people.create_person(session, actor, new, owner=owner)
 
 
 # How each kind of link from the child reads on the page.

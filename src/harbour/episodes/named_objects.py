@@ -23,7 +23,7 @@ from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.episodes.models import Episode
-from harbour.episodes.named import OBJECT_STEPS, check_found, link_to_child, saved
+from harbour.episodes.named import OBJECT_STEPS, UPDATE, check_found, link_to_child, saved
 from harbour.errors import ValidationFailed
 from harbour.people.models import (
     PHONE_RULE,
@@ -146,12 +146,12 @@ class NamedPhoneInput(Input):
 
 
 def name_place_on_return(
-    session: Session, actor: Actor, episode: Episode, data: NamedPlaceInput
+    session: Session, actor: Actor, episode: Episode, data: NamedPlaceInput, action: str = UPDATE
 ) -> Place:
     """Link a place to the child from its return: one chosen by record number, the same place
     already recorded, or a new place of the child's organisation."""
-    check_found(actor, episode, data.version)
-    place, created = _place(session, actor, episode, data)
+    check_found(actor, episode, data.version, action)
+    place, created = _place(session, actor, episode, data, action)
     link = link_to_child(
         session,
         actor,
@@ -174,7 +174,7 @@ def name_place_on_return(
 
 
 def _place(
-    session: Session, actor: Actor, episode: Episode, data: NamedPlaceInput
+    session: Session, actor: Actor, episode: Episode, data: NamedPlaceInput, action: str = UPDATE
 ) -> tuple[Place, bool]:
     if data.record_number is not None:
         place = session.scalar(
@@ -186,7 +186,7 @@ def _place(
     if not (data.name or data.address):
         message = "Enter the place's record number, or its name or address"
         raise ValidationFailed(data.summary, field_errors={"name": message})
-    same = _same_place(session, actor, episode, data)
+    same = _same_place(session, actor, episode, data, action)
     if same is not None:
         return same, False
     place = Place(
@@ -206,19 +206,22 @@ def _fold(text: str | None) -> str:
 
 
 def _same_place(
-    session: Session, actor: Actor, episode: Episode, data: NamedPlaceInput
+    session: Session, actor: Actor, episode: Episode, data: NamedPlaceInput, action: str = UPDATE
 ) -> Place | None:
     """The place already recorded at this postcode with the same address (or, with no address
     given, the same name): a second child naming the flat must reach the same record, or the
-    network never sees that they share it. Without a postcode nothing is matched."""
+    network never sees that they share it. Without a postcode nothing is matched. A partner
+    naming a place at a return interview reaches the force's place the same way, without being
+    shown it."""
     if not data.postcode:
         return None
+    seen = [access.visible(actor, Place)] if action == UPDATE else []
     candidates = session.scalars(
         select(Place)
         .where(
             Place.postcode.in_({data.postcode, data.postcode.replace(" ", "")}),
             Place.organisation_id == episode.organisation_id,
-            access.visible(actor, Place),
+            *seen,
         )
         .order_by(Place.id)
         .limit(200)

@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbour import clock, db, timefmt
+from harbour.access import agreements
 from harbour.access import service as access
+from harbour.access.policy import AGREEMENT_FIELDS, roles_with
 from harbour.actor import Actor
 from harbour.audit import service as audit
+from harbour.auth.models import Organisation
 from harbour.episodes import clocks
 from harbour.episodes.actions import TELL_LA, open_enquiry, pnc_circulation
 from harbour.episodes.models import (
@@ -95,6 +98,7 @@ def record_found(session: Session, actor: Actor, episode: Episode, data: FoundIn
     if is_child(person, episode):
         _schedule(session, episode, clocks.return_review(episode.risk_grade, data.found_at))
         _tell_local_authority(session, actor, episode, person, now)
+        _tell_partners(session, episode, person)
     _touch(episode)
     db.flush_or_conflict(session, STALE)
     audit.record(
@@ -128,6 +132,41 @@ def _tell_local_authority(
         due_at=now,
         trigger=f"A child has returned: tell {authority} (the social worker or out-of-hours team)",
     )
+
+
+# A partner records a child's return interview with this action, which its agreement must share
+# the field for (`access.policy.AGREEMENT_FIELDS`).
+INTERVIEW_ACTION = "interview.record"
+
+
+def organisation_name(session: Session, actor: Actor) -> str | None:
+    organisation = (
+        session.get(Organisation, actor.organisation_id) if actor.organisation_id else None
+    )
+    return organisation.name if organisation else None
+
+
+def interview_topic(episode: Episode) -> str:
+    return f"episode:{episode.id}:interview"
+
+
+def _tell_partners(session: Session, episode: Episode, person: Person) -> None:
+    """Tell the practitioners of every partner whose agreement shares this child's return
+    interviews that the child is back, at once. The message names no one: it outlives the
+    agreement, and the page it links to answers only while an agreement shares the child."""
+    due = return_interview_due(episode)
+    for organisation_id in agreements.partners_sharing(
+        session, person.id, AGREEMENT_FIELDS[INTERVIEW_ACTION]
+    ):
+        users = tasks.users_with_roles(session, organisation_id, roles_with(INTERVIEW_ACTION))
+        tasks.notify(
+            session,
+            users,
+            "A child your agreement covers is back: the return home interview is due by "
+            + (timefmt.absolute(due) if due else "72 hours after the return"),
+            f"/shared/episodes/{episode.id}/interview",
+            topic=interview_topic(episode),
+        )
 
 
 def _save_return_step(
@@ -193,10 +232,16 @@ def record_safe_and_well(
 
 
 def record_return_interview(
-    session: Session, actor: Actor, episode: Episode, data: ReturnInterviewInput
+    session: Session,
+    actor: Actor,
+    episode: Episode,
+    data: ReturnInterviewInput,
+    action: str = "episode.update",
 ) -> Episode:
-    """Record the local authority's return home interview (a hub officer on its behalf)."""
-    access.require(actor, "episode.update", episode)
+    """Record the return home interview: by the local authority's (or its commissioned
+    charity's) practitioner, whose agreement shares the child's return interviews
+    (`interview.record`), or by a hub officer on the authority's behalf."""
+    access.require(actor, action, episode, shared=True)
     _check_version(episode, data.version)
     if episode.found_at is None:
         raise Conflict("Record that they were found before the return home interview.")
@@ -210,6 +255,8 @@ def record_return_interview(
             problems.add("by", "Enter who held the interview")
     if data.status in ("declined", "not_held") and not data.reason:
         problems.add("reason", "Give the reason it was not held")
+    if data.status == "held" and data.face_to_face == "no" and not data.not_face_to_face_reason:
+        problems.add("not_face_to_face_reason", "Say why the interview was not face to face")
     _not_future(problems, "offered_at", data.offered_at, "The offer")
     _not_future(problems, "held_at", data.held_at, "The interview")
     if data.held_at is not None and data.held_at < episode.found_at:
@@ -225,8 +272,16 @@ def record_return_interview(
         "text": data.findings,
         "reason": data.reason,
         "disclosures": data.disclosures,
+        "face_to_face": {"yes": True, "no": False}.get(data.face_to_face or ""),
+        "not_face_to_face_reason": data.not_face_to_face_reason,
+        "push_factors": data.push_factors,
+        "pull_factors": data.pull_factors,
+        "harm": data.harm,
         "recorded_by": actor.display_name,
+        "recorded_for": organisation_name(session, actor),
     }
+    if data.status != "offered":
+        tasks.resolve(session, interview_topic(episode))
     change = {"return_interview": data.status, "disclosures": data.disclosures}
     _save_return_step(session, actor, episode, change, data.disclosures)
     return episode

@@ -176,6 +176,13 @@ class ReturnInterviewInput(Input):
     findings: Text = None
     reason: Text = None
     disclosures: list[str] = []
+    # What the authority's own form asks besides (DfE statutory guidance, 2014): whether it was
+    # face to face, why they went (push) and what drew them (pull), and any harm.
+    face_to_face: Annotated[str | None, one_of(("yes", "no", None, ""), "Select yes or no")] = None
+    not_face_to_face_reason: Text = None
+    push_factors: Text = None
+    pull_factors: Text = None
+    harm: Text = None
     version: int
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from harbour import clock, timefmt
+from harbour.access.agreements import AgreementPerson
 from harbour.db import Base, Timestamps
 from harbour.linkage.prepare import name_keys
 from harbour.people.vocabulary import CARE_BASES as CARE_BASES
@@ -74,7 +75,10 @@ class Person(Timestamps, Base):
         "organisation": "organisation_id",
         "team": "team_id",
         "owner": "created_by_id",
+        "person": "id",
     }
+    # An information-sharing agreement shares a person by their identity (always shared).
+    __shared_field__ = "identity"
     __table_args__ = (
         Index("ix_person_names", "family_name", "given_name"),
         # Intake look-ups block on these (the identity model's blocking rules), by index.
@@ -454,3 +458,7 @@ names_a_person(
     Association.__table__.c.subject_id,
     Association.__table__.c.object_person_id,
 )
+
+
+# A person named on an information-sharing agreement stays named when their record is merged.
+names_a_person(AgreementPerson.__table__.c.person_id)

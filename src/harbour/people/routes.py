@@ -401,7 +401,9 @@ def api_create(session: SessionDep, actor: ActorDep, data: PersonCreate) -> Pers
 def api_read(
     person_id: RecordId, session: SessionDep, actor: ActorDep, justification: Justification
 ) -> PersonRead:
-    return PersonRead.model_validate(service.view_person(session, actor, person_id, justification))
+    # The API's person is identity only, which every information-sharing agreement shares.
+    person = service.view_person(session, actor, person_id, justification, shared=True)
+    return PersonRead.model_validate(person)
 
 
 @api.patch(

@@ -7,9 +7,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from harbour.access import agreements
 from harbour.access import service as access
 from harbour.actor import Actor, Channel
 from harbour.audit import service as audit
+from harbour.auth.models import Organisation
 from harbour.errors import Conflict, JustificationRequired
 from harbour.people.addresses import current_address
 from harbour.people.models import Person
@@ -62,15 +64,24 @@ def _facts(person: Person) -> dict[str, Any]:
     }
 
 
-def create_person(session: Session, actor: Actor, data: PersonCreate) -> Person:
-    """Record a new person, owned by the actor's organisation and team."""
+def create_person(
+    session: Session,
+    actor: Actor,
+    data: PersonCreate,
+    *,
+    owner: tuple[int, int | None] | None = None,
+) -> Person:
+    """Record a new person, owned by the actor's organisation and team, or by `owner` (the
+    organisation and team of the record they were named on: a partner naming someone at a
+    return home interview records them on the force's record, not beside it)."""
     access.require(actor, "person.create")
     if actor.organisation_id is None:
         raise Conflict("Only a member of an organisation can record a person")
+    organisation_id, team_id = owner or (actor.organisation_id, actor.team_id)
     person = Person(
         **data.model_dump(),
-        organisation_id=actor.organisation_id,
-        team_id=actor.team_id,
+        organisation_id=organisation_id,
+        team_id=team_id,
         created_by_id=actor.id,
     )
     session.add(person)
@@ -94,22 +105,62 @@ def find_for_update(session: Session, actor: Actor, person_id: int) -> Person:
     return access.fetch(session, actor, Person, person_id, "person.update")
 
 
-def find_for_view(session: Session, actor: Actor, person_id: int) -> Person:
-    """Load a person the actor may see, without showing it (404 when out of scope)."""
-    return access.fetch(session, actor, Person, person_id, "person.view")
+def find_for_view(
+    session: Session, actor: Actor, person_id: int, *, shared: bool = False
+) -> Person:
+    """Load a person the actor may see, without showing it (404 when out of scope).
+
+    A person an information-sharing agreement shares with a partner is found only by a caller
+    that shows the record by the agreement's field list (`shared=True`)."""
+    return access.fetch(session, actor, Person, person_id, "person.view", shared=shared)
 
 
 def view_person(
-    session: Session, actor: Actor, person_id: int, justification: str | None
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    justification: str | None,
+    *,
+    shared: bool = False,
 ) -> Person:
-    """Open a person's record for the actor, logging the view with its justification."""
-    person = find_for_view(session, actor, person_id)
+    """Open a person's record for the actor, logging the view with its justification (for a
+    record shared by an agreement, a disclosure naming the agreements and what they share)."""
+    person = find_for_view(session, actor, person_id, shared=shared)
     if not justification or not justification.strip():
         raise JustificationRequired(
             "Say why you are viewing this person's record (send the X-Justification header)."
         )
-    audit.record(session, actor, "view", SUBJECT, person.id, justification=justification.strip())
+    reason = justification.strip()
+    if shared and access.shared_only(actor, person):
+        disclose(session, actor, person.id, reason)
+    else:
+        audit.record(session, actor, "view", SUBJECT, person.id, justification=reason)
     return person
+
+
+def disclose(
+    session: Session, actor: Actor, person_id: int, reason: str, *, export: str | None = None
+) -> agreements.Cover:
+    """Log that the actor's organisation was shown (or sent, with `export`) what its
+    agreements share about this person, and return what they share."""
+    cover = agreements.cover(session, actor, person_id)
+    organisation = session.get(Organisation, actor.organisation_id)
+    audit.record(
+        session,
+        actor,
+        "disclose",
+        SUBJECT,
+        person_id,
+        after={
+            "agreements": cover.references,
+            "recipient": organisation.name if organisation else None,
+            "recipient_user": actor.username,
+            "fields": sorted(cover.fields),
+            "export": export,
+        },
+        justification=reason,
+    )
+    return cover
 
 
 def list_people(
@@ -127,7 +178,8 @@ def list_people(
         raise JustificationRequired(
             "Say why you need this list of people (send the X-Justification header)."
         )
-    where = [access.visible(actor, Person), Person.merged_into_id.is_(None)]
+    # The list shows identity only, which every agreement shares: shared people are in it.
+    where = [access.visible(actor, Person, shared=True), Person.merged_into_id.is_(None)]
     if query and query.strip():
         for word in query.split()[:5]:
             escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

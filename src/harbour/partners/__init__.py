@@ -1,0 +1,1 @@
+"""Partners in Harbour: information-sharing agreements and what they let partners see."""

@@ -103,7 +103,16 @@ AGREEMENTS: list[tuple[str, str, str, str, str | None, list[str], list[str]]] = 
         "Return home interviews, strategy meetings and safeguarding of children who go missing",
         "Barnet",
         ["looked_after", "open_cases", "named_cases"],
-        ["identity", "address", "photo", "markers", "care", "philomena", "episodes"],
+        [
+            "identity",
+            "address",
+            "photo",
+            "markers",
+            "care",
+            "philomena",
+            "episodes",
+            "return_interviews",
+        ],
     ),
     (
         "ISA-DEMO-002",
@@ -122,7 +131,7 @@ AGREEMENTS: list[tuple[str, str, str, str, str | None, list[str], list[str]]] = 
         "Independent return home interviews commissioned by the local authority",
         None,
         ["named_cases"],
-        ["identity", "episodes"],
+        ["identity", "episodes", "return_interviews"],
     ),
 ]
 

@@ -150,7 +150,7 @@ def test_a_production_install_can_be_set_up_from_nothing(
 def test_reviews_escalate_reports_how_many(connection: Connection, session: Session) -> None:
     result = runner.invoke(app, ["reviews", "escalate"])
     assert result.exit_code == 0, result.output
-    assert "overdue reviews escalated" in result.output
+    assert "overdue reviews and referrals escalated" in result.output
     assert "long-absence regrades prompted" in result.output
 
 

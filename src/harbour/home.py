@@ -19,7 +19,7 @@ from harbour.actor import Actor
 from harbour.calls import boards as call_boards
 from harbour.calls.routes.pages import labels as call_labels
 from harbour.episodes import service as episodes
-from harbour.partners import interviews
+from harbour.partners import interviews, referrals
 from harbour.people import service as people
 from harbour.web import current_actor, get_session, page_router, render
 
@@ -36,7 +36,10 @@ _REVIEWS = Board("Reviews due", "No risk reviews are due. Reviews appear here wh
 _OPEN = Board("Open missing episodes", "No one you can see is missing at the moment.")
 _CALLS = Board("Calls awaiting a decision", "No calls are waiting for a decision.")
 _ALERTS = Board("Exploitation alerts", "No alerts need your attention.")
-_REFERRALS = Board("Referrals to your agency", "No referrals are waiting for your agency.")
+_REFERRALS = Board(
+    "Referrals to your organisation",
+    "No referrals are waiting for your organisation. They appear here the moment one is sent.",
+)
 _RHI = Board(
     "Return home interviews due",
     "No return home interviews are due. A child your agreements cover appears here when found.",
@@ -71,6 +74,7 @@ def home(
         call_boards.awaiting(session, actor, per_page=10) if _CALLS in boards else ([], 0)
     )
     interview_rows = interviews.interviews_due(session, actor) if _RHI in boards else []
+    referral_rows = referrals.waiting_for(session, actor) if _REFERRALS in boards else []
     return render(
         request,
         "home.html",
@@ -82,6 +86,8 @@ def home(
             "review_board": _REVIEWS,
             "rows": review_rows,
             "total": review_total,
+            "referrals_board": _REFERRALS,
+            "referral_rows": referral_rows,
             "interviews_board": _RHI,
             "interview_rows": interview_rows,
             "calls_board": _CALLS,

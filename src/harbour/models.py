@@ -22,6 +22,7 @@ from harbour.exploitation.models import Cawn, NrmReferral, Screening
 from harbour.identity.models import CandidatePair, PersonMerge
 from harbour.measures.models import EpisodeFactRow, QaReview
 from harbour.network.models import AlertMember, AlertNote, NetworkAlert, PlaceBaseline
+from harbour.partners.models import Referral
 from harbour.people.models import (
     Association,
     ImportRef,
@@ -71,6 +72,7 @@ __all__ = [
     "Place",
     "PlaceBaseline",
     "QaReview",
+    "Referral",
     "Review",
     "Screening",
     "Task",

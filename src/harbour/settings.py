@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     # health setting within one hour of arrival, unless agreed otherwise case by case (RCRP
     # National Partnership Agreement; shared domain notes, R4).
     s136_handover_minutes: int = Field(default=60, ge=1)
+    # A call handed to a partner through Harbour is a referral it must accept: until it does,
+    # the duty of care stays with the force, and after this long the referral escalates back to
+    # the force (the sender and the supervisors are told).
+    referral_accept_minutes: int = Field(default=60, ge=1)
     # The response grades a call handler gives a police attendance (local practice): code, label.
     call_response_grades: dict[str, str] = {
         "immediate": "Immediate (emergency)",

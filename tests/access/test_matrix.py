@@ -29,6 +29,7 @@ from harbour.identity.models import CandidatePair
 from harbour.measures.models import QaReview
 from harbour.network.models import NetworkAlert
 from harbour.partners import service as partners
+from harbour.partners.models import Referral, ReferralStatus
 from harbour.partners.schemas import AgreementInput, NamedCaseInput
 from harbour.people import addresses, photos
 from harbour.people.models import Person
@@ -217,6 +218,42 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/account/tokens/{token_id}/revoke"): Case(ANY, scoped=True),
     ("GET", "/admin/users"): Case(R.administrator, wrong=R.officer),
     ("GET", "/agreements"): Case(R.administrator, wrong=R.officer),
+    ("GET", "/referrals"): Case(R.call_handler, wrong=R.analyst),
+    ("GET", "/referrals/new"): Case(R.partner_practitioner, wrong=R.analyst),
+    ("POST", "/referrals/new"): Case(
+        R.partner_practitioner,
+        wrong=R.analyst,
+        form=lambda ids: {
+            "to_organisation_id": str(ids["partner_org_id"]),
+            "person_text": "A boy of about 15",
+            "summary_text": "Matrix concern",
+            "consent": "given",
+        },
+    ),
+    ("GET", "/referrals/{referral_id}"): Case(
+        R.call_handler, wrong=R.analyst, wrong_status=404, scoped=True
+    ),
+    ("POST", "/referrals/{referral_id}/answer"): Case(
+        R.hub_officer,
+        wrong=R.call_handler,
+        scoped=True,
+        form=lambda ids: {"decision": "accept", "version": str(ids["referral_version"])},
+    ),
+    ("GET", "/calls/{call_id}/referral"): Case(
+        R.call_handler, wrong=R.administrator, wrong_status=404, scoped=True
+    ),
+    # The matrix's call is not decided yet: a permitted role is told to decide it first (409).
+    ("POST", "/calls/{call_id}/referral"): Case(
+        R.call_handler,
+        wrong=R.analyst,
+        scoped=True,
+        allowed_status=409,
+        form=lambda ids: {
+            "to_organisation_id": str(ids["partner_org_id"]),
+            "summary_text": "Matrix",
+            "consent": "given",
+        },
+    ),
     ("GET", "/agreements/new"): Case(R.administrator, wrong=R.sergeant),
     ("POST", "/agreements/new"): Case(R.administrator, wrong=R.sergeant, form=_agreement_form),
     ("GET", "/agreements/{agreement_id}"): Case(R.sergeant, wrong=R.partner_practitioner),
@@ -248,6 +285,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/shared/episodes/{episode_id}/interview"): Case(
         R.partner_practitioner, wrong=R.hub_officer, scoped=True
+    ),
+    # Likewise the export of what an agreement shares (tested in tests/partners/test_exports.py).
+    ("POST", "/shared/people/{person_id}/export"): Case(
+        R.partner_practitioner, wrong=R.officer, wrong_status=404, allowed_status=404
     ),
     ("GET", "/shared/people/{person_id}/photo"): Case(
         R.partner_practitioner, wrong=R.officer, wrong_status=404, allowed_status=404
@@ -828,6 +869,26 @@ def _agreement(session: Session, person_id: int) -> dict[str, int]:
     }
 
 
+def _referral(session: Session, sender_org_id: int, to_org_id: int) -> dict[str, int]:
+    """A partner's referral to a force, waiting for the force's answer."""
+    now = clock.now()
+    referral = Referral(
+        organisation_id=sender_org_id,
+        to_organisation_id=to_org_id,
+        person_text="A girl of 14",
+        reason="safeguarding",
+        summary="Matrix referral",
+        status=ReferralStatus.in_progress,
+        due_at=now,
+        consent="given",
+        sent_at=now,
+        sent_by_name="Matrix partner",
+    )
+    session.add(referral)
+    session.flush()
+    return {"referral_id": referral.id, "referral_version": referral.version}
+
+
 @pytest.fixture(scope="module")
 def matrix_connection(engine: Engine) -> Iterator[Connection]:
     """One connection for the module: the shared records are made once inside its transaction,
@@ -928,6 +989,8 @@ def _build_world(session: Session) -> World:
     session.add_all([qa_review, other_qa_review])
     session.flush()
     sharing = _agreement(session, person.id)
+    referral = _referral(session, sharing["partner_org_id"], owner.organisation_id)
+    other_referral = _referral(session, sharing["partner_org_id"], other_owner.organisation_id)
     session.commit()
     return World(
         team=team,
@@ -951,6 +1014,7 @@ def _build_world(session: Session) -> World:
             **records,
             **record,
             **sharing,
+            **referral,
         },
         other_ids={
             "person_id": other_person.id,
@@ -970,6 +1034,7 @@ def _build_world(session: Session) -> World:
             **other_records,
             **other_record,
             **sharing,
+            **other_referral,
         },
     )
 

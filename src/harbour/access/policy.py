@@ -207,6 +207,31 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys(_SUPERVISORS, S.organisation),
     },
     "network.alerted": {R.exploitation_investigator: S.organisation},
+    # Referrals between the force and a partner organisation: both sides see those they sent or
+    # received; the receiving side accepts, rejects and marks them done, the sender revokes.
+    "referral.view": {
+        **dict.fromkeys((R.call_handler, R.officer, R.hub_officer), S.organisation),
+        **dict.fromkeys((*_SUPERVISORS, R.exploitation_investigator), S.organisation),
+        R.partner_practitioner: S.organisation,
+        R.auditor: S.all,
+    },
+    "referral.send": {
+        **dict.fromkeys((R.call_handler, R.officer, R.hub_officer), S.organisation),
+        **dict.fromkeys((*_SUPERVISORS, R.exploitation_investigator), S.organisation),
+        R.partner_practitioner: S.organisation,
+    },
+    "referral.decide": {
+        **dict.fromkeys((R.hub_officer, *_SUPERVISORS), S.organisation),
+        R.partner_practitioner: S.organisation,
+    },
+    # Referring without the person's consent (refused, or not sought in an emergency) needs a
+    # recorded reason from someone who may decide it.
+    "referral.override_consent": {
+        **dict.fromkeys((R.hub_officer, *_SUPERVISORS), S.organisation),
+        R.partner_practitioner: S.organisation,
+    },
+    # Told when a referral is not accepted in time and the duty of care stays with the force.
+    "referral.escalated": dict.fromkeys(_SUPERVISORS, S.organisation),
     # The local authority's return home interview, recorded by its own practitioner on a child
     # its agreement shares for return interviews (the hub records one on its behalf with
     # episode.update).

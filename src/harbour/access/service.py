@@ -27,9 +27,18 @@ from harbour.errors import Forbidden, NotFound
 T = TypeVar("T")
 
 
-def _columns(model: Any) -> dict[str, str]:
-    columns: dict[str, str] = getattr(model, "__scope_columns__", {})
+def _columns(model: Any) -> dict[str, Any]:
+    columns: dict[str, Any] = getattr(model, "__scope_columns__", {})
     return columns
+
+
+def _organisations(model: Any) -> tuple[str, ...]:
+    """The columns naming the record's organisations: one, or two for a record that passes
+    between them (a referral is the sender's and the receiver's)."""
+    named = _columns(model).get("organisation")
+    if named is None:
+        return ()
+    return (named,) if isinstance(named, str) else tuple(named)
 
 
 def _shared_field(model: Any) -> str | None:
@@ -65,10 +74,10 @@ def _in_scope(
     if scope is Scope.all:
         return True
     cols = _columns(type(obj))
-    if scope >= Scope.organisation and "organisation" in cols:
-        org = getattr(obj, cols["organisation"])
-        if actor.organisation_id is not None and org == actor.organisation_id:
-            return True
+    mine = actor.organisation_id
+    ours = [getattr(obj, column) == mine for column in _organisations(type(obj))]
+    if scope >= Scope.organisation and mine is not None and any(ours):
+        return True
     if scope >= Scope.team and "team" in cols:
         team = getattr(obj, cols["team"])
         if actor.team_id is not None and team == actor.team_id:
@@ -131,8 +140,8 @@ def visible(
         return true()
     cols = _columns(model)
     clauses: list[ColumnElement[bool]] = []
-    if scope >= Scope.organisation and "organisation" in cols and actor.organisation_id:
-        clauses.append(getattr(model, cols["organisation"]) == actor.organisation_id)
+    if scope >= Scope.organisation and actor.organisation_id:
+        clauses += [getattr(model, c) == actor.organisation_id for c in _organisations(model)]
     if scope >= Scope.team and "team" in cols and actor.team_id:
         clauses.append(getattr(model, cols["team"]) == actor.team_id)
     if "owner" in cols and actor.id is not None:

@@ -343,10 +343,19 @@ def confirm(
 
 
 def record_handover(
-    session: Session, actor: Actor, call: Call, data: HandoverInput
+    session: Session,
+    actor: Actor,
+    call: Call,
+    data: HandoverInput,
+    *,
+    authority: tuple[str, object] | None = None,
 ) -> CallDecision:
-    """Record that the partner accepted the call (which stops an s136 clock)."""
-    access.require(actor, "call.decide", call)
+    """Record that the partner accepted the call (which stops an s136 clock): by the call
+    handler who heard them accept, or by the partner accepting a referral of the call in
+    Harbour (`authority`: the action and record that allow it, `referral.decide` on the
+    referral), which the partner's practitioner may take without seeing the call itself."""
+    action, record = authority or ("call.decide", call)
+    access.require(actor, action, record)
     calls.check_live(call)
     calls.check_version(call, data.version)
     latest = calls.latest_decision(session, call)

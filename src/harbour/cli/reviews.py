@@ -26,20 +26,27 @@ def reviews_escalate() -> None:
     runs at the same time do not notify twice.
     """
     count, prompted = run_clocks()
-    console.print(f"{count} overdue {'review' if count == 1 else 'reviews'} escalated.")
+    console.print(
+        f"{count} overdue {'review or referral' if count == 1 else 'reviews and referrals'} "
+        "escalated."
+    )
     console.print(f"{prompted} long-absence {'regrade' if prompted == 1 else 'regrades'} prompted.")
 
 
 def run_clocks() -> tuple[int, int]:
     """One run of the supervision clocks, each step in its own unit of work: the long-absence
-    prompts, then the escalations. Return how many reviews climbed and how many prompts."""
+    prompts, then the escalations of reviews and of referrals not accepted in time. Return how
+    many reviews and referrals escalated and how many prompts."""
     from harbour.episodes import service as episodes
+    from harbour.partners import referrals
 
     job = system_actor(Channel.job, name="escalation")
     with db.unit_of_work() as session:
         prompted = episodes.long_absences(session, job)
     with db.unit_of_work() as session:
         count = episodes.escalate_overdue(session, job)
+    with db.unit_of_work() as session:
+        count += referrals.escalate_overdue(session, job)
     return count, prompted
 
 

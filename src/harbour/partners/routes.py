@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 from harbour.access import agreements
 from harbour.access import service as access
 from harbour.actor import Actor
+from harbour.audit import service as audit
 from harbour.auth.models import Organisation
 from harbour.errors import HarbourError
-from harbour.partners import service
+from harbour.partners import exports, service
 from harbour.partners.schemas import AgreementInput, ChangeInput, NamedCaseInput
+from harbour.people import service as people
 from harbour.web import (
     ActorDep,
     FormDep,
@@ -245,4 +247,29 @@ def shared_photo(person_id: RecordId, session: SessionDep, actor: ActorDep) -> R
         data,
         media_type=content_type,
         headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@pages.post("/shared/people/{person_id}/export")
+def export_shared(
+    request: Request, person_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Download what the partner's agreements share about a person (CSV or PDF), logged as a
+    disclosure to the recipients named."""
+    exports.shared_person(session, actor, person_id)
+    reason = audit.require_justification(
+        session, actor, people.SUBJECT, person_id, f"/people/{person_id}"
+    )
+    recipients = (form.get("recipients") or "").strip()[:300] or actor.display_name
+    data, media_type, name = exports.export(
+        session, actor, person_id, form.get("format", ""), recipients, reason
+    )
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )

@@ -255,6 +255,13 @@ def shared_record(session: Session, actor: Actor, person: Person, reason: str) -
     """The parts of a person's record the actor's agreements share, the view logged as a
     disclosure. A field no agreement shares is never read."""
     cover: Cover = people.disclose(session, actor, person.id, reason)
+    return shared_context(session, actor, person, cover, reason)
+
+
+def shared_context(
+    session: Session, actor: Actor, person: Person, cover: Cover, reason: str
+) -> dict[str, Any]:
+    """What `cover` shares of the person, read field by field (for the page and the exports)."""
     shown = cover.fields
     context: dict[str, Any] = {
         "person": person,

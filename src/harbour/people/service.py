@@ -139,10 +139,16 @@ def view_person(
 
 
 def disclose(
-    session: Session, actor: Actor, person_id: int, reason: str, *, export: str | None = None
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    reason: str,
+    *,
+    export: str | None = None,
+    recipients: str | None = None,
 ) -> agreements.Cover:
-    """Log that the actor's organisation was shown (or sent, with `export`) what its
-    agreements share about this person, and return what they share."""
+    """Log that the actor's organisation was shown (or sent, with `export`, to `recipients`)
+    what its agreements share about this person, and return what they share."""
     cover = agreements.cover(session, actor, person_id)
     organisation = session.get(Organisation, actor.organisation_id)
     audit.record(
@@ -157,6 +163,7 @@ def disclose(
             "recipient_user": actor.username,
             "fields": sorted(cover.fields),
             "export": export,
+            "recipients": recipients,
         },
         justification=reason,
     )
@@ -214,10 +221,13 @@ def list_people(
 
 
 def count_visible(session: Session, actor: Actor) -> int:
-    """Count the people the actor may see."""
+    """Count the people the actor may see (for a partner, those its agreements share, as the
+    people list shows them)."""
     return (
         session.scalar(
-            select(func.count()).select_from(Person).where(access.visible(actor, Person))
+            select(func.count())
+            .select_from(Person)
+            .where(access.visible(actor, Person, shared=True))
         )
         or 0
     )

@@ -272,6 +272,17 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/agreements/{agreement_id}/resume"): Case(
         R.administrator, wrong=R.sergeant, form=_change_form("resume"), allowed_status=409
     ),
+    ("POST", "/agreements/{agreement_id}/review"): Case(
+        R.administrator,
+        wrong=R.sergeant,
+        form=lambda ids: {
+            "version": str(ids["agreement_version"]),
+            "review_note": "Still needed",
+            "next_review_day": "1",
+            "next_review_month": "1",
+            "next_review_year": str(timefmt.local(clock.now()).year + 2),
+        },
+    ),
     ("POST", "/agreements/{agreement_id}/end"): Case(
         R.administrator, wrong=R.sergeant, form=_change_form("end")
     ),

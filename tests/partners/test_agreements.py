@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from harbour.access import agreements
 from harbour.access import service as access
 from harbour.actor import Role
-from harbour.auth.models import OrganisationKind, User
+from harbour.auth.models import Organisation, OrganisationKind, User
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, ValidationFailed
 from harbour.partners import service as partners
@@ -350,3 +350,38 @@ def test_review_day_is_after_start(session: Session) -> None:
         {"covers": ["named_cases"], "starts_on": date(2026, 1, 2), "review_on": date(2026, 1, 2)}
     )
     assert errors == {"review_on": "The review day must be after the day the agreement starts"}
+
+
+def test_a_review_moves_the_next_review_on_and_the_clocks_remind_once(session: Session) -> None:
+    from harbour.partners.schemas import ReviewInput
+    from harbour.tasks.models import Notification
+
+    hub = make_user(session, Role.hub_officer)
+    admin = make_user(
+        session, Role.administrator, org=session.get(Organisation, hub.organisation_id)
+    )
+    partner = _partner(session)
+    today = agreements.today()
+    made = _agreement(
+        session,
+        partner.organisation_id,
+        starts_on=today - timedelta(days=400),
+        review_on=today - timedelta(days=1),
+    )
+    assert made.force_id == hub.organisation_id
+    assert partners.remind_reviews(session) >= 1
+    assert partners.remind_reviews(session) == 0  # told once
+    told = session.scalars(select(Notification).where(Notification.user_id == admin.id))
+    assert [n.link for n in told] == [f"/agreements/{made.id}"]
+    with pytest.raises(ValidationFailed):
+        partners.record_review(
+            session, ADMIN, made.id, ReviewInput(version=made.version, next_review=today, note="x")
+        )
+    partners.record_review(
+        session,
+        ADMIN,
+        made.id,
+        ReviewInput(version=made.version, next_review=today + timedelta(days=365), note="Needed"),
+    )
+    assert made.review_on == today + timedelta(days=365)
+    assert partners.remind_reviews(session) == 0

@@ -39,6 +39,7 @@ def run_clocks() -> tuple[int, int]:
     many reviews and referrals escalated and how many prompts."""
     from harbour.episodes import service as episodes
     from harbour.partners import referrals
+    from harbour.partners import service as partners
 
     job = system_actor(Channel.job, name="escalation")
     with db.unit_of_work() as session:
@@ -47,6 +48,8 @@ def run_clocks() -> tuple[int, int]:
         count = episodes.escalate_overdue(session, job)
     with db.unit_of_work() as session:
         count += referrals.escalate_overdue(session, job)
+    with db.unit_of_work() as session:
+        partners.remind_reviews(session)
     return count, prompted
 
 

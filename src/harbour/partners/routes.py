@@ -17,7 +17,7 @@ from harbour.audit import service as audit
 from harbour.auth.models import Organisation
 from harbour.errors import HarbourError
 from harbour.partners import exports, service
-from harbour.partners.schemas import AgreementInput, ChangeInput, NamedCaseInput
+from harbour.partners.schemas import AgreementInput, ChangeInput, NamedCaseInput, ReviewInput
 from harbour.people import service as people
 from harbour.web import (
     ActorDep,
@@ -41,6 +41,7 @@ SAVED = {
     "suspend": "Agreement suspended: the partner sees nothing under it from now on.",
     "resume": "Agreement resumed.",
     "end": "Agreement ended: the partner sees nothing under it from now on.",
+    "reviewed": "Review recorded, with the next review day.",
 }
 CHANGES = {
     "suspend": "Suspend the agreement",
@@ -237,6 +238,28 @@ def end(
     request: Request, agreement_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
 ) -> Response:
     return _change(request, session, actor, agreement_id, "end", dict(form))
+
+
+@pages.post("/agreements/{agreement_id}/review")
+def review(
+    request: Request, agreement_id: RecordId, session: SessionDep, actor: ActorDep, form: FormDep
+) -> Response:
+    """Record the agreement's review and its next review day."""
+    fields = Fields(form)
+    try:
+        data = fields.build(
+            ReviewInput,
+            version=form_version(form),
+            next_review=fields.day("next_review", "The next review day"),
+            note=fields.text("review_note", "What the review found", limit=2000),
+        )
+        service.record_review(session, actor, agreement_id, data)
+    except HarbourError as exc:
+        errors = form_failure(request, exc)
+        if "note" in errors:
+            errors["review_note"] = errors.pop("note")
+        return _page(request, session, actor, agreement_id, dict(form), errors)
+    return RedirectResponse(f"{_url(agreement_id)}?saved=reviewed", status_code=303)
 
 
 @pages.get("/shared/people/{person_id}/photo")

@@ -75,3 +75,17 @@ class ChangeInput(Input):
 
     version: int
     reason: Annotated[str, needed("Explain why"), Field(max_length=2000)]
+
+
+class ReviewInput(Input):
+    """An agreement's review: what was decided, and the next review day."""
+
+    summary = "Check the review"
+
+    version: int
+    next_review: Annotated[Day, needed("Enter the day of the next review")]
+    note: Annotated[
+        str,
+        needed("Say what the review found: still needed, still proportionate"),
+        Field(max_length=2000),
+    ]

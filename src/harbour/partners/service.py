@@ -25,14 +25,17 @@ from harbour.access.agreements import (
     AgreementPerson,
     Cover,
 )
+from harbour.access.policy import roles_with
 from harbour.actor import Actor
 from harbour.audit import service as audit
 from harbour.auth.models import Organisation, OrganisationKind
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, NotFound, ValidationFailed
-from harbour.partners.schemas import AgreementInput, ChangeInput, NamedCaseInput
+from harbour.partners.schemas import AgreementInput, ChangeInput, NamedCaseInput, ReviewInput
 from harbour.people import service as people
 from harbour.people.models import CARE_BASES, ETHNICITIES, Person, PersonPhoto
+from harbour.tasks import service as tasks
+from harbour.tasks.models import Notification
 
 SUBJECT = "agreement"
 STALE = "Someone else changed this agreement after you opened it. Reload it and try again."
@@ -246,6 +249,64 @@ def change(
         after={"reason": data.reason.strip()},
     )
     return agreement
+
+
+def record_review(
+    session: Session, actor: Actor, agreement_id: int, data: ReviewInput
+) -> Agreement:
+    """Record that the agreement was reviewed, and when it is reviewed next."""
+    access.require(actor, "agreement.manage")
+    agreement = get_agreement(session, actor, agreement_id)
+    if data.version != agreement.version:
+        raise Conflict(STALE)
+    if agreement.ended_at is not None:
+        raise Conflict("This agreement has ended; it is not reviewed any more")
+    if data.next_review <= agreements.today():
+        raise ValidationFailed(
+            ReviewInput.summary,
+            field_errors={"next_review": "The next review must be after today"},
+        )
+    before = agreement.review_on
+    agreement.review_on = data.next_review
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "review",
+        SUBJECT,
+        agreement.id,
+        before={"review_on": before.isoformat()},
+        after={"review_on": data.next_review.isoformat(), "note": data.note.strip()},
+    )
+    return agreement
+
+
+def remind_reviews(session: Session) -> int:
+    """Tell the administrators of each agreement's force, once, that its review day has come
+    (run by the clocks). Return how many agreements they were told of."""
+    today = agreements.today()
+    due = session.scalars(
+        select(Agreement).where(
+            Agreement.suspended_at.is_(None),
+            Agreement.ended_at.is_(None),
+            Agreement.review_on <= today,
+        )
+    )
+    told = 0
+    for agreement in due:
+        topic = f"agreement:{agreement.id}:review:{agreement.review_on.isoformat()}"
+        if session.scalar(select(Notification.id).where(Notification.topic == topic).limit(1)):
+            continue
+        users = tasks.users_with_roles(session, agreement.force_id, roles_with("agreement.manage"))
+        tasks.notify(
+            session,
+            users,
+            f"Information-sharing agreement {agreement.reference} is due for review",
+            f"/agreements/{agreement.id}",
+            topic=topic,
+        )
+        told += 1
+    return told
 
 
 # -- what a partner sees ---------------------------------------------------------------------

@@ -87,6 +87,14 @@ def _return_interview(
         findings=fields.text("findings", "Findings", limit=20_000),
         reason=fields.text("reason", "Why it was not held", limit=5000),
         disclosures=fields.choices("rhi_disclosures", EXPLOITATION_INDICATORS),
+        # Named apart from the safe-and-well check's fields, which share the page.
+        face_to_face=fields.form.get("rhi_face_to_face") or None,
+        not_face_to_face_reason=fields.text(
+            "rhi_not_face_to_face_reason", "Why not face to face", limit=2000
+        ),
+        push_factors=fields.text("rhi_push_factors", "Push factors", limit=5000),
+        pull_factors=fields.text("rhi_pull_factors", "Pull factors", limit=5000),
+        harm=fields.text("rhi_harm", "Harm", limit=5000),
         version=version,
     )
     service.record_return_interview(session, actor, episode, data)

@@ -39,7 +39,7 @@ from harbour.home import pages as home_pages
 from harbour.identity import routes as identity_routes
 from harbour.measures import routes as measure_routes
 from harbour.network import routes as network_routes
-from harbour.partners import interview_routes, referral_routes
+from harbour.partners import interview_routes, meeting_routes, referral_routes
 from harbour.partners import routes as partner_routes
 from harbour.people import routes as people_routes
 from harbour.risk import routes as risk_routes
@@ -62,6 +62,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("Alerts", "/network/alerts", "network.view"),
     ("Measures", "/measures", "measures.view"),
     ("Referrals", "/referrals", "referral.view"),
+    ("Meetings", "/meetings", "meeting.view"),
     ("Agreements", "/agreements", "agreement.view"),
     ("Audit", "/audit", "audit.view"),
     ("Users", "/admin/users", "user.manage"),
@@ -82,6 +83,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     partner_routes.pages,
     interview_routes.pages,
     referral_routes.pages,
+    meeting_routes.pages,
     task_routes.pages,
     identity_routes.pages,
     network_routes.pages,

@@ -19,7 +19,7 @@ from harbour.actor import Actor
 from harbour.calls import boards as call_boards
 from harbour.calls.routes.pages import labels as call_labels
 from harbour.episodes import service as episodes
-from harbour.partners import interviews, referrals
+from harbour.partners import interviews, meetings, referrals
 from harbour.people import service as people
 from harbour.web import current_actor, get_session, page_router, render
 
@@ -44,6 +44,10 @@ _RHI = Board(
     "Return home interviews due",
     "No return home interviews are due. A child your agreements cover appears here when found.",
 )
+_MEETINGS = Board(
+    "Meetings",
+    "No strategy meetings or MACE panels about the children your agreements share yet.",
+)
 _AUDIT = Board("Audit checks", "Verify the audit log from the Audit page.")
 _ACCOUNTS = Board("Accounts", "Manage accounts from the Users page.")
 
@@ -54,6 +58,7 @@ BOARDS = {
     "alerts": _ALERTS,
     "referrals": _REFERRALS,
     "interviews": _RHI,
+    "meetings": _MEETINGS,
     "audit": _AUDIT,
     "accounts": _ACCOUNTS,
 }
@@ -75,6 +80,7 @@ def home(
     )
     interview_rows = interviews.interviews_due(session, actor) if _RHI in boards else []
     referral_rows = referrals.waiting_for(session, actor) if _REFERRALS in boards else []
+    meeting_rows = meetings.listed(session, actor, limit=5) if _MEETINGS in boards else []
     return render(
         request,
         "home.html",
@@ -86,6 +92,8 @@ def home(
             "review_board": _REVIEWS,
             "rows": review_rows,
             "total": review_total,
+            "meetings_board": _MEETINGS,
+            "meeting_rows": meeting_rows,
             "referrals_board": _REFERRALS,
             "referral_rows": referral_rows,
             "interviews_board": _RHI,

@@ -22,7 +22,14 @@ from harbour.exploitation.models import Cawn, NrmReferral, Screening
 from harbour.identity.models import CandidatePair, PersonMerge
 from harbour.measures.models import EpisodeFactRow, QaReview
 from harbour.network.models import AlertMember, AlertNote, NetworkAlert, PlaceBaseline
-from harbour.partners.models import Referral
+from harbour.partners.models import (
+    Meeting,
+    MeetingAction,
+    MeetingAttendee,
+    MeetingChild,
+    MeetingDecision,
+    Referral,
+)
 from harbour.people.models import (
     Association,
     ImportRef,
@@ -60,6 +67,11 @@ __all__ = [
     "Grading",
     "ImportRef",
     "LoginAttempt",
+    "Meeting",
+    "MeetingAction",
+    "MeetingAttendee",
+    "MeetingChild",
+    "MeetingDecision",
     "NetworkAlert",
     "Notification",
     "NrmReferral",

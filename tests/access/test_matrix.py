@@ -28,6 +28,7 @@ from harbour.identity import merging
 from harbour.identity.models import CandidatePair
 from harbour.measures.models import QaReview
 from harbour.network.models import NetworkAlert
+from harbour.partners import meetings
 from harbour.partners import service as partners
 from harbour.partners.models import Referral, ReferralStatus
 from harbour.partners.schemas import AgreementInput, NamedCaseInput
@@ -197,6 +198,11 @@ def _agreement_form(ids: dict[str, int]) -> dict[str, str]:
     }
 
 
+def _an_hour_ago() -> dict[str, str]:
+    at = timefmt.local(clock.now() - timedelta(hours=1))
+    return {"day": str(at.day), "month": str(at.month), "year": str(at.year), "time": f"{at:%H:%M}"}
+
+
 def _change_form(what: str) -> Callable[[dict[str, int]], dict[str, str]]:
     return lambda ids: {"version": str(ids["agreement_version"]), f"{what}_reason": "Matrix"}
 
@@ -218,6 +224,22 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/account/tokens/{token_id}/revoke"): Case(ANY, scoped=True),
     ("GET", "/admin/users"): Case(R.administrator, wrong=R.officer),
     ("GET", "/agreements"): Case(R.administrator, wrong=R.officer),
+    ("GET", "/meetings"): Case(R.officer, wrong=R.administrator),
+    ("GET", "/meetings/new"): Case(R.hub_officer, wrong=R.call_handler),
+    ("POST", "/meetings/new"): Case(
+        R.hub_officer,
+        wrong=R.call_handler,
+        form=lambda ids: {
+            "kind": "mace",
+            "chair": "DI Matrix",
+            "child_ids": str(ids["person_id"]),
+            "information": "Matrix information",
+            **{f"held_at_{k}": v for k, v in _an_hour_ago().items()},
+        },
+    ),
+    ("GET", "/meetings/{meeting_id}"): Case(
+        R.officer, wrong=R.administrator, wrong_status=403, scoped=True
+    ),
     ("GET", "/referrals"): Case(R.call_handler, wrong=R.analyst),
     ("GET", "/referrals/new"): Case(R.partner_practitioner, wrong=R.analyst),
     ("POST", "/referrals/new"): Case(
@@ -880,6 +902,22 @@ def _agreement(session: Session, person_id: int) -> dict[str, int]:
     }
 
 
+def _meeting(session: Session, owner: User, person_id: int) -> dict[str, int]:
+    """A MACE panel about the person, recorded by the owner."""
+    made = meetings.record(
+        session,
+        actor_of(owner),
+        meetings.MeetingInput(
+            kind="mace",
+            held_at=clock.now() - timedelta(hours=2),
+            chair="DI Matrix",
+            child_ids=[person_id],
+            information="Matrix meeting",
+        ),
+    )
+    return {"meeting_id": made.id}
+
+
 def _referral(session: Session, sender_org_id: int, to_org_id: int) -> dict[str, int]:
     """A partner's referral to a force, waiting for the force's answer."""
     now = clock.now()
@@ -1001,6 +1039,8 @@ def _build_world(session: Session) -> World:
     session.flush()
     sharing = _agreement(session, person.id)
     referral = _referral(session, sharing["partner_org_id"], owner.organisation_id)
+    meeting = _meeting(session, owner, person.id)
+    other_meeting = _meeting(session, other_owner, other_person.id)
     other_referral = _referral(session, sharing["partner_org_id"], other_owner.organisation_id)
     session.commit()
     return World(
@@ -1026,6 +1066,7 @@ def _build_world(session: Session) -> World:
             **record,
             **sharing,
             **referral,
+            **meeting,
         },
         other_ids={
             "person_id": other_person.id,
@@ -1046,6 +1087,7 @@ def _build_world(session: Session) -> World:
             **other_record,
             **sharing,
             **other_referral,
+            **other_meeting,
         },
     )
 

@@ -23,6 +23,7 @@ from harbour.audit.models import AuditEvent
 from harbour.auth.models import OrganisationKind, User
 from harbour.episodes.models import Episode
 from harbour.partners import service as partners
+from harbour.partners.models import Meeting, MeetingChild
 from harbour.partners.schemas import AgreementInput, ChangeInput, NamedCaseInput
 from harbour.people.models import Person
 from tests.access.test_matrix import MATRIX, PUBLIC, World, _build_world, _call
@@ -43,6 +44,7 @@ WITHHELD = {
     "social worker": "Marisol Thackeray",
     "address": "2 Matrix Street",
     "circumstances": "Zanzibarcircumstance",
+    "meeting": "Quarantinedminutes",
 }
 SHARED_FIELDS = ["identity", "episodes"]
 
@@ -64,6 +66,9 @@ def _canaries(session: Session, person_id: int) -> None:
     person.aliases = [WITHHELD["aliases"]]
     for episode in session.scalars(select(Episode).where(Episode.person_id == person_id)):
         episode.circumstances = WITHHELD["circumstances"]
+    discussed = select(MeetingChild.meeting_id).where(MeetingChild.person_id == person_id)
+    for meeting in session.scalars(select(Meeting).where(Meeting.id.in_(discussed))):
+        meeting.information = meeting.minutes = WITHHELD["meeting"]
     session.flush()
 
 

@@ -81,6 +81,9 @@ FIELDS: dict[str, str] = {
     "philomena": "Philomena profile (a looked-after child's risks and contacts)",
     "herbert": "Herbert profile (a vulnerable adult's routines and places)",
     "episodes": "Missing episodes: when reported, risk grade, and when found",
+    "meetings": (
+        "Strategy meetings and MACE panels: minutes and decisions about the children it shares"
+    ),
     "return_interviews": (
         "Return home interviews: told when a child is back, and the interview recorded by the "
         "partner"

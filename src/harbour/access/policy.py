@@ -230,6 +230,18 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys((R.hub_officer, *_SUPERVISORS), S.organisation),
         R.partner_practitioner: S.organisation,
     },
+    # Strategy meetings and MACE panels: recorded by the hub, investigators and supervisors;
+    # read across the force, and by partners for the children their agreements share for
+    # meetings (the minutes only when the agreements share every child discussed).
+    "meeting.record": {
+        **dict.fromkeys((R.hub_officer, R.exploitation_investigator), S.organisation),
+        **dict.fromkeys(_SUPERVISORS, S.organisation),
+    },
+    "meeting.view": {
+        **dict.fromkeys(_FORCE_READERS, S.organisation),
+        R.partner_practitioner: S.agreement,
+        R.auditor: S.all,
+    },
     # Told when a referral is not accepted in time and the duty of care stays with the force.
     "referral.escalated": dict.fromkeys(_SUPERVISORS, S.organisation),
     # The local authority's return home interview, recorded by its own practitioner on a child
@@ -264,7 +276,7 @@ HOME_BOARDS: Mapping[Role, tuple[str, ...]] = {
     R.superintendent: ("reviews", "open"),
     R.exploitation_investigator: ("alerts", "open"),
     R.analyst: ("alerts",),
-    R.partner_practitioner: ("referrals", "interviews"),
+    R.partner_practitioner: ("referrals", "interviews", "meetings"),
     R.auditor: ("audit",),
     R.administrator: ("accounts",),
 }

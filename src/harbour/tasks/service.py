@@ -24,6 +24,7 @@ KINDS = {
     "enquiry": "Enquiry",
     "strategy_meeting": "Strategy meeting",
     "exploitation_screening": "Exploitation screening",
+    "meeting_action": "Action from a meeting",
 }
 # Lines of enquiry an officer can pick as a task's title (APP investigation).
 ENQUIRIES = [

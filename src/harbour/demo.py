@@ -11,13 +11,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from harbour import clock
 from harbour.access import agreements
 from harbour.access.agreements import Agreement
 from harbour.actor import Actor, Role
 from harbour.auth import service as auth
 from harbour.auth.models import Organisation, OrganisationKind, User
 from harbour.errors import Forbidden
+from harbour.partners import meetings
 from harbour.partners import service as partners
+from harbour.partners.models import Meeting
 from harbour.partners.schemas import AgreementInput, NamedCaseInput
 from harbour.people import service as people
 from harbour.people.models import Person, Sex
@@ -112,6 +115,7 @@ AGREEMENTS: list[tuple[str, str, str, str, str | None, list[str], list[str]]] = 
             "philomena",
             "episodes",
             "return_interviews",
+            "meetings",
         ],
     ),
     (
@@ -190,7 +194,54 @@ def set_up(session: Session, actor: Actor) -> list[DemoUser]:
                     PersonCreate(given_name=given, family_name=family, date_of_birth=born, sex=sex),
                 )
     _agreements(session, actor, orgs)
+    _meeting(session, actor)
     return made
+
+
+def _meeting(session: Session, actor: Actor) -> None:
+    """A strategy meeting about the first demo child (named on two agreements), once."""
+    if session.scalar(select(Meeting.id).limit(1)) is not None:
+        return
+    hub = session.scalar(select(User).where(User.username == "hub_officer"))
+    child = session.scalar(
+        select(Person.id).where(Person.family_name == PEOPLE[0][1]).order_by(Person.id)
+    )
+    if hub is None or child is None:
+        return
+    meetings.record(
+        session,
+        auth.actor_for(hub, channel=actor.channel),
+        meetings.MeetingInput(
+            kind="strategy",
+            held_at=clock.now() - timedelta(days=2),
+            chair="Team manager, Riverside Children's Services (demo)",
+            attendees=[
+                meetings.Attendee(
+                    name="Jo Ward",
+                    role="Social worker",
+                    organisation="Riverside Children's Services (demo)",
+                ),
+                meetings.Attendee(name="Harper Hub", role="Hub officer", organisation=FORCE),
+                meetings.Attendee(
+                    name="Sky Mentor",
+                    role="Return interview worker",
+                    organisation="Safe Passage Charity (demo)",
+                ),
+            ],
+            child_ids=[child],
+            information=(
+                "Police: two episodes this month, found at a flat in the town centre. School: "
+                "absent on Fridays. Social care: new phone and clothes she will not explain."
+            ),
+            decisions=[
+                meetings.Decision(
+                    kind="s47", person_id=child, text="A section 47 enquiry, led by social care"
+                ),
+                meetings.Decision(kind="safety_plan", person_id=child, text="A safety plan"),
+            ],
+            minutes="Invented minutes for the demo: the agencies agreed to meet again in a week.",
+        ),
+    )
 
 
 def _agreements(session: Session, actor: Actor, orgs: dict[str, Organisation]) -> None:

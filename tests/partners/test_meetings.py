@@ -148,7 +148,9 @@ def test_a_partner_sees_only_its_children_and_not_the_minutes_of_others(
         )
     )
     assert event is not None and event.after == {
+        "agreements": [f"ISA-M-{partner.organisation_id}"],
         "recipient": partner.organisation_id,
+        "recipient_user": partner.username,
         "children": [amy.id],
         "minutes": False,
     }

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbour import clock, timefmt
+from harbour.access import agreements
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
@@ -274,6 +275,9 @@ def show(session: Session, actor: Actor, meeting_id: int, reason: str | None = N
     )
     if not force:
         actions = [t for t in actions if t.person_id in seen]
+        under = sorted(
+            {ref for i in seen for ref in agreements.cover(session, actor, i).references}
+        )
         audit.record(
             session,
             actor,
@@ -281,7 +285,9 @@ def show(session: Session, actor: Actor, meeting_id: int, reason: str | None = N
             SUBJECT,
             meeting.id,
             after={
+                "agreements": under,
                 "recipient": actor.organisation_id,
+                "recipient_user": actor.username,
                 "children": sorted(seen),
                 "minutes": whole,
             },

@@ -92,6 +92,11 @@ def test_an_agreement_covers_looked_after_open_and_resident_people_of_its_area(
     assert _shown(session, partner) == {looked_after.id, open_case.id, resident.id}
     # Another partner's agreements show this partner nothing.
     assert _shown(session, _partner(session)) == set()
+    # A record another partner holds is not the force's to share, whatever it says.
+    planted = make_person(session, _partner(session))
+    planted.looked_after, planted.local_authority = True, "Barnet Council"
+    session.flush()
+    assert planted.id not in _shown(session, partner)
 
 
 def test_an_agreement_not_yet_started_or_past_its_end_shares_nothing(session: Session) -> None:
@@ -244,8 +249,9 @@ def test_a_person_is_shown_exactly_when_an_agreement_in_force_names_them(
         savepoint.rollback()
 
 
-def _admin_client(client: TestClient, session: Session) -> User:
-    admin = make_user(session, Role.administrator)
+def _admin_client(client: TestClient, session: Session, force: Organisation) -> User:
+    """An administrator of the force (whose records its agreements share) signed in."""
+    admin = make_user(session, Role.administrator, org=force)
     session.commit()
     sign_in(client, admin.username)
     return admin
@@ -258,7 +264,7 @@ def test_drawing_up_naming_and_ending_an_agreement_by_its_pages(
     child = make_person(session, hub, given_name="Nia", family_name="Sharedcase")
     partner = _partner(session)
     session.commit()
-    _admin_client(client, session)
+    _admin_client(client, session, session.get(Organisation, hub.organisation_id))  # type: ignore[arg-type]
     today = agreements.today()
     form = client.get("/agreements/new")
     assert form.status_code == 200
@@ -336,6 +342,7 @@ def test_a_partner_gets_the_photo_only_when_an_agreement_shares_photos(
     partners.name_case(session, ADMIN, without.id, NamedCaseInput(person_id=child.id, reason="x"))
     session.commit()
     sign_in(client, partner.username)
+    justify(client, child.id, f"/people/{child.id}")
     assert client.get(f"/shared/people/{child.id}/photo").status_code == 404
     photo = _agreement(session, partner.organisation_id, reference="ISA-PHOTO", fields=["photo"])
     partners.name_case(session, ADMIN, photo.id, NamedCaseInput(person_id=child.id, reason="x"))
@@ -343,6 +350,10 @@ def test_a_partner_gets_the_photo_only_when_an_agreement_shares_photos(
     got = client.get(f"/shared/people/{child.id}/photo")
     assert got.status_code == 200 and got.content == PNG
     assert got.headers["cache-control"] == "private, no-store"
+    from harbour.audit.models import AuditEvent
+
+    shown = session.scalars(select(AuditEvent).where(AuditEvent.action == "disclose"))
+    assert any((e.after or {}).get("export") == "photo" for e in shown)
 
 
 def test_review_day_is_after_start(session: Session) -> None:

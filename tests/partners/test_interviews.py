@@ -154,6 +154,11 @@ def test_the_authority_is_told_and_records_the_interview_with_who_and_where(
     )  # type: ignore[union-attr]
     dale = session.scalar(select(Person).where(Person.family_name == "Kingsley"))
     assert dale is not None and dale.organisation_id == hub.organisation_id  # the force's record
+    assert dale.created_by_id is None  # not the partner's to open as its own
+    assert client.get(f"/people/{dale.id}").status_code == 404
+    # Recorded once: a second answer is refused, not written over the first.
+    again = client.post(url, data=_form(token, episode, status="declined", reason="x"))
+    assert again.status_code == 409 and "already recorded" in again.text
     links = list(
         session.scalars(
             select(Association).where(

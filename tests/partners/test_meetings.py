@@ -71,6 +71,8 @@ def _meeting(session: Session, hub: User, first: Person, second: Person) -> meet
             kind="strategy",
             held_at=clock.now() - timedelta(hours=1),
             chair="Team manager, children's social care",
+            location="Beth's school",
+            attendees=[meetings.Attendee(name="Mum of Beth", role="parent")],
             child_ids=[first.id, second.id],
             information="Police: both found at the same flat. School: absent on Fridays.",
             decisions=[
@@ -172,6 +174,7 @@ def test_the_partner_page_withholds_the_minutes(client: TestClient, session: Ses
     page = client.get(f"/meetings/{meeting.id}")
     assert page.status_code == 200
     assert MINUTES not in page.text and "Withheld: the minutes speak" in page.text
+    assert "Mum of Beth" not in page.text and "Beth's school" not in page.text
     assert amy.display_name in page.text and beth.display_name not in page.text
     home = client.get("/")
     assert f"/meetings/{meeting.id}" in home.text

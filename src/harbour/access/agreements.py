@@ -178,6 +178,8 @@ _person = table(
     column("looked_after"),
     column("local_authority"),
     column("social_worker_name"),
+    column("organisation_id"),
+    column("merged_into_id"),
 )
 _place = table("place", column("id"), column("borough"))
 
@@ -219,11 +221,19 @@ def people_shared(actor: Actor, field: str, agreement_id: int | None = None) -> 
     """The ids of the people whose `field` an agreement in force shares with the actor's
     organisation (only agreement `agreement_id`, when given)."""
     a = Agreement
-    where = [in_force(actor.organisation_id), _sharing(field)]
+    # Only the records of the force that is party to the agreement, and none merged away: a
+    # record another partner (or force) holds is not the force's to share.
+    where = [
+        in_force(actor.organisation_id),
+        _sharing(field),
+        _person.c.organisation_id == a.force_id,
+        _person.c.merged_into_id.is_(None),
+    ]
     if agreement_id is not None:
         where.append(a.id == agreement_id)
     named = (
-        select(AgreementPerson.person_id.label("person_id"))
+        select(_person.c.id.label("person_id"))
+        .join(AgreementPerson, AgreementPerson.person_id == _person.c.id)
         .join(a, a.id == AgreementPerson.agreement_id)
         .where(a.named_cases.is_(True), *where)
     )

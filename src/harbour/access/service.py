@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 
 from harbour.access import agreements
@@ -82,7 +82,10 @@ def _in_scope(
         team = getattr(obj, cols["team"])
         if actor.team_id is not None and team == actor.team_id:
             return True
-    if "owner" in cols:
+    # A record's owner sees it only while it is their organisation's (a partner who named
+    # someone on the force's record does not own it).
+    mine_too = not _organisations(type(obj)) or any(ours)
+    if "owner" in cols and mine_too:
         owner = getattr(obj, cols["owner"])
         if actor.id is not None and owner == actor.id:
             return True
@@ -145,7 +148,9 @@ def visible(
     if scope >= Scope.team and "team" in cols and actor.team_id:
         clauses.append(getattr(model, cols["team"]) == actor.team_id)
     if "owner" in cols and actor.id is not None:
-        clauses.append(getattr(model, cols["owner"]) == actor.id)
+        owned = getattr(model, cols["owner"]) == actor.id
+        orgs = [getattr(model, c) == actor.organisation_id for c in _organisations(model)]
+        clauses.append(and_(owned, or_(*orgs)) if orgs else owned)
     field = _field_for(model, action)
     if shared and scope is Scope.agreement and field is not None and actor.organisation_id:
         clauses.append(getattr(model, cols["person"]).in_(agreements.people_shared(actor, field)))

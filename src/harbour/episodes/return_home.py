@@ -245,6 +245,14 @@ def record_return_interview(
     _check_version(episode, data.version)
     if episode.found_at is None:
         raise Conflict("Record that they were found before the return home interview.")
+    if action != "episode.update":  # a partner, on the return it was told of
+        if (episode.rhi or {}).get("status") not in (None, "offered"):
+            raise Conflict("The return home interview is already recorded.")
+        if episode.status is not EpisodeStatus.found:
+            raise Conflict("This episode is closed: ask the Hub to add to it.")
+        others = (episode.rhi or {}).get("recorded_for")
+        if others and others != organisation_name(session, actor):
+            raise Conflict(f"{others} is recording this return home interview.")
     problems = Problems(data.summary)
     if data.offered_at < episode.found_at:
         problems.add("offered_at", "The offer must be after they were found")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from harbour import clock
 from harbour.access import service as access
 from harbour.actor import Actor
+from harbour.audit import service as audit
 from harbour.episodes import return_home
 from harbour.episodes.models import Episode, EpisodeStatus
 from harbour.episodes.named import NamedInput, name_on_return
@@ -74,7 +75,22 @@ def interviews_due(session: Session, actor: Actor, *, limit: int = 50) -> list[D
                 return_home.interview_is_late(episode, now),
             )
         )
-    return due[:limit]
+    shown = due[:limit]
+    if shown:  # the board names the children: a disclosure to the organisation
+        audit.record(
+            session,
+            actor,
+            "disclose",
+            "board",
+            None,
+            after={
+                "board": "interviews_due",
+                "people": [d.person.id for d in shown],
+                "recipient": actor.organisation_id,
+            },
+            justification="Return home interviews due to this organisation",
+        )
+    return shown
 
 
 def find(session: Session, actor: Actor, episode_id: int) -> Episode:

@@ -359,13 +359,18 @@ def shared_context(
 
 
 def shared_photo(session: Session, actor: Actor, person_id: int) -> tuple[bytes, str]:
-    """The current photo of a person whose agreements share it with the actor."""
+    """The current photo of a person whose agreements share it with the actor, for a sign-in
+    that said why it needs the record; each one shown is a disclosure."""
     person = people.find_for_view(session, actor, person_id, shared=True)
     if (
         not access.shared_only(actor, person)
         or "photo" not in agreements.cover(session, actor, person_id).fields
     ):
         raise NotFound("The record you asked for does not exist or is not yours to see.")
+    reason = audit.require_justification(
+        session, actor, people.SUBJECT, person_id, f"/people/{person_id}"
+    )
+    people.disclose(session, actor, person_id, reason, export="photo")
     current = people.current_photo(session, person_id)
     photo = session.get(PersonPhoto, current.id) if current else None
     if photo is None:

@@ -82,7 +82,9 @@ def create_person(
         **data.model_dump(),
         organisation_id=organisation_id,
         team_id=team_id,
-        created_by_id=actor.id,
+        # A record made for another organisation is not its maker's to see (the owner scope):
+        # who made it is in the audit event below.
+        created_by_id=actor.id if organisation_id == actor.organisation_id else None,
     )
     session.add(person)
     session.flush()

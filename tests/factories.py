@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -22,6 +24,9 @@ from harbour.people.schemas import PersonCreate
 from harbour.risk.grades import RiskGrade
 from harbour.risk.schemas import RiskAnswers
 from harbour.tasks.models import Task
+
+if TYPE_CHECKING:
+    from harbour.access.agreements import Agreement
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -219,3 +224,45 @@ def make_call(
         calls.CallInput(**data),  # type: ignore[arg-type]
         person_id=person.id if person else None,
     )
+
+
+def make_partner(
+    session: Session, kind: OrganisationKind = OrganisationKind.childrens_services
+) -> User:
+    """A practitioner of a new partner organisation of this kind."""
+    org = make_org(session, kind=kind)
+    return make_user(session, Role.partner_practitioner, team=make_team(session, org))
+
+
+def make_agreement(
+    session: Session,
+    partner_org_id: int,
+    *,
+    named: Iterable[Person] = (),
+    fields: Iterable[str] = (),
+    **terms: object,
+) -> Agreement:
+    """An agreement in force since yesterday between the first force and the partner, covering
+    the people `named` (unless `terms` say otherwise) and sharing `fields` besides identity."""
+    from harbour.access import agreements
+    from harbour.partners import service as partners
+    from harbour.partners.schemas import AgreementInput, NamedCaseInput
+
+    today = agreements.today()
+    values: dict[str, object] = {
+        "reference": f"ISA-T-{partner_org_id}-{next(_seq)}",
+        "title": "Test agreement",
+        "partner_id": partner_org_id,
+        "purpose": "Safeguarding children who go missing",
+        "condition": "safeguarding",
+        "covers": ["named_cases"],
+        "fields": list(fields),
+        "starts_on": today - timedelta(days=1),
+        "review_on": today + timedelta(days=365),
+    } | terms
+    made = partners.create_agreement(session, ADMIN, AgreementInput(**values))  # type: ignore[arg-type]
+    for person in named:
+        partners.name_case(
+            session, ADMIN, made.id, NamedCaseInput(person_id=person.id, reason="Test case")
+        )
+    return made

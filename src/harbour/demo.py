@@ -193,19 +193,20 @@ def set_up(session: Session, actor: Actor) -> list[DemoUser]:
                     hub_actor,
                     PersonCreate(given_name=given, family_name=family, date_of_birth=born, sex=sex),
                 )
-    _agreements(session, actor, orgs)
-    _meeting(session, actor)
+    # The first demo child: named on the agreements that name cases, and at a meeting.
+    child = session.scalar(
+        select(Person.id).where(Person.family_name == PEOPLE[0][1]).order_by(Person.id)
+    )
+    _agreements(session, actor, orgs, child)
+    _meeting(session, actor, child)
     return made
 
 
-def _meeting(session: Session, actor: Actor) -> None:
+def _meeting(session: Session, actor: Actor, child: int | None) -> None:
     """A strategy meeting about the first demo child (named on two agreements), once."""
     if session.scalar(select(Meeting.id).limit(1)) is not None:
         return
     hub = session.scalar(select(User).where(User.username == "hub_officer"))
-    child = session.scalar(
-        select(Person.id).where(Person.family_name == PEOPLE[0][1]).order_by(Person.id)
-    )
     if hub is None or child is None:
         return
     meetings.record(
@@ -244,8 +245,10 @@ def _meeting(session: Session, actor: Actor) -> None:
     )
 
 
-def _agreements(session: Session, actor: Actor, orgs: dict[str, Organisation]) -> None:
-    """The demo's agreements (kept if they exist), the charity's naming the first demo child."""
+def _agreements(
+    session: Session, actor: Actor, orgs: dict[str, Organisation], child: int | None
+) -> None:
+    """The demo's agreements (kept if they exist), those that name cases naming `child`."""
     today = agreements.today()
     for reference, partner, title, purpose, area, covers, fields in AGREEMENTS:
         if session.scalar(select(Agreement.id).where(Agreement.reference == reference)):
@@ -265,9 +268,6 @@ def _agreements(session: Session, actor: Actor, orgs: dict[str, Organisation]) -
                 starts_on=today - timedelta(days=90),
                 review_on=today + timedelta(days=275),
             ),
-        )
-        child = session.scalar(
-            select(Person.id).where(Person.family_name == PEOPLE[0][1]).order_by(Person.id)
         )
         if "named_cases" in covers and child is not None:
             partners.name_case(

@@ -29,19 +29,17 @@ from harbour.identity.models import CandidatePair
 from harbour.measures.models import QaReview
 from harbour.network.models import NetworkAlert
 from harbour.partners import meetings
-from harbour.partners import service as partners
 from harbour.partners.models import Referral, ReferralStatus
-from harbour.partners.schemas import AgreementInput, NamedCaseInput
 from harbour.people import addresses, photos
 from harbour.people.models import Person
 from harbour.people.schemas import AddressAdd
 from harbour.risk.grades import RiskGrade
 from tests.factories import (
-    ADMIN,
     PASSWORD,
     actor_of,
     api_token,
     csrf_from,
+    make_agreement,
     make_call,
     make_episode,
     make_org,
@@ -876,24 +874,7 @@ def _record(session: Session, owner: User, person_id: int) -> dict[str, int]:
 def _agreement(session: Session, person_id: int) -> dict[str, int]:
     """A partner organisation and an agreement in force with it, naming the person."""
     org = make_org(session, kind=OrganisationKind.childrens_services)
-    today = timefmt.local(clock.now()).date()
-    agreement = partners.create_agreement(
-        session,
-        ADMIN,
-        AgreementInput(
-            reference=f"ISA-M-{org.id}",
-            title="Matrix",
-            partner_id=org.id,
-            purpose="Matrix",
-            condition="safeguarding",
-            covers=["named_cases"],
-            starts_on=today,
-            review_on=today + timedelta(days=365),
-        ),
-    )
-    partners.name_case(
-        session, ADMIN, agreement.id, NamedCaseInput(person_id=person_id, reason="Matrix")
-    )
+    agreement = make_agreement(session, org.id, named=[session.get(Person, person_id)])  # type: ignore[list-item]
     session.flush()
     return {
         "partner_org_id": org.id,

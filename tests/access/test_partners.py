@@ -10,30 +10,27 @@ route, so a route added later is tried here too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from harbour.access import agreements
 from harbour.actor import Role
 from harbour.audit.models import AuditEvent
-from harbour.auth.models import OrganisationKind, User
+from harbour.auth.models import User
 from harbour.episodes.models import Episode
 from harbour.partners import service as partners
 from harbour.partners.models import Meeting, MeetingChild
-from harbour.partners.schemas import AgreementInput, ChangeInput, NamedCaseInput
+from harbour.partners.schemas import ChangeInput
 from harbour.people.models import Person
 from tests.access.test_matrix import MATRIX, PUBLIC, World, _build_world, _call
 from tests.factories import (
     ADMIN,
     api_token,
     justify,
-    make_org,
-    make_team,
-    make_user,
+    make_agreement,
+    make_partner,
     sign_in,
 )
 
@@ -80,28 +77,15 @@ def _partnered(session: Session) -> Partnered:
         _canaries(session, person_id)
     outside_episode = session.get(Episode, world.other_ids["episode_id"])
     assert outside_episode is not None
-    org = make_org(session, kind=OrganisationKind.childrens_services)
-    partner = make_user(session, R.partner_practitioner, team=make_team(session, org))
-    today = agreements.today()
-    agreement = partners.create_agreement(
+    partner = make_partner(session)
+    named = [session.get(Person, i) for i in {world.ids["person_id"], episode.person_id}]
+    agreement = make_agreement(
         session,
-        ADMIN,
-        AgreementInput(
-            reference=f"ISA-T-{org.id}",
-            title="Battery",
-            partner_id=org.id,
-            purpose="Return home interviews",
-            condition="safeguarding",
-            covers=["named_cases"],
-            fields=SHARED_FIELDS,
-            starts_on=today - timedelta(days=1),
-            review_on=today + timedelta(days=300),
-        ),
+        partner.organisation_id,
+        named=[n for n in named if n is not None],
+        fields=SHARED_FIELDS,
+        reference=f"ISA-T-{partner.organisation_id}",
     )
-    for person_id in {world.ids["person_id"], episode.person_id}:
-        partners.name_case(
-            session, ADMIN, agreement.id, NamedCaseInput(person_id=person_id, reason="battery")
-        )
     session.commit()
     shared = session.get(Person, world.ids["person_id"])
     outside = session.get(Person, outside_episode.person_id)

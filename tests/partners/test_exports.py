@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,17 +15,14 @@ from harbour.access import agreements
 from harbour.actor import Role
 from harbour.audit.models import AuditEvent
 from harbour.auth.models import OrganisationKind, User
-from harbour.partners import service as partners
-from harbour.partners.schemas import AgreementInput, NamedCaseInput
 from harbour.people.models import Person
 from tests.factories import (
-    ADMIN,
     csrf_from,
     justify,
+    make_agreement,
     make_episode,
-    make_org,
+    make_partner,
     make_person,
-    make_team,
     make_user,
     sign_in,
 )
@@ -40,25 +36,8 @@ def _shared(session: Session) -> tuple[User, Person]:
     child.social_worker_name = WITHHELD  # care is not shared below
     child.aliases = ["Ivy-Rose"]
     make_episode(session, hub, child)
-    org = make_org(session, kind=OrganisationKind.childrens_services)
-    partner = make_user(session, Role.partner_practitioner, team=make_team(session, org))
-    today = agreements.today()
-    made = partners.create_agreement(
-        session,
-        ADMIN,
-        AgreementInput(
-            reference=f"ISA-X-{org.id}",
-            title="Exports",
-            partner_id=org.id,
-            purpose="Return home interviews",
-            condition="safeguarding",
-            covers=["named_cases"],
-            fields=["aliases", "episodes"],
-            starts_on=today,
-            review_on=today + timedelta(days=365),
-        ),
-    )
-    partners.name_case(session, ADMIN, made.id, NamedCaseInput(person_id=child.id, reason="x"))
+    partner = make_partner(session)
+    make_agreement(session, partner.organisation_id, named=[child], fields=["aliases", "episodes"])
     session.commit()
     return partner, child
 
@@ -91,7 +70,7 @@ def test_the_csv_holds_what_is_shared_and_says_what_was_withheld_and_why(
     assert ("Other names", "Ivy-Rose") in values and ("Family name", "Exportwell") in values
     withheld = {r[0]: r[4] for r in body if r[3] == "withheld"}
     care = agreements.FIELDS["care"]
-    assert withheld[care] == f"Withheld: not shared by ISA-X-{partner.organisation_id}"
+    assert withheld[care].startswith(f"Withheld: not shared by ISA-T-{partner.organisation_id}-")
     event = session.scalar(
         select(AuditEvent)
         .where(AuditEvent.action == "disclose", AuditEvent.subject_id == str(child.id))
@@ -118,8 +97,7 @@ def test_no_export_outside_an_agreement(client: TestClient, session: Session, wh
     if who == "force":  # the force exports nothing through a partner's page
         sign_in(client, hub.username)
     else:
-        other = make_org(session, kind=OrganisationKind.charity)
-        stranger = make_user(session, Role.partner_practitioner, team=make_team(session, other))
+        stranger = make_partner(session, OrganisationKind.charity)
         session.commit()
         sign_in(client, stranger.username)
     token = csrf_from(client.get("/").text)

@@ -10,13 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbour import clock, timefmt
-from harbour.access import agreements
 from harbour.actor import Role
-from harbour.auth.models import Organisation, OrganisationKind, User
+from harbour.auth.models import Organisation, User
 from harbour.episodes.models import Episode
 from harbour.partners import interviews
 from harbour.partners import service as partners
-from harbour.partners.schemas import AgreementInput, NamedCaseInput
+from harbour.partners.schemas import NamedCaseInput
 from harbour.people.models import Association, Person, Place
 from harbour.tasks.models import Notification
 from tests.factories import (
@@ -24,10 +23,10 @@ from tests.factories import (
     actor_of,
     csrf_from,
     justify,
+    make_agreement,
     make_episode,
-    make_org,
+    make_partner,
     make_person,
-    make_team,
     make_user,
     sign_in,
 )
@@ -53,25 +52,8 @@ def found(session: Session, hub: User, child: Person) -> Episode:
 
 
 def _authority(session: Session, fields: list[str]) -> tuple[User, int]:
-    org = make_org(session, kind=OrganisationKind.childrens_services)
-    practitioner = make_user(session, Role.partner_practitioner, team=make_team(session, org))
-    today = agreements.today()
-    made = partners.create_agreement(
-        session,
-        ADMIN,
-        AgreementInput(
-            reference=f"ISA-RHI-{org.id}",
-            title="Return interviews",
-            partner_id=org.id,
-            purpose="Return home interviews",
-            condition="safeguarding",
-            covers=["named_cases"],
-            fields=fields,
-            starts_on=today,
-            review_on=today + timedelta(days=365),
-        ),
-    )
-    return practitioner, made.id
+    practitioner = make_partner(session)
+    return practitioner, make_agreement(session, practitioner.organisation_id, fields=fields).id
 
 
 def _child(session: Session, hub: User, agreement_id: int) -> Person:

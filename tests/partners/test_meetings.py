@@ -15,22 +15,19 @@ from harbour import clock
 from harbour.access import agreements
 from harbour.actor import Role
 from harbour.audit.models import AuditEvent
-from harbour.auth.models import OrganisationKind, User
+from harbour.auth.models import User
 from harbour.errors import NotFound, ValidationFailed
 from harbour.partners import meetings
-from harbour.partners import service as partners
 from harbour.partners.meetings import Action, Decision, MeetingInput
-from harbour.partners.schemas import AgreementInput, NamedCaseInput
 from harbour.people.models import Person
 from harbour.tasks import service as tasks
 from harbour.tasks.models import Task
 from tests.factories import (
-    ADMIN,
     actor_of,
+    make_agreement,
     make_colleague,
-    make_org,
+    make_partner,
     make_person,
-    make_team,
     make_user,
     sign_in,
 )
@@ -39,26 +36,14 @@ MINUTES = "Both girls are collected by the same grey car near the chicken shop."
 
 
 def _partner(session: Session, named: list[Person], fields: list[str]) -> User:
-    org = make_org(session, kind=OrganisationKind.childrens_services)
-    partner = make_user(session, Role.partner_practitioner, team=make_team(session, org))
-    today = agreements.today()
-    made = partners.create_agreement(
+    partner = make_partner(session)
+    make_agreement(
         session,
-        ADMIN,
-        AgreementInput(
-            reference=f"ISA-M-{org.id}",
-            title="Meetings",
-            partner_id=org.id,
-            purpose="Strategy meetings",
-            condition="safeguarding",
-            covers=["named_cases"],
-            fields=fields,
-            starts_on=today,
-            review_on=today + timedelta(days=365),
-        ),
+        partner.organisation_id,
+        named=named,
+        fields=fields,
+        reference=f"ISA-M-{partner.organisation_id}",
     )
-    for person in named:
-        partners.name_case(session, ADMIN, made.id, NamedCaseInput(person_id=person.id, reason="x"))
     return partner
 
 

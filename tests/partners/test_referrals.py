@@ -22,12 +22,11 @@ from harbour.partners.referrals import DecisionInput, ReferralInput
 from harbour.settings import get_settings
 from harbour.tasks.models import Notification
 from tests.calls.test_calls import WALKOUT, _input
-from tests.factories import actor_of, make_call, make_colleague, make_org, make_team, make_user
+from tests.factories import actor_of, make_call, make_colleague, make_partner, make_user
 
 
 def _trust(session: Session) -> User:
-    org = make_org(session, kind=OrganisationKind.nhs_trust)
-    return make_user(session, Role.partner_practitioner, team=make_team(session, org))
+    return make_partner(session, OrganisationKind.nhs_trust)
 
 
 def _handed(session: Session, handler: User) -> Call:
@@ -130,8 +129,7 @@ def test_refusing_consent_needs_the_permission_and_a_reason(session: Session) ->
 
 def test_a_partner_refers_a_concern_to_the_force_and_the_hub_answers(session: Session) -> None:
     hub = make_user(session, Role.hub_officer)
-    charity = make_org(session, kind=OrganisationKind.charity)
-    worker = make_user(session, Role.partner_practitioner, team=make_team(session, charity))
+    worker = make_partner(session, OrganisationKind.charity)
     receivers = referrals.receivers(session, actor_of(worker))
     assert hub.organisation_id in {o.id for o in receivers}
     assert all(o.kind is OrganisationKind.force for o in receivers)

@@ -224,8 +224,8 @@ POLICY: Mapping[str, Mapping[Role, Scope]] = {
         **dict.fromkeys((R.hub_officer, *_SUPERVISORS), S.organisation),
         R.partner_practitioner: S.organisation,
     },
-    # Referring without the person's consent (refused, or not sought in an emergency) needs a
-    # recorded reason from someone who may decide it.
+    # Referring someone who refused consent needs a recorded reason from someone who may decide
+    # it (consent not sought in an emergency needs only the reason why).
     "referral.override_consent": {
         **dict.fromkeys((R.hub_officer, *_SUPERVISORS), S.organisation),
         R.partner_practitioner: S.organisation,

@@ -93,14 +93,11 @@ def _in_scope(
 
 
 def shared_only(actor: Actor, obj: Any) -> bool:
-    """Whether the actor sees this record only because an agreement shares it (so a page must
-    show it by the agreement's field list)."""
+    """Whether the actor sees this record, fetched with `shared=True`, only because an agreement
+    shares it (so a page must show it by the agreement's field list). The fetch checked the
+    agreement; this asks only whether the actor's own scope would have reached it without one."""
     scope = scope_for(actor.role, obj.__view_action__)
-    return (
-        scope is Scope.agreement
-        and not _in_scope(actor, scope, obj)
-        and _in_scope(actor, scope, obj, shared=True)
-    )
+    return scope is Scope.agreement and not _in_scope(actor, scope, obj)
 
 
 def can(actor: Actor | None, action: str, obj: Any = None) -> bool:

@@ -15,6 +15,7 @@ from harbour.errors import HarbourError
 from harbour.partners import meetings
 from harbour.partners.meetings import DECISIONS, Action, Attendee, Decision, MeetingInput
 from harbour.partners.models import MEETING_KINDS
+from harbour.tasks import service as tasks
 from harbour.web import (
     ActorDep,
     FormDep,
@@ -113,7 +114,7 @@ def _form(
         "errors": errors,
         "kinds": {k.value: label for k, label in MEETING_KINDS.items()},
         "decision_kinds": DECISIONS,
-        "owners": meetings.owners(session, actor),
+        "owners": tasks.colleagues(session, actor),
         "rows": range(1, meetings.ROWS + 1),
     }
     status = failure_status(errors) if errors else 200

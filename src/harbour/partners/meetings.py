@@ -24,8 +24,9 @@ from harbour.access import agreements
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
-from harbour.auth.models import Organisation, User
+from harbour.auth import service as auth
 from harbour.errors import NotFound, ValidationFailed
+from harbour.partners import service
 from harbour.partners.models import (
     Meeting,
     MeetingAction,
@@ -89,7 +90,7 @@ class MeetingInput(Input):
 
 
 def _organisations(session: Session) -> dict[str, int]:
-    return {o.name.casefold(): o.id for o in session.scalars(select(Organisation))}
+    return {o.name.casefold(): o.id for o in auth.organisations(session)}
 
 
 def record(session: Session, actor: Actor, data: MeetingInput) -> Meeting:
@@ -231,22 +232,18 @@ def show(session: Session, actor: Actor, meeting_id: int, reason: str | None = N
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("There is no meeting with that number.")
-    rows = list(session.scalars(select(MeetingChild).where(MeetingChild.meeting_id == meeting.id)))
+    discussed = select(MeetingChild.person_id).where(MeetingChild.meeting_id == meeting.id)
+    everyone = set(session.scalars(discussed))
     force = access.can(actor, "meeting.view", meeting)
-    seen = {
-        r.person_id
-        for r in rows
+    seen = (
+        everyone
         if force
-        or session.scalar(
-            select(MeetingChild.id).where(
-                MeetingChild.id == r.id, access.visible(actor, MeetingChild, shared=True)
-            )
-        )
-    }
+        else set(session.scalars(discussed.where(access.visible(actor, MeetingChild, shared=True))))
+    )
     if not seen:
         raise NotFound("The record you asked for does not exist or is not yours to see.")
     children = [session.get(Person, i) for i in sorted(seen)]
-    names = {o.id: o.name for o in session.scalars(select(Organisation))}
+    names = service.organisation_names(session)
     attendees = [
         (a, names.get(a.organisation_id or 0) or a.organisation_text or "")
         for a in session.scalars(
@@ -255,7 +252,7 @@ def show(session: Session, actor: Actor, meeting_id: int, reason: str | None = N
             .order_by(MeetingAttendee.id)
         )
     ]
-    whole = force or len(seen) == len(rows)
+    whole = force or seen == everyone
     decisions = [
         d
         for d in session.scalars(
@@ -299,12 +296,8 @@ def show(session: Session, actor: Actor, meeting_id: int, reason: str | None = N
         meeting,
         attendees,
         [c for c in children if c is not None],
-        len(rows) - len(seen),
+        len(everyone - seen),
         decisions,
         actions,
         whole,
     )
-
-
-def owners(session: Session, actor: Actor) -> list[User]:
-    return tasks.colleagues(session, actor)

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from harbour.access import service as access
 from harbour.actor import Actor
 from harbour.audit import service as audit
-from harbour.auth.models import Organisation
 from harbour.calls import service as calls
 from harbour.errors import HarbourError
 from harbour.partners import referrals
+from harbour.partners import service as partners
 from harbour.partners.models import Referral, ReferralStatus
 from harbour.partners.referrals import DecisionInput, ReferralInput
 from harbour.people.models import Person
@@ -39,12 +39,6 @@ SAVED = {
     "done": "Referral marked done.",
     "revoke": "Referral revoked.",
 }
-
-
-def _names(session: Session) -> dict[int, str]:
-    from sqlalchemy import select
-
-    return {o.id: o.name for o in session.scalars(select(Organisation))}
 
 
 def _read(form: dict[str, str]) -> ReferralInput:
@@ -77,7 +71,11 @@ def referral_list(request: Request, session: SessionDep, actor: ActorDep) -> Res
     return render(
         request,
         "partners/referrals.html",
-        {"referrals": rows, "names": _names(session), "labels": referrals.REASONS},
+        {
+            "referrals": rows,
+            "names": partners.organisation_names(session),
+            "labels": referrals.REASONS,
+        },
     )
 
 
@@ -136,7 +134,7 @@ def _page(
     context = {
         "referral": referral,
         "person": person,
-        "names": _names(session),
+        "names": partners.organisation_names(session),
         "receiving": receiving,
         "can_answer": receiving and access.can(actor, "referral.decide", referral),
         "can_revoke": not receiving and waiting and access.can(actor, "referral.send", referral),
@@ -192,7 +190,7 @@ def _panel(
         "call": call,
         "sent": referrals.of_call(session, call),
         "open": referrals.open_referral(session, call),
-        "names": _names(session),
+        "names": partners.organisation_names(session),
         "can_refer": access.can(actor, "call.decide", call) and access.can(actor, "referral.send"),
         "values": values or {"summary_text": call.narrative[:2000]},
         "errors": errors,

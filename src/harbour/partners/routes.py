@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harbour.access import agreements
@@ -58,14 +57,14 @@ def _url(agreement_id: int) -> str:
 def agreement_list(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """Every agreement with its partner, its status today and who it covers."""
     rows = service.list_agreements(session, actor)
-    names = {o.id: o.name for o in session.scalars(select(Organisation))}
+    names = service.organisation_names(session)
     return render(
         request,
         "partners/agreements.html",
         {
             "agreements": rows,
             "names": names,
-            "today": service.today(),
+            "today": agreements.today(),
             "counts": {a.id: service.covered_count(session, a) for a in rows},
         },
     )
@@ -148,8 +147,8 @@ def _page(
         "covers": agreements.COVERS,
         "cases": service.named_cases(session, agreement.id),
         "count": service.covered_count(session, agreement),
-        "status": agreement.status(service.today()),
-        "today": service.today(),
+        "status": agreement.status(agreements.today()),
+        "today": agreements.today(),
         "regime": agreements.FORCE_REGIME,
         "changes": CHANGES,
         "can_manage": access.can(actor, "agreement.manage"),

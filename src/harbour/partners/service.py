@@ -9,7 +9,6 @@ on the next query anyone makes: the access policy reads the agreement tables as 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -28,6 +27,7 @@ from harbour.access.agreements import (
 from harbour.access.policy import roles_with
 from harbour.actor import Actor
 from harbour.audit import service as audit
+from harbour.auth import service as auth
 from harbour.auth.models import Organisation, OrganisationKind
 from harbour.episodes.models import Episode
 from harbour.errors import Conflict, NotFound, ValidationFailed
@@ -55,6 +55,11 @@ def _facts(agreement: Agreement, fields: list[str]) -> dict[str, Any]:
         "review_on": agreement.review_on.isoformat(),
         "ends_on": agreement.ends_on.isoformat() if agreement.ends_on else None,
     }
+
+
+def organisation_names(session: Session) -> dict[int, str]:
+    """Every organisation's name by its id, for pages that name the parties."""
+    return {o.id: o.name for o in auth.organisations(session)}
 
 
 def partner_organisations(session: Session) -> list[Organisation]:
@@ -376,7 +381,3 @@ def shared_photo(session: Session, actor: Actor, person_id: int) -> tuple[bytes,
     if photo is None:
         raise NotFound("There is no photo on this record.")
     return photo.data, photo.content_type
-
-
-def today() -> date:
-    return agreements.today()
